@@ -1,0 +1,133 @@
+"""The generator base class: one template for every synthetic-data generator.
+
+Public methods validate, log and enforce order; subclasses implement the underscored hooks:
+
+* :meth:`Generator.privacy_event` declares the DP event from the parameters alone, *before* any data is read;
+* :meth:`Generator.fit` validates the data against the schema, then calls ``spend(event)`` (the ledger
+  commit) and only then :meth:`Generator._fit`, the part that reads the private data;
+* :meth:`Generator.sample` refuses to run before ``fit`` and checks the output against the schema.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any, ClassVar, Literal
+
+import pandas as pd
+from dp_accounting import dp_event
+from privsynth.tools.schema import TableSchema
+
+from privsynth.errors import ConfigError, InputDataError, NotFittedError
+from privsynth.logs import get_logger
+
+Modality = Literal["tabular", "text"]
+SpendHook = Callable[[dp_event.DpEvent], None]
+
+log = get_logger(__name__)
+
+
+class Generator(ABC):
+    """Base class of all generators.
+
+    Args:
+        epsilon: Privacy target epsilon for this run (``inf`` only for non-private generators).
+        delta: Privacy target delta.
+        seed: Random seed; the same seed and data give the same output.
+        **options: Generator-specific options.
+    """
+
+    name: ClassVar[str] = ""
+    modality: ClassVar[Modality] = "tabular"
+    is_private: ClassVar[bool] = True
+
+    def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
+        if self.is_private and not (epsilon > 0 and epsilon != float("inf")):
+            raise ConfigError(f"epsilon must be a positive finite number, got {epsilon}.",
+                              "Pass --epsilon greater than 0 (for example 1.0).")
+        if self.is_private and not 0 < delta < 1:
+            raise ConfigError(f"delta must be in (0, 1), got {delta}.", "Pass a small delta such as 1e-6.")
+        self.epsilon = float(epsilon)
+        self.delta = float(delta)
+        self.seed = seed
+        self.options = options
+        self.schema: TableSchema | None = None
+        self._fitted = False
+
+    # -- declared privacy -------------------------------------------------------------------------
+    @abstractmethod
+    def privacy_event(self) -> dp_event.DpEvent:
+        """The DP event this generator's fit will cause, computed from its parameters only."""
+
+    # -- template methods -------------------------------------------------------------------------
+    def fit(self, data: pd.DataFrame, schema: TableSchema, spend: SpendHook | None = None) -> Generator:
+        """Fit on private data.
+
+        Args:
+            data: The (PII-scrubbed) private table.
+            schema: Public metadata declaring each column's domain.
+            spend: Called with :meth:`privacy_event` right before the data is read (the ledger commit).
+
+        Returns:
+            ``self``.
+
+        Raises:
+            InputDataError: The table is empty or lacks a schema column.
+        """
+        if len(data) == 0:
+            raise InputDataError("The table has no rows.", "Give a table with at least one data row.")
+        missing = [c for c in schema.names if c not in data.columns]
+        if missing:
+            raise InputDataError(f"Columns declared in the schema are missing from the data: {missing}.",
+                                 "Fix the schema or the input file.")
+        self._validate(data, schema)
+        event = self.privacy_event()
+        if spend is not None:
+            spend(event)
+        log.info("generator.fit", generator=self.name, rows=len(data), columns=len(schema.columns))
+        self.schema = schema
+        self._fit(data, schema)
+        self._fitted = True
+        return self
+
+    def sample(self, n: int | None = None, conditions: dict[str, Any] | None = None,
+               seed: int | None = None) -> pd.DataFrame:
+        """Draw synthetic rows.
+
+        Args:
+            n: Number of rows; ``None`` lets the generator use its (privately estimated) source size.
+            conditions: Fixed values for some columns, where the generator supports it.
+            seed: Overrides the constructor seed for this call.
+
+        Returns:
+            A table with the schema's modelled columns.
+
+        Raises:
+            NotFittedError: ``fit`` has not been called.
+        """
+        if not self._fitted or self.schema is None:
+            raise NotFittedError(f"Generator '{self.name}' must be fitted before sampling.", "Call fit() first.")
+        if n is not None and n <= 0:
+            raise ConfigError(f"Number of rows must be positive, got {n}.", "Pass --rows 1 or more.")
+        out = self._sample(n, conditions or {}, self.seed if seed is None else seed)
+        expected = self.output_columns()
+        if list(out.columns) != expected:
+            raise RuntimeError(f"{self.name} returned columns {list(out.columns)}, expected {expected}")
+        return out
+
+    def output_columns(self) -> list[str]:
+        """Columns :meth:`sample` returns (the schema's modelled columns by default)."""
+        assert self.schema is not None
+        return [c.name for c in self.schema.modelled_columns]
+
+    # -- hooks ------------------------------------------------------------------------------------
+    def _validate(self, data: pd.DataFrame, schema: TableSchema) -> None:
+        """Check the data against the schema before anything is spent (override to add checks)."""
+
+    @abstractmethod
+    def _fit(self, data: pd.DataFrame, schema: TableSchema) -> None:
+        """Read the private data and build the model."""
+
+    @abstractmethod
+    def _sample(self, n: int | None, conditions: dict[str, Any], seed: int | None) -> pd.DataFrame:
+        """Generate rows."""

@@ -1,0 +1,1 @@
+"""Graphs: state, nodes, wiring (build_graph) and the public API."""

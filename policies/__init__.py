@@ -1,0 +1,1 @@
+"""Policies: privacy ledger and accountant, budget policy, PII and release policies."""

@@ -1,0 +1,124 @@
+"""Privacy accounting: compose DP events and calibrate noise.
+
+The primary accountant is dp_accounting's privacy-loss-distribution (PLD) accountant, which is tight
+for Gaussian and Poisson-subsampled Gaussian mechanisms; the RDP accountant is the cross-check (it is
+looser, so its epsilon is an upper bound that must never be *below* the PLD one by more than numerical
+slack). Non-private events (SDV for non-sensitive data) make epsilon infinite.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dp_accounting import dp_event
+from dp_accounting.pld import pld_privacy_accountant
+from dp_accounting.rdp import rdp_privacy_accountant
+
+from privsynth.errors import AccountingError
+
+PLD_DISCRETIZATION = 1e-4
+
+
+def _pld() -> pld_privacy_accountant.PLDAccountant:
+    return pld_privacy_accountant.PLDAccountant(value_discretization_interval=PLD_DISCRETIZATION)
+
+
+def _is_non_private(event: dp_event.DpEvent) -> bool:
+    if isinstance(event, dp_event.NonPrivateDpEvent):
+        return True
+    if isinstance(event, dp_event.ComposedDpEvent):
+        return any(_is_non_private(e) for e in event.events)
+    if isinstance(event, dp_event.SelfComposedDpEvent | dp_event.PoissonSampledDpEvent):
+        return _is_non_private(event.event)
+    return False
+
+
+def supports(event: dp_event.DpEvent) -> bool:
+    """Dry run: can the PLD accountant compose this event?
+
+    Args:
+        event: The event a generator declares.
+
+    Returns:
+        True when :func:`epsilon_of` can account for it (non-private events count as supported: they
+        give epsilon = infinity).
+    """
+    return _is_non_private(event) or _pld().supports(event)
+
+
+def epsilon_of(events: Sequence[dp_event.DpEvent], delta: float, accountant: str = "pld") -> float:
+    """Epsilon of the composition of events at a given delta.
+
+    Args:
+        events: Events to compose (order does not matter).
+        delta: Target delta, in (0, 1).
+        accountant: ``"pld"`` (tight, default) or ``"rdp"`` (cross-check).
+
+    Returns:
+        The epsilon; ``0.0`` for no events, ``inf`` if any event is non-private.
+
+    Raises:
+        AccountingError: An event is not supported, or delta is out of range.
+    """
+    if not 0 < delta < 1:
+        raise AccountingError(f"delta must be in (0, 1), got {delta}.", "Pass a small positive delta.")
+    events = [e for e in events if not isinstance(e, dp_event.NoOpDpEvent)]
+    if not events:
+        return 0.0
+    if any(_is_non_private(e) for e in events):
+        return math.inf
+    acct = _pld() if accountant == "pld" else rdp_privacy_accountant.RdpAccountant()
+    for event in events:
+        if not acct.supports(event):
+            raise AccountingError(f"The {accountant.upper()} accountant cannot compose {type(event).__name__}.",
+                                  "Declare the mechanism as a Gaussian, Laplace or Poisson-sampled event.")
+        acct.compose(event)
+    return float(acct.get_epsilon(delta))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Result of calibrating a noise parameter to a privacy target."""
+
+    noise_multiplier: float
+    epsilon: float
+    delta: float
+
+
+def calibrate_noise(make_event: Callable[[float], dp_event.DpEvent], epsilon: float, delta: float,
+                    lo: float = 1e-2, hi: float = 1e4, rel_tol: float = 1e-3) -> Calibration:
+    """Smallest noise multiplier whose event meets ``(epsilon, delta)`` under the PLD accountant.
+
+    The search is a bisection on a monotone function (more noise, less epsilon); the returned
+    multiplier is always on the *safe* side: its accounted epsilon is <= the target.
+
+    Args:
+        make_event: Builds the mechanism's event from a noise multiplier.
+        epsilon: Target epsilon (> 0).
+        delta: Target delta, in (0, 1).
+        lo: Lower end of the search.
+        hi: Upper end of the search.
+        rel_tol: Stop when the bracket is this tight (relative).
+
+    Returns:
+        The calibration (noise multiplier and its accounted epsilon).
+
+    Raises:
+        AccountingError: The target cannot be met within the search range.
+    """
+    if epsilon <= 0:
+        raise AccountingError(f"epsilon must be positive, got {epsilon}.", "Pass --epsilon greater than 0.")
+    if epsilon_of([make_event(hi)], delta) > epsilon:
+        raise AccountingError(f"epsilon {epsilon} is too small to measure anything at delta {delta}.",
+                              "Raise epsilon or delta.")
+    if epsilon_of([make_event(lo)], delta) <= epsilon:
+        hi = lo
+    while hi - lo > rel_tol * lo:
+        mid = math.sqrt(lo * hi)
+        if epsilon_of([make_event(mid)], delta) <= epsilon:
+            hi = mid
+        else:
+            lo = mid
+    return Calibration(noise_multiplier=hi, epsilon=epsilon_of([make_event(hi)], delta), delta=delta)

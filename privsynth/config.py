@@ -1,0 +1,92 @@
+"""Settings: where privsynth keeps its state and the documented defaults.
+
+All state (ledger, checkpoints, runs, model cache) lives under one home folder, ``PRIVSYNTH_HOME``
+(default ``~/.privsynth``), so that two users or two test runs never share a ledger by accident.
+An optional ``config.json`` in that folder overrides the defaults below.
+
+Documented defaults:
+    * ``default_cap_epsilon = 3.0`` and ``default_cap_delta = 1e-5``: the budget cap given to a dataset the
+      first time privsynth sees it. It is shown to the user before anything is spent, and can be changed
+      with ``privsynth budget set NAME --epsilon E --delta D``.
+    * ``default_delta = None``: a plan's delta when the request gives none; ``None`` means
+      ``min(1e-6, 1 / n**1.1)`` for a table of ``n`` rows.
+    * ``llm_model = None``: a litellm model string (also ``PRIVSYNTH_LLM_MODEL``); ``None`` plans offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from privsynth.errors import ConfigError
+
+
+class Settings(BaseModel):
+    """privsynth settings, resolved from defaults, ``$PRIVSYNTH_HOME/config.json`` and environment."""
+
+    home: Path
+    default_cap_epsilon: float = Field(3.0, gt=0)
+    default_cap_delta: float = Field(1e-5, gt=0, lt=1)
+    default_delta: float | None = Field(None, gt=0, lt=1)
+    llm_model: str | None = None
+    hmac_secret: str | None = None
+
+    @property
+    def ledger_path(self) -> Path:
+        """SQLite file holding every dataset's budget cap and spends."""
+        return self.home / "ledger.sqlite"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """SQLite file holding LangGraph checkpoints (interrupted runs)."""
+        return self.home / "checkpoints.sqlite"
+
+    @property
+    def runs_dir(self) -> Path:
+        """Folder with one sub-folder per run."""
+        return self.home / "runs"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """Folder for converted model weights."""
+        return self.home / "models"
+
+
+def home_dir() -> Path:
+    """Return the privsynth home folder (``$PRIVSYNTH_HOME`` or ``~/.privsynth``)."""
+    return Path(os.environ.get("PRIVSYNTH_HOME") or Path.home() / ".privsynth").expanduser()
+
+
+def load_settings(home: Path | None = None) -> Settings:
+    """Load settings for a home folder.
+
+    Args:
+        home: The home folder; defaults to :func:`home_dir`.
+
+    Returns:
+        The resolved settings; the home folder is created if needed.
+
+    Raises:
+        ConfigError: ``config.json`` is not valid JSON or has invalid values.
+    """
+    home = Path(home) if home is not None else home_dir()
+    home.mkdir(parents=True, exist_ok=True)
+    values: dict = {}
+    config_file = home / "config.json"
+    if config_file.exists():
+        try:
+            values = json.loads(config_file.read_text())
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{config_file} is not valid JSON ({exc}).", "Correct or delete the file.") from exc
+    if os.environ.get("PRIVSYNTH_LLM_MODEL"):
+        values["llm_model"] = os.environ["PRIVSYNTH_LLM_MODEL"]
+    if os.environ.get("PRIVSYNTH_HMAC_SECRET"):
+        values["hmac_secret"] = os.environ["PRIVSYNTH_HMAC_SECRET"]
+    try:
+        return Settings(home=home, **values)
+    except ValidationError as exc:
+        raise ConfigError(f"Invalid setting in {config_file}: {exc.errors()[0]['msg']}.",
+                          "Correct the value in config.json.") from exc

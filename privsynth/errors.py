@@ -1,0 +1,73 @@
+"""All errors privsynth raises on purpose, in one place.
+
+Every error carries one readable message that names the problem and the fix. The CLI prints
+``str(error)`` on one line and exits non-zero; a traceback appears only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+
+class PrivsynthError(Exception):
+    """Base class of every deliberate privsynth error.
+
+    Args:
+        problem: What went wrong, in one sentence.
+        fix: What the user can do about it, in one sentence (optional).
+    """
+
+    exit_code = 2
+
+    def __init__(self, problem: str, fix: str | None = None) -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(problem if not fix else f"{problem} Fix: {fix}")
+
+
+class InputDataError(PrivsynthError):
+    """The input data is missing, unreadable, empty or of the wrong shape."""
+
+
+class SchemaError(PrivsynthError):
+    """A schema is missing, malformed, or does not describe the data."""
+
+
+class ConfigError(PrivsynthError):
+    """A setting or argument has an invalid value."""
+
+
+class PlanningError(PrivsynthError):
+    """A request could not be turned into a plan; ``question`` says what to clarify."""
+
+    def __init__(self, problem: str, fix: str | None = None, question: str | None = None) -> None:
+        super().__init__(problem, fix)
+        self.question = question or fix or problem
+
+
+class BudgetExceededError(PrivsynthError):
+    """A plan would push a dataset past its privacy-budget cap."""
+
+    exit_code = 3
+
+    def __init__(self, problem: str, fix: str | None = None, overshoot: float = 0.0) -> None:
+        super().__init__(problem, fix)
+        self.overshoot = overshoot
+
+
+class AccountingError(PrivsynthError):
+    """A privacy event cannot be accounted for by the configured accountant."""
+
+
+class GeneratorError(PrivsynthError):
+    """A generator is unknown, misconfigured, or used out of order."""
+
+
+class NotFittedError(GeneratorError):
+    """``sample`` was called on a generator that has not been fitted."""
+
+
+class RegistryError(PrivsynthError):
+    """A generator registration is invalid (for example a duplicate name)."""
+
+
+class RunNotFoundError(PrivsynthError):
+    """A run id does not exist or has no waiting checkpoint."""

@@ -1,0 +1,1 @@
+"""Tools: PII scrubber, DP tabular synthesizers, DP text LM, metrics."""

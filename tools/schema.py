@@ -1,0 +1,166 @@
+"""Table schemas: the public metadata that declares each column's domain.
+
+A DP synthesizer must take category lists and numeric bounds from public metadata, never from the
+private data. A :class:`TableSchema` is that metadata. It loads from privsynth's own JSON format or from
+NIST's data-dictionary format (``data_dictionary.json`` of the SDNist excerpts).
+
+privsynth's format::
+
+    {"name": "adult", "rows": null,
+     "columns": [
+        {"name": "age", "kind": "numeric", "min": 17, "max": 90, "integer": true},
+        {"name": "sex", "kind": "categorical", "categories": ["Female", "Male"]},
+        {"name": "full_name", "kind": "pii", "pii_entity": "PERSON"}
+     ]}
+
+Kinds: ``categorical`` (a closed list of categories), ``numeric`` (public ``min``/``max``; values outside
+are clipped to the bounds, a documented choice), ``pii`` (personal data: handled by the PII policy, never
+modelled), ``text`` (free text), ``id`` (identifiers: never modelled). Missing values are allowed by
+default and become a category of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from privsynth.errors import SchemaError
+
+ColumnKind = Literal["categorical", "numeric", "pii", "text", "id"]
+
+
+class ColumnSpec(BaseModel):
+    """Public description of one column."""
+
+    name: str
+    kind: ColumnKind
+    categories: list[str] | None = None
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    special_values: list[str] = Field(default_factory=list)
+    nullable: bool = True
+    pii_entity: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _check_domain(self) -> ColumnSpec:
+        if self.kind == "categorical" and not self.categories:
+            raise ValueError(f"categorical column '{self.name}' needs a non-empty 'categories' list")
+        if self.kind == "numeric":
+            if self.min is None or self.max is None:
+                raise ValueError(f"numeric column '{self.name}' needs public 'min' and 'max' bounds")
+            if not self.min < self.max:
+                raise ValueError(f"numeric column '{self.name}' needs min < max (got {self.min} >= {self.max})")
+        if self.categories is not None:
+            self.categories = [str(c) for c in self.categories]
+            if len(set(self.categories)) != len(self.categories):
+                raise ValueError(f"column '{self.name}' lists a category twice")
+        return self
+
+    @property
+    def modelled(self) -> bool:
+        """Whether a tabular generator models this column (categorical and numeric ones)."""
+        return self.kind in ("categorical", "numeric")
+
+
+class TableSchema(BaseModel):
+    """Public metadata of a table: its columns and, optionally, a public row count."""
+
+    name: str | None = None
+    rows: int | None = Field(None, gt=0)
+    columns: list[ColumnSpec]
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> TableSchema:
+        names = [c.name for c in self.columns]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"columns listed twice: {dupes}")
+        return self
+
+    def column(self, name: str) -> ColumnSpec:
+        """Return the spec of one column.
+
+        Raises:
+            SchemaError: The schema has no such column.
+        """
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise SchemaError(f"The schema has no column '{name}'.", "Add it to the schema file.")
+
+    @property
+    def names(self) -> list[str]:
+        """All column names, in schema order."""
+        return [c.name for c in self.columns]
+
+    @property
+    def modelled_columns(self) -> list[ColumnSpec]:
+        """Columns a tabular generator models (categorical and numeric)."""
+        return [c for c in self.columns if c.modelled]
+
+    def without(self, names: list[str]) -> TableSchema:
+        """Return a copy without some columns."""
+        return TableSchema(name=self.name, rows=self.rows, columns=[c for c in self.columns if c.name not in names])
+
+    def to_json(self) -> str:
+        """Serialize in privsynth's schema format."""
+        return self.model_dump_json(indent=2, exclude_none=True)
+
+
+def _from_nist_dictionary(raw: dict) -> TableSchema:
+    """Convert NIST's data-dictionary format (column -> {description, values}) to a schema."""
+    columns = []
+    for name, entry in raw.items():
+        values = entry.get("values") if isinstance(entry, dict) else None
+        description = entry.get("description") if isinstance(entry, dict) else None
+        if not isinstance(values, dict):
+            # No public domain given (e.g. sampling weights): declared, but not modelled.
+            columns.append(ColumnSpec(name=name, kind="id", description=description))
+            continue
+        if "min" in values and "max" in values:
+            specials = [k for k in values if k not in ("min", "max", "N")]
+            bounds = (values["min"], values["max"])
+            columns.append(ColumnSpec(
+                name=name, kind="numeric", min=float(bounds[0]), max=float(bounds[1]),
+                integer=all(float(b).is_integer() for b in bounds), special_values=specials,
+                description=description))
+        else:
+            cats = [k for k in values if k != "N"]
+            columns.append(ColumnSpec(name=name, kind="categorical", categories=cats, description=description))
+    return TableSchema(columns=columns)
+
+
+def load_schema(path: str | Path) -> TableSchema:
+    """Load a schema from privsynth's JSON format or NIST's data-dictionary format.
+
+    Args:
+        path: Path of the JSON file.
+
+    Returns:
+        The schema.
+
+    Raises:
+        SchemaError: The file is missing, is not JSON, or declares an invalid domain.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SchemaError(f"Schema file {path} does not exist.", "Check the path given to --schema.")
+    try:
+        raw = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"Schema file {path} is not valid JSON ({exc}).", "Fix the JSON syntax.") from exc
+    try:
+        if isinstance(raw, dict) and "columns" in raw:
+            return TableSchema.model_validate(raw)
+        if isinstance(raw, dict) and raw and all(isinstance(v, dict) for v in raw.values()):
+            return _from_nist_dictionary(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise SchemaError(f"Schema file {path} is invalid: {err['msg']}.", "Correct the column entry.") from exc
+    raise SchemaError(f"Schema file {path} is neither a privsynth schema nor a NIST data dictionary.",
+                      "Use the format described in privsynth.tools.schema.")
