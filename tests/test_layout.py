@@ -26,9 +26,16 @@ def test_no_bare_imports_of_code_folders():
     assert offenders == []
 
 
-def test_bare_package_names_are_not_importable_from_install():
-    import importlib.util
+def test_wheel_installs_only_the_privsynth_namespace(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
 
-    for name in ("agents", "tools", "graphs", "policies"):
-        spec = importlib.util.find_spec(name)
-        assert spec is None or "site-packages" in str(spec.origin), f"bare '{name}' importable: {spec}"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(REPO)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("privsynth-*.whl"))
+    tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
+    assert {t for t in tops if not t.endswith(".dist-info")} == {"privsynth"}
+    names = zipfile.ZipFile(wheel).namelist()
+    for sub in ("agents", "tools", "graphs", "policies"):
+        assert f"privsynth/{sub}/__init__.py" in names
