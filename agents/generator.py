@@ -16,10 +16,10 @@ from typing import Any, ClassVar, Literal
 
 import pandas as pd
 from dp_accounting import dp_event
-from privsynth.tools.schema import TableSchema
 
 from privsynth.errors import ConfigError, InputDataError, NotFittedError
 from privsynth.logs import get_logger
+from privsynth.tools.schema import TableSchema
 
 Modality = Literal["tabular", "text"]
 SpendHook = Callable[[dp_event.DpEvent], None]
@@ -81,6 +81,7 @@ class Generator(ABC):
             raise InputDataError(f"Columns declared in the schema are missing from the data: {missing}.",
                                  "Fix the schema or the input file.")
         self._validate(data, schema)
+        self.schema = schema
         event = self.privacy_event()
         if spend is not None:
             spend(event)
@@ -114,6 +115,10 @@ class Generator(ABC):
         if list(out.columns) != expected:
             raise RuntimeError(f"{self.name} returned columns {list(out.columns)}, expected {expected}")
         return out
+
+    def estimated_rows(self) -> int | None:
+        """The source's row count as the fitted model knows it (a DP estimate), or None if unknown."""
+        return None
 
     def output_columns(self) -> list[str]:
         """Columns :meth:`sample` returns (the schema's modelled columns by default)."""

@@ -11,7 +11,6 @@ import warnings
 from importlib.metadata import entry_points
 
 from privsynth.agents.generator import Generator
-
 from privsynth.errors import GeneratorError, RegistryError
 
 ENTRY_POINT_GROUP = "privsynth.generators"
@@ -50,9 +49,9 @@ def load_plugins() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for module in BUILTIN_MODULES:
         importlib.import_module(module)
+    _loaded = True
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
             cls = ep.load()

@@ -110,15 +110,29 @@ def calibrate_noise(make_event: Callable[[float], dp_event.DpEvent], epsilon: fl
     """
     if epsilon <= 0:
         raise AccountingError(f"epsilon must be positive, got {epsilon}.", "Pass --epsilon greater than 0.")
-    if epsilon_of([make_event(hi)], delta) > epsilon:
+    def fits(noise: float) -> bool:
+        return epsilon_of([make_event(noise)], delta) <= epsilon
+
+    if not fits(hi):
         raise AccountingError(f"epsilon {epsilon} is too small to measure anything at delta {delta}.",
                               "Raise epsilon or delta.")
-    if epsilon_of([make_event(lo)], delta) <= epsilon:
-        hi = lo
-    while hi - lo > rel_tol * lo:
-        mid = math.sqrt(lo * hi)
-        if epsilon_of([make_event(mid)], delta) <= epsilon:
-            hi = mid
+    # Bracket from 1.0 outwards: accounting a very small noise multiplier is slow, so never start there.
+    upper = min(max(1.0, lo), hi)
+    if fits(upper):
+        lower = upper
+        while lower > lo and fits(lower):
+            upper, lower = lower, max(lo, lower / 2)
+        if fits(lower):
+            upper = lower
+    else:
+        lower = upper
+        while not fits(upper):
+            lower, upper = upper, min(hi, upper * 2)
+    while upper - lower > rel_tol * lower:
+        mid = math.sqrt(lower * upper)
+        if fits(mid):
+            upper = mid
         else:
-            lo = mid
+            lower = mid
+    hi = upper
     return Calibration(noise_multiplier=hi, epsilon=epsilon_of([make_event(hi)], delta), delta=delta)

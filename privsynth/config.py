@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
@@ -53,6 +54,22 @@ class Settings(BaseModel):
     def model_cache_dir(self) -> Path:
         """Folder for converted model weights."""
         return self.home / "models"
+
+
+def local_secret(home: Path) -> bytes:
+    """A random secret kept in ``$PRIVSYNTH_HOME/secret.key`` (created on first use, mode 0600).
+
+    It is mixed into every generator seed, so that a run's seed (which appears in plan.json) never lets
+    anyone re-create the DP noise; with the same home folder, the same seed still gives the same output.
+    """
+    path = home / "secret.key"
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600) if not path.exists() else None
+        if fd is not None:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
 
 
 def home_dir() -> Path:

@@ -37,5 +37,6 @@ def test_wheel_installs_only_the_privsynth_namespace(tmp_path):
     tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"privsynth"}
     names = zipfile.ZipFile(wheel).namelist()
-    for sub in ("agents", "tools", "graphs", "policies"):
-        assert f"privsynth/{sub}/__init__.py" in names
+    for folder in (REPO / "agents", REPO / "tools", REPO / "graphs", REPO / "policies"):
+        for module in folder.rglob("*.py"):
+            assert f"privsynth/{module.relative_to(REPO)}" in names, f"{module} missing from the wheel"

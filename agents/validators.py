@@ -1,0 +1,366 @@
+"""Validators: fidelity, schema validity, utility and privacy checks of a synthetic table.
+
+:func:`validate_table` compares the synthetic table with the real training rows (and an optional real
+holdout the generator never saw) and returns a :class:`ValidationResult`. Every number is a plain,
+non-private statistic of the real data: it is shown to the data owner and never released with the
+synthetic data. New validators add a section model and a ``_section(...)`` function.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from privsynth.errors import InputDataError
+from privsynth.logs import get_logger
+from privsynth.tools import metrics
+from privsynth.tools.schema import ColumnSpec, TableSchema
+
+log = get_logger(__name__)
+
+STATEMENT = ("Validators read the real data: these numbers are non-DP statistics for the data owner, "
+             "not part of the released synthetic data.")
+MIN_HOLDOUT_ROWS = 30
+WORST_COLUMNS = 3
+EXAMPLES = 5
+Direction = Literal["higher_is_better", "lower_is_better", "closer_to_0.5"]
+
+
+class Metric(BaseModel):
+    """One number with what it means.
+
+    Attributes:
+        name: Short identifier.
+        value: The value; ``None`` when it could not be computed (see ``note``).
+        definition: Plain-language definition.
+        direction: Which way is better.
+        range: ``(low, high)`` bounds; ``None`` means unbounded.
+        columns: Columns the metric is about, if any.
+        note: Caveat or reason for a missing value.
+    """
+
+    name: str
+    value: float | None
+    definition: str
+    direction: Direction
+    range: tuple[float | None, float | None] = (0.0, 1.0)
+    columns: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class ColumnIssue(BaseModel):
+    """A way the synthetic table breaks the schema in one column (``count`` rows, a few ``examples``)."""
+
+    column: str
+    problem: Literal["unknown_category", "below_min", "above_max", "not_a_number", "not_integer",
+                     "missing_not_allowed"]
+    count: int
+    examples: list[str] = Field(default_factory=list)
+
+
+class SchemaDiagnostics(BaseModel):
+    """Whether the synthetic table fits the public schema.
+
+    ``missing_columns`` are modelled columns the synthetic table lacks; ``absent_unmodelled_columns`` are
+    PII, text or id columns it lacks (expected when PII is dropped); ``extra_columns`` are not in the schema.
+    """
+
+    valid: bool
+    missing_columns: list[str] = Field(default_factory=list)
+    absent_unmodelled_columns: list[str] = Field(default_factory=list)
+    extra_columns: list[str] = Field(default_factory=list)
+    issues: list[ColumnIssue] = Field(default_factory=list)
+
+
+class Marginal(BaseModel):
+    """Shares of one column's categories / public bins in the real and synthetic tables."""
+
+    column: str
+    labels: list[str]
+    real: list[float]
+    synthetic: list[float]
+
+
+class FidelityResult(BaseModel):
+    """Per-column and per-pair similarity of the distributions."""
+
+    column_shapes: list[Metric]
+    column_shape_mean: Metric
+    pair_trends: list[Metric]
+    pair_trend_mean: Metric
+    worst_columns: list[str]
+    marginals: list[Marginal] = Field(default_factory=list)
+
+
+class Section(BaseModel):
+    """A validator section that may be unavailable (``reason``) or degenerate (``notes`` say why)."""
+
+    available: bool
+    reason: str | None = None
+    degenerate: bool = False
+    metrics: list[Metric] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class UtilityResult(Section):
+    """Train-on-synthetic / test-on-real against train-on-real / test-on-real."""
+
+    task: Literal["classification", "regression"] | None = None
+    target: str | None = None
+
+
+class DCRHistogram(BaseModel):
+    """Counts of distances to the closest training and holdout row over shared bin ``edges``."""
+
+    edges: list[float]
+    train: list[int]
+    holdout: list[int]
+
+
+class PrivacyResult(Section):
+    """Distance-to-closest-record statistics and exact copies."""
+
+    histogram: DCRHistogram | None = None
+
+
+class ValidationResult(BaseModel):
+    """Everything :func:`validate_table` found."""
+
+    statement: str = STATEMENT
+    rows: dict[str, int]
+    schema_diagnostics: SchemaDiagnostics
+    fidelity: FidelityResult
+    utility: UtilityResult
+    privacy: PrivacyResult
+    warnings: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_report(self) -> dict:
+        """JSON-ready dict for the run report (``report["validation"]``)."""
+        return self.model_dump(mode="json")
+
+
+# -- schema validity ----------------------------------------------------------------------------------------
+
+def _issue(column: str, problem: str, mask: pd.Series, values: pd.Series) -> ColumnIssue | None:
+    if not mask.any():
+        return None
+    examples = [str(v) for v in pd.unique(values[mask])[:EXAMPLES]]
+    return ColumnIssue(column=column, problem=problem, count=int(mask.sum()), examples=examples)  # type: ignore[arg-type]
+
+
+def _column_issues(series: pd.Series, spec: ColumnSpec) -> list[ColumnIssue | None]:
+    labels = metrics.as_category_str(series)
+    present = labels.notna()
+    found = [_issue(spec.name, "missing_not_allowed", ~present, labels.fillna("")) if not spec.nullable else None]
+    if spec.kind == "categorical":
+        return [*found, _issue(spec.name, "unknown_category", present & ~labels.isin(spec.categories or []), labels)]
+    special = labels.isin(spec.special_values)
+    values = pd.to_numeric(series.where(~special), errors="coerce")
+    number = values.notna()
+    found.append(_issue(spec.name, "not_a_number", present & ~special & ~number, labels))
+    found.append(_issue(spec.name, "below_min", number & (values < spec.min), labels))
+    found.append(_issue(spec.name, "above_max", number & (values > spec.max), labels))
+    if spec.integer:
+        found.append(_issue(spec.name, "not_integer", number & (values % 1 != 0), labels))
+    return found
+
+
+def check_schema(synthetic: pd.DataFrame, schema: TableSchema) -> SchemaDiagnostics:
+    """List how the synthetic table breaks the schema (never raises on bad values).
+
+    Args:
+        synthetic: The synthetic table.
+        schema: The public schema.
+
+    Returns:
+        The diagnostics; ``valid`` is False when a modelled column is missing or any issue was found.
+    """
+    missing = [c.name for c in schema.modelled_columns if c.name not in synthetic.columns]
+    issues = [i for c in schema.modelled_columns if c.name in synthetic.columns
+              for i in _column_issues(synthetic[c.name], c) if i is not None]
+    return SchemaDiagnostics(
+        valid=not missing and not issues, missing_columns=missing, issues=issues,
+        absent_unmodelled_columns=[c.name for c in schema.columns if not c.modelled and c.name not in synthetic],
+        extra_columns=[str(c) for c in synthetic.columns if c not in schema.names])
+
+
+# -- fidelity -----------------------------------------------------------------------------------------------
+
+SHAPE_TVD = ("1 - total variation distance between the real and synthetic shares of each declared "
+             "category (plus <other> and <missing>); 1 means identical shares.")
+SHAPE_KS = ("1 - Kolmogorov-Smirnov statistic: 1 minus the largest gap between the real and synthetic "
+            "cumulative distributions (values clipped to the public bounds; missing counts as its own value).")
+PAIR = ("1 - total variation distance between the real and synthetic two-way tables of the pair "
+        f"(categories, or {metrics.PAIR_BINS} public bins for numbers); 1 means identical joint shares.")
+
+
+def _fidelity(train: pd.DataFrame, synthetic: pd.DataFrame, schema: TableSchema) -> FidelityResult:
+    specs = schema.modelled_columns
+    present = [c for c in specs if c.name in synthetic.columns]
+    gone = "column missing from the synthetic table: scored 0"
+    shapes = [Metric(name=f"column_shape:{c.name}", columns=[c.name], direction="higher_is_better",
+                     definition=SHAPE_KS if c.kind == "numeric" else SHAPE_TVD,
+                     value=metrics.column_shape_similarity(train, synthetic, c) if c in present else 0.0,
+                     note=None if c in present else gone) for c in specs]
+    pairs = metrics.pair_trend_scores(train, synthetic, schema, [c.name for c in present])
+    trends = [Metric(name=f"pair_trend:{a.name}|{b.name}", columns=[a.name, b.name], definition=PAIR,
+                     direction="higher_is_better", value=pairs.get((a.name, b.name), 0.0),
+                     note=None if (a.name, b.name) in pairs else gone)
+              for i, a in enumerate(specs) for b in specs[i + 1:]]
+    worst = [m.columns[0] for m in sorted(shapes, key=lambda m: m.value or 0.0)[:WORST_COLUMNS]]
+    marginals = []
+    for name in worst:
+        if name in synthetic.columns:
+            labels, real, synth = metrics.marginal_frequencies(train, synthetic, schema.column(name))
+            marginals.append(Marginal(column=name, labels=labels, real=real, synthetic=synth))
+
+    def _mean(items: list[Metric], name: str, what: str) -> Metric:
+        value = float(np.mean([m.value for m in items])) if items else None
+        return Metric(name=name, value=value, direction="higher_is_better", definition=f"Mean of the {what}.")
+
+    return FidelityResult(column_shapes=shapes, pair_trends=trends, worst_columns=worst, marginals=marginals,
+                          column_shape_mean=_mean(shapes, "column_shape_mean", "per-column shape scores"),
+                          pair_trend_mean=_mean(trends, "pair_trend_mean", "pair trend scores (every pair)"))
+
+
+# -- utility ------------------------------------------------------------------------------------------------
+
+UTILITY_DEFS = {
+    "roc_auc": ("ROC AUC on the real holdout: the chance the model ranks a random positive above a random "
+                "negative (macro one-vs-rest for several classes); 0.5 is guessing.", (0.0, 1.0)),
+    "accuracy": ("Share of real holdout rows whose class the model predicts correctly.", (0.0, 1.0)),
+    "r2": ("R^2 on the real holdout: share of the target's variance the model explains; 0 is predicting "
+           "the mean.", (None, 1.0)),
+}
+ORIGINS = {"tstr": "Model trained on the synthetic table. ", "trtr": "Model trained on the real training rows "
+           "(the reference the synthetic table should approach). "}
+
+
+def _utility(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.DataFrame, schema: TableSchema,
+             target: str | None, seed: int) -> UtilityResult:
+    if target is None:
+        return UtilityResult(available=False, reason="No target column was given, so no model was trained.")
+    if target not in synthetic.columns:
+        return UtilityResult(available=False, target=target, degenerate=True,
+                             reason=f"The synthetic table lacks the target column '{target}'.")
+    if holdout is None or len(holdout) < MIN_HOLDOUT_ROWS:
+        size = "No real holdout was given" if holdout is None else f"The real holdout has only {len(holdout)} rows"
+        return UtilityResult(available=False, target=target, degenerate=holdout is not None,
+                             reason=f"{size}; the utility test needs at least {MIN_HOLDOUT_ROWS} unseen real rows.")
+    features = [c.name for c in schema.modelled_columns if c.name != target and c.name in synthetic.columns]
+    if not features:
+        return UtilityResult(available=False, target=target, degenerate=True,
+                             reason="No predictor column is shared by the real and synthetic tables.")
+    raw = metrics.utility_tstr(train, holdout, synthetic, target, features, schema, seed=seed)
+    found = [Metric(name=f"{origin}_{key}", value=value, definition=ORIGINS[origin] + UTILITY_DEFS[key][0],
+                    range=UTILITY_DEFS[key][1], direction="higher_is_better", columns=[target])
+             for origin in ("tstr", "trtr") for key, value in raw[origin].items()]
+    return UtilityResult(available=True, task=raw["task"], target=target, degenerate=raw["degenerate"],
+                         metrics=found, notes=raw["notes"])
+
+
+# -- privacy ------------------------------------------------------------------------------------------------
+
+def _privacy(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.DataFrame, schema: TableSchema,
+             seed: int, max_rows: int) -> PrivacyResult:
+    columns = [c.name for c in schema.modelled_columns if c.name in synthetic.columns]
+    if not columns:
+        return PrivacyResult(available=False, degenerate=True, reason="The synthetic table has no modelled column.")
+    copy = Metric(name="exact_copy_rate", value=metrics.exact_match_rate(synthetic, train, columns),
+                  direction="lower_is_better", columns=columns,
+                  definition="Share of synthetic rows identical to some real training row on the modelled columns.")
+    if holdout is None or len(holdout) < MIN_HOLDOUT_ROWS:
+        size = "No real holdout was given" if holdout is None else f"The real holdout has only {len(holdout)} rows"
+        return PrivacyResult(available=True, degenerate=holdout is not None, metrics=[copy],
+                             notes=[f"{size}; distance-to-closest-record checks need at least "
+                                    f"{MIN_HOLDOUT_ROWS} unseen real rows, so only exact copies were counted."])
+    raw = metrics.dcr(train, holdout, synthetic, columns, schema, max_rows=max_rows, seed=seed)
+    copy.note = (f"Baseline: {raw['holdout_exact_match_rate']:.1%} of unseen real holdout rows also equal some "
+                 "training row, so a rate near that is expected for common rows.")
+    share_note = (f"A generator copying its training rows would score about {raw['copy_benchmark']:.2f} with this "
+                  "split; also read exact_copy_rate and dcr_p5_ratio.")
+    ratio_note = None if raw["p5_ratio"] is not None else "5th percentile distance to holdout is 0: undefined."
+    found = [
+        copy,
+        Metric(name="holdout_exact_match_rate", value=raw["holdout_exact_match_rate"], direction="lower_is_better",
+               columns=columns, definition="Share of real holdout rows identical to some training row (the "
+               "natural level of duplicates; a reference for exact_copy_rate)."),
+        Metric(name="share_closer_to_train", value=raw["share_closer_to_train"], direction="closer_to_0.5",
+               columns=columns, note=share_note,
+               definition="Share of synthetic rows nearer to a training row than to any holdout row (Gower "
+               "distance; equal-size samples; ties count half). 0.5 means the generator treats seen and "
+               "unseen people alike; well above 0.5 suggests it memorised training rows."),
+        Metric(name="dcr_p5_ratio", value=raw["p5_ratio"], direction="higher_is_better", range=(0.0, None),
+               columns=columns, note=ratio_note,
+               definition="5th percentile of the distance to the closest training row divided by that to the "
+               "closest holdout row. About 1 or more is good; well below 1 means some synthetic rows sit "
+               "unusually close to training rows."),
+    ]
+    edges = np.linspace(0.0, 1.0, 41)
+    hist = DCRHistogram(edges=edges.tolist(), train=np.histogram(raw["distances_train"], edges)[0].tolist(),
+                        holdout=np.histogram(raw["distances_holdout"], edges)[0].tolist())
+    return PrivacyResult(available=True, metrics=found, histogram=hist,
+                         notes=[f"Distances use {raw['n_synthetic_sampled']} synthetic rows against "
+                                f"{raw['n_reference']} training and {raw['n_reference']} holdout rows."])
+
+
+# -- entry point --------------------------------------------------------------------------------------------
+
+def validate_table(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.DataFrame,
+                   schema: TableSchema, target: str | None, *, seed: int = 0,
+                   max_dcr_rows: int = 2000) -> ValidationResult:
+    """Run every validator on a synthetic table.
+
+    Args:
+        train: Real rows the generator was fitted on (after PII handling).
+        holdout: Real rows it never saw, or ``None`` (utility and DCR then report why they are absent).
+        synthetic: The synthetic table.
+        schema: Public schema of the table.
+        target: Column for the utility test, or ``None``.
+        seed: Seed of the utility models and the DCR subsamples.
+        max_dcr_rows: Rows sampled per table for the DCR nearest-neighbour search.
+
+    Returns:
+        The result; problems of the synthetic table are reported in it, never raised.
+
+    Raises:
+        InputDataError: The real tables lack a modelled column, the synthetic table is empty, or the
+            target is not a modelled schema column present in the real data.
+    """
+    start = time.perf_counter()
+    modelled = [c.name for c in schema.modelled_columns]
+    for name, frame in (("real training", train), ("real holdout", holdout)):
+        if frame is None:
+            continue
+        absent = [c for c in modelled if c not in frame.columns]
+        if absent:
+            raise InputDataError(f"The {name} table lacks schema column(s) {absent}.",
+                                 "Validate with the same columns the generator was fitted on.")
+    if len(train) == 0 or len(synthetic) == 0:
+        raise InputDataError("The real training table or the synthetic table has no rows.",
+                             "Validate a non-empty synthetic table against the real rows.")
+    if target is not None and target not in modelled:
+        raise InputDataError(f"The target column '{target}' is not a categorical or numeric column of the schema.",
+                             f"Choose one of {modelled}, or give no target.")
+    diagnostics = check_schema(synthetic, schema)
+    warnings = []
+    if diagnostics.missing_columns:
+        warnings.append(f"The synthetic table lacks column(s) {diagnostics.missing_columns}.")
+    if diagnostics.issues:
+        warnings.append(f"{sum(i.count for i in diagnostics.issues)} synthetic value(s) break the schema.")
+    if holdout is not None and len(holdout) < MIN_HOLDOUT_ROWS:
+        warnings.append(f"The real holdout has only {len(holdout)} rows (fewer than {MIN_HOLDOUT_ROWS}): "
+                        "utility and distance checks were skipped.")
+    result = ValidationResult(
+        rows={"train": len(train), "holdout": 0 if holdout is None else len(holdout), "synthetic": len(synthetic)},
+        schema_diagnostics=diagnostics, fidelity=_fidelity(train, synthetic, schema),
+        utility=_utility(train, holdout, synthetic, schema, target, seed),
+        privacy=_privacy(train, holdout, synthetic, schema, seed, max_dcr_rows), warnings=warnings)
+    result.seconds = round(time.perf_counter() - start, 3)
+    log.info("validated", seconds=result.seconds, shape_mean=result.fidelity.column_shape_mean.value)
+    return result

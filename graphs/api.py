@@ -1,0 +1,205 @@
+"""The Python API: ``synthesize`` (typed), ``run`` (a sentence) and ``resume`` (answer a checkpoint).
+
+Each call runs the same compiled graph as the CLI and returns a :class:`RunResult`. A run that stops on
+bad input raises the matching :mod:`privsynth.errors` exception (nothing was spent); a run waiting at a
+human checkpoint returns with ``status == "waiting"`` and the checkpoint's question.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from langgraph.types import Command
+from pydantic import ValidationError
+
+from privsynth import errors
+from privsynth.agents.plan import PIIAction, Plan
+from privsynth.config import load_settings
+from privsynth.graphs.build import build_graph
+from privsynth.graphs.runfolder import new_run_id
+
+
+@dataclass
+class RunResult:
+    """What one run produced.
+
+    Attributes:
+        run_id: The run id (use it with ``privsynth review``).
+        status: ``released``, ``waiting`` (a checkpoint needs a person), ``rejected`` or ``held``.
+        run_dir: The run folder.
+        plan: The plan that ran.
+        synthetic: The released synthetic table (None unless released).
+        report: The run report (None unless released).
+        epsilon_run: The epsilon this run spent (its target).
+        epsilon_spent: The dataset's total epsilon after this run (PLD accountant).
+        epsilon_remaining: What is left of the dataset's cap.
+        waiting: The checkpoint's payload when ``status == "waiting"``.
+    """
+
+    run_id: str
+    status: str
+    run_dir: Path | None = None
+    plan: Plan | None = None
+    synthetic: pd.DataFrame | None = None
+    report: dict[str, Any] | None = None
+    epsilon_run: float | None = None
+    epsilon_spent: float | None = None
+    epsilon_remaining: float | None = None
+    waiting: dict[str, Any] | None = None
+    state: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def summary(self) -> str:
+        """A few human-readable lines about the run."""
+        lines = [f"run {self.run_id}: {self.status}"]
+        if self.synthetic is not None:
+            lines.append(f"rows generated: {len(self.synthetic)}")
+        if self.epsilon_run is not None:
+            lines.append(f"epsilon spent by this run: {self.epsilon_run:g}")
+        if self.epsilon_spent is not None and self.epsilon_remaining is not None:
+            cap = (self.state.get("budget") or {}).get("cap_epsilon")
+            lines.append(f"dataset '{self.state.get('dataset')}': total epsilon {self.epsilon_spent:.3f} of cap "
+                         f"{cap:g}, remaining {self.epsilon_remaining:.3f}")
+        if self.report is not None:
+            outputs = self.state.get("outputs", {})
+            lines.append(f"synthetic data: {outputs.get('out') or outputs.get('synthetic')}")
+            lines.append(f"report: {outputs.get('report_html')}")
+            verdict = (self.report.get("release") or {}).get("verdict")
+            if verdict:
+                lines.append(f"release check: {verdict}")
+        if self.waiting is not None:
+            lines.append(f"waiting at {self.waiting.get('checkpoint')}: {self.waiting.get('question')}")
+            lines.append(f"answer with: privsynth review {self.run_id} --approve | --reject")
+        return "\n".join(lines)
+
+
+def _config(run_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": run_id}}
+
+
+def _raise_if_stopped(state: dict[str, Any], run_id: str) -> None:
+    error = state.get("error")
+    if not error:
+        return
+    cls = getattr(errors, str(error.get("type")), errors.PrivsynthError)
+    if not (isinstance(cls, type) and issubclass(cls, errors.PrivsynthError)):
+        cls = errors.PrivsynthError
+    exc = cls.__new__(cls)
+    errors.PrivsynthError.__init__(exc, error["message"])
+    exc.question = error.get("question")  # type: ignore[attr-defined]
+    exc.run_id = run_id  # type: ignore[attr-defined]
+    raise exc
+
+
+def _result(graph: Any, run_id: str) -> RunResult:
+    snapshot = graph.get_state(_config(run_id))
+    state = dict(snapshot.values)
+    _raise_if_stopped(state, run_id)
+    plan = Plan.model_validate(state["plan"]) if state.get("plan") else None
+    budget = state.get("budget") or {}
+    result = RunResult(run_id=run_id, status=state.get("status", "unknown"), plan=plan, state=state,
+                       run_dir=Path(state["run_dir"]) if state.get("run_dir") else None,
+                       epsilon_run=plan.epsilon if plan and budget.get("committed") else None,
+                       epsilon_spent=budget.get("spent_epsilon"), epsilon_remaining=budget.get("remaining_after"))
+    interrupts = [i for task in snapshot.tasks for i in task.interrupts]
+    if interrupts:
+        result.status = "waiting"
+        result.waiting = interrupts[0].value
+    outputs = state.get("outputs") or {}
+    if state.get("status") == "released" and outputs:
+        result.synthetic = pd.read_csv(outputs["synthetic"])
+        result.report = json.loads(Path(outputs["report_json"]).read_text())
+    return result
+
+
+def _start(initial: dict[str, Any], home: str | Path | None) -> RunResult:
+    home_path = Path(home).expanduser() if home is not None else load_settings().home
+    os.environ["PRIVSYNTH_HOME"] = str(home_path)
+    settings = load_settings(home_path)
+    run_id = new_run_id()
+    graph = build_graph()
+    graph.invoke({**initial, "run_id": run_id, "home": str(settings.home), "reviews": []}, _config(run_id))
+    return _result(graph, run_id)
+
+
+def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None, schema: str | Path | None = None,
+               rows: int | None = None, generator: str = "dp_marginals", dataset: str | None = None,
+               pii: PIIAction = "drop", target: str | None = None, out: str | Path | None = None,
+               seed: int | None = 0, review: bool = False, home: str | Path | None = None) -> RunResult:
+    """Make private synthetic data from a table in one call (the typed path through the graph).
+
+    Args:
+        source: The private table (CSV, Parquet or JSONL).
+        epsilon: Epsilon this run may spend (> 0).
+        delta: Delta for this run; default ``min(1e-6, n**-1.1)``.
+        schema: Public schema or NIST data dictionary declaring every domain.
+        rows: Rows to generate; default as many as the source (a noisy count).
+        generator: A registered generator name.
+        dataset: The ledger's name for the data (default: the file's stem).
+        pii: ``drop`` PII columns, ``fake`` them with fresh surrogates, or ``keep`` them out of the model.
+        target: Column for utility checks.
+        out: Also write the synthetic data here.
+        seed: Random seed.
+        review: Stop at the human checkpoints (resume with :func:`resume`).
+        home: privsynth home folder (default ``$PRIVSYNTH_HOME`` or ``~/.privsynth``).
+
+    Returns:
+        The run's result.
+
+    Raises:
+        privsynth.errors.PrivsynthError: Bad input or over budget; nothing was spent.
+    """
+    try:
+        plan = Plan(source=str(source), epsilon=epsilon, delta=delta, schema_path=str(schema) if schema else None,
+                    rows=rows, generator=generator, dataset=dataset, pii_action=pii, target=target,
+                    out=str(out) if out else None, seed=seed, review=review)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise errors.ConfigError(f"Invalid argument {first['loc'][0]}: {first['msg']}.",
+                                 "Check the value (epsilon > 0, 0 < delta < 1, rows > 0).") from exc
+    return _start({"plan": plan.model_dump(), "skip_review": not review}, home)
+
+
+def run(sentence: str, *, review: bool = False, llm_model: str | None = None,
+        home: str | Path | None = None) -> RunResult:
+    """Run a natural-language request, e.g. ``"2000 rows like data.csv, epsilon 1, drop names"``.
+
+    Args:
+        sentence: The request.
+        review: Stop at the human checkpoints even if the sentence does not ask for review.
+        llm_model: A litellm model string for planning (default: settings / offline parser).
+        home: privsynth home folder.
+
+    Raises:
+        privsynth.errors.PlanningError: The sentence is unclear; ``.question`` says what to add.
+    """
+    return _start({"request": sentence, "llm_model": llm_model, "skip_review": not review}, home)
+
+
+def resume(run_id: str, decision: str | dict[str, Any] = "approve", *, home: str | Path | None = None) -> RunResult:
+    """Answer a waiting checkpoint and continue the run (works from a new process).
+
+    Args:
+        run_id: The waiting run.
+        decision: ``"approve"``, ``"reject"`` or ``{"action": ..., "not_pii": [...]}``.
+        home: privsynth home folder.
+
+    Raises:
+        privsynth.errors.RunNotFoundError: No such run, or it is not waiting.
+    """
+    if home is not None:
+        os.environ["PRIVSYNTH_HOME"] = str(Path(home).expanduser())
+    graph = build_graph()
+    snapshot = graph.get_state(_config(run_id))
+    if not snapshot.values:
+        raise errors.RunNotFoundError(f"No run '{run_id}' in {load_settings().checkpoint_path}.",
+                                      "Check the run id and PRIVSYNTH_HOME.")
+    if not any(task.interrupts for task in snapshot.tasks):
+        raise errors.RunNotFoundError(f"Run '{run_id}' is not waiting for a review "
+                                      f"(status: {snapshot.values.get('status')}).", "Nothing to answer.")
+    graph.invoke(Command(resume=decision), _config(run_id))
+    return _result(graph, run_id)

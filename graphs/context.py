@@ -1,0 +1,89 @@
+"""What nodes share: settings, the ledger, and re-reading the private source safely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from privsynth.agents.plan import Plan
+from privsynth.config import Settings, load_settings
+from privsynth.errors import InputDataError, SchemaError
+from privsynth.policies.ledger import Ledger
+from privsynth.tools.io import fingerprint_file, read_table
+from privsynth.tools.schema import TableSchema, load_schema
+
+HOLDOUT_FRACTION = 0.2
+MIN_ROWS_FOR_HOLDOUT = 200
+
+
+def settings_for(home: str | None) -> Settings:
+    """Settings for the run's home folder."""
+    return load_settings(Path(home) if home else None)
+
+
+def ledger_for(settings: Settings) -> Ledger:
+    """The ledger with the settings' default cap."""
+    return Ledger(settings.ledger_path, (settings.default_cap_epsilon, settings.default_cap_delta))
+
+
+def schema_path_for(plan: Plan) -> Path:
+    """The schema file: the plan's, or a ``<stem>.schema.json`` sidecar next to the source.
+
+    Raises:
+        SchemaError: Neither exists.
+    """
+    if plan.schema_path:
+        return Path(plan.schema_path)
+    source = Path(plan.source)
+    sidecar = source.with_name(f"{source.stem}.schema.json")
+    if sidecar.is_file():
+        return sidecar
+    raise SchemaError(
+        f"No schema for {source.name}: a DP generator takes every column's categories and bounds from public "
+        "metadata, never from the private data.",
+        f"Pass --schema FILE (a privsynth schema or a NIST data dictionary), or put {sidecar.name} next to the data.")
+
+
+@dataclass
+class Source:
+    """The private table, its fingerprint and its public schema."""
+
+    data: pd.DataFrame
+    fingerprint: str
+    schema: TableSchema
+
+
+def load_source(plan: Plan, expected_fingerprint: str | None = None) -> Source:
+    """Read the source and its schema.
+
+    Args:
+        plan: The plan.
+        expected_fingerprint: When given, the file must still have this content.
+
+    Raises:
+        InputDataError: The file is unreadable or changed since the plan was checked.
+        SchemaError: No usable schema.
+    """
+    schema = load_schema(schema_path_for(plan))
+    data = read_table(plan.source)
+    fingerprint = fingerprint_file(plan.source)
+    if expected_fingerprint and fingerprint != expected_fingerprint:
+        raise InputDataError(f"{plan.source} changed since this run was planned.",
+                             "Start a new run on the current file.")
+    return Source(data=data, fingerprint=fingerprint, schema=schema)
+
+
+def split_holdout(data: pd.DataFrame, seed: int | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Split off a real holdout *before* generation; the generator never sees it.
+
+    Returns:
+        ``(train, holdout)``; holdout is None for tables under 200 rows.
+    """
+    if len(data) < MIN_ROWS_FOR_HOLDOUT:
+        return data, None
+    order = np.random.default_rng(seed).permutation(len(data))
+    cut = int(round(len(data) * (1 - HOLDOUT_FRACTION)))
+    return (data.iloc[order[:cut]].reset_index(drop=True), data.iloc[order[cut:]].reset_index(drop=True))

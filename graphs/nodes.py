@@ -1,0 +1,162 @@
+"""The graph's first nodes: plan, budget gate and PII scan. Each returns a partial state update.
+
+Nodes raise :class:`~privsynth.errors.PrivsynthError` for bad input; :func:`stops_on_error` turns that
+into a clean stop (``status="stopped"`` with the message) so that routing ends the run with nothing spent.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from privsynth.agents.plan import Plan
+from privsynth.agents.planner import plan_request
+from privsynth.agents.registry import get_generator
+from privsynth.config import local_secret
+from privsynth.errors import ConfigError, PlanningError, PrivsynthError
+from privsynth.graphs.context import ledger_for, load_source, settings_for
+from privsynth.graphs.runfolder import PLAN_FILE, run_dir, write_json
+from privsynth.graphs.state import RunState
+from privsynth.logs import get_logger
+from privsynth.policies.accountant import supports
+from privsynth.policies.ledger import over_budget_error
+from privsynth.tools.pii import scan_table
+from privsynth.tools.schema import TableSchema
+
+log = get_logger(__name__)
+Node = Callable[[RunState], dict[str, Any]]
+
+
+def stops_on_error(node: Node) -> Node:
+    """Turn a deliberate privsynth error inside a node into a clean stop of the run."""
+
+    @functools.wraps(node)
+    def wrapper(state: RunState) -> dict[str, Any]:
+        try:
+            return node(state)
+        except PrivsynthError as exc:
+            log.warning("run.stopped", node=node.__name__, run_id=state.get("run_id"), error=str(exc))
+            status = "needs_clarification" if isinstance(exc, PlanningError) else "stopped"
+            return {"status": status, "error": {"type": type(exc).__name__, "message": str(exc),
+                                                "question": getattr(exc, "question", None), "node": node.__name__}}
+
+    return wrapper
+
+
+def plan_of(state: RunState) -> Plan:
+    """The state's plan as a model."""
+    assert state.get("plan") is not None
+    return Plan.model_validate(state["plan"])
+
+
+def default_delta(n_rows: int, configured: float | None) -> float:
+    """The delta used when a request gives none: the setting, else ``min(1e-6, n**-1.1)``."""
+    return configured if configured is not None else min(1e-6, float(n_rows) ** -1.1)
+
+
+def modelled_schema(schema: TableSchema, pii_columns: list[str]) -> TableSchema:
+    """The schema the generator sees: modelled columns that are not PII."""
+    return TableSchema(name=schema.name, rows=schema.rows,
+                       columns=[c for c in schema.modelled_columns if c.name not in pii_columns])
+
+
+def noise_seed(home: str | None, seed: int | None) -> int | None:
+    """The generator's seed: the plan's seed keyed with the home folder's local secret (None stays random)."""
+    if seed is None:
+        return None
+    key = local_secret(settings_for(home).home)
+    return int.from_bytes(hmac.new(key, str(seed).encode(), hashlib.sha256).digest()[:8], "big")
+
+
+def make_generator(plan: Plan, schema: TableSchema, home: str | None = None):
+    """Instantiate the plan's generator for a (PII-free) schema, with a secret-keyed seed."""
+    cls = get_generator(plan.generator)
+    assert plan.delta is not None
+    return cls(epsilon=plan.epsilon, delta=plan.delta, seed=noise_seed(home, plan.seed), schema=schema,
+               target=plan.target)
+
+
+@stops_on_error
+def plan_node(state: RunState) -> dict[str, Any]:
+    """Turn the request into a validated plan (or a clarifying question) and write plan.json."""
+    settings = settings_for(state.get("home"))
+    if state.get("plan"):
+        plan = Plan.model_validate(state["plan"])
+    else:
+        plan = plan_request(state.get("request") or "", settings, llm_model=state.get("llm_model"))
+    plan = plan.model_copy(update={
+        "source": str(Path(plan.source).expanduser().resolve()),
+        "schema_path": str(Path(plan.schema_path).expanduser().resolve()) if plan.schema_path else None,
+        "dataset": plan.dataset or Path(plan.source).stem,
+    })
+    get_generator(plan.generator)  # unknown generator: clear error before anything else
+    folder = run_dir(settings.runs_dir, state["run_id"], create=True)
+    write_json(folder / PLAN_FILE, {"request": state.get("request"), "plan": plan.model_dump()})
+    return {"plan": plan.model_dump(), "status": "planned", "run_dir": str(folder), "dataset": plan.dataset}
+
+
+@stops_on_error
+def budget_gate(state: RunState) -> dict[str, Any]:
+    """Read the source, fix delta, and refuse a plan that would pass the dataset's cap. Spends nothing."""
+    settings = settings_for(state.get("home"))
+    plan = plan_of(state)
+    source = load_source(plan)
+    n = len(source.data)
+    delta = plan.delta if plan.delta is not None else default_delta(n, settings.default_delta)
+    if delta >= 1.0 / n:
+        raise ConfigError(f"delta {delta:g} is not below 1/n = {1.0 / n:.3g} for this {n}-row table; such a delta "
+                          "allows publishing a record outright.", f"Use a delta below {1.0 / n:.1g}, e.g. 1e-6.")
+    plan = plan.model_copy(update={"delta": delta})
+    declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
+    generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
+    event = generator.privacy_event()
+    if not supports(event):
+        raise ConfigError(f"Generator '{plan.generator}' declares an event the accountant cannot compose.",
+                          "Fix the generator's privacy_event().")
+    status = ledger_for(settings).status(plan.dataset, source.fingerprint, event)
+    if not status.fits:
+        raise over_budget_error(status)
+    budget = {"dataset": status.dataset, "is_new": status.is_new, "cap_epsilon": status.cap_epsilon,
+              "cap_delta": status.cap_delta, "spent_epsilon": status.spent_epsilon,
+              "spent_epsilon_rdp": status.spent_epsilon_rdp, "planned_epsilon": status.planned_epsilon,
+              "remaining_after": status.remaining_epsilon}
+    if status.is_new:
+        budget["notice"] = (f"Dataset '{status.dataset}' is new: it gets the default cap epsilon "
+                            f"{status.cap_epsilon:g}, delta {status.cap_delta:g} (change it with `privsynth budget set "
+                            f"{status.dataset} --epsilon E --delta D`).")
+    return {"plan": plan.model_dump(), "status": "gated", "budget": budget, "fingerprint": source.fingerprint,
+            "dataset": status.dataset, "source_rows": n}
+
+
+@stops_on_error
+def scrub_pii_node(state: RunState) -> dict[str, Any]:
+    """Find PII columns (schema first, then detection) and decide what the generator may see.
+
+    PII scrubbing is not differential privacy: it removes direct identifiers; the DP guarantee comes
+    from the generator.
+    """
+    plan = plan_of(state)
+    source = load_source(plan, state.get("fingerprint"))
+    findings = scan_table(source.data, source.schema, seed=plan.seed or 0)
+    overrides = set(state.get("pii", {}).get("not_pii", []))
+    pii_columns = [f.column for f in findings if f.is_pii and f.column not in overrides]
+    declared = set(source.schema.names)
+    unmodelled = [c for c in source.data.columns if c not in declared and c not in pii_columns]
+    modelled = [c.name for c in modelled_schema(source.schema, pii_columns).columns]
+    pii = {
+        "findings": [f.model_dump() for f in findings],
+        "pii_columns": pii_columns,
+        "action": plan.pii_action,
+        "not_pii": sorted(overrides),
+        "undeclared_columns": unmodelled,
+        "modelled_columns": modelled,
+        "note": "PII scrubbing is not differential privacy; the DP guarantee comes from the generator.",
+    }
+    if unmodelled:
+        pii["warning"] = (f"Columns {unmodelled} have no declared domain in the schema and are left out of the "
+                          "synthetic data; declare them in the schema to model them.")
+    return {"pii": pii, "status": "scrubbed"}

@@ -1,0 +1,64 @@
+"""Human checkpoints: LangGraph ``interrupt()`` before generation and before release.
+
+A checkpoint shows what a person needs to decide and resumes with a decision dict:
+``{"action": "approve" | "reject", "not_pii": [columns], "note": str}``. Decisions are stored in the
+state (and so in the run's report).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.types import interrupt
+
+from privsynth.graphs.nodes import plan_of
+from privsynth.graphs.state import RunState
+
+
+def _decision(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, str):
+        raw = {"action": raw}
+    if not isinstance(raw, dict) or raw.get("action") not in ("approve", "reject"):
+        return {"action": "reject", "note": f"unreadable review answer {raw!r}: treated as reject"}
+    return raw
+
+
+def review_generate(state: RunState) -> dict[str, Any]:
+    """Stop before anything is spent: show the plan, the budget and the PII findings."""
+    plan = plan_of(state)
+    pii = state.get("pii", {})
+    decision = _decision(interrupt({
+        "checkpoint": "before_generate",
+        "run_id": state["run_id"],
+        "plan": plan.summary(),
+        "budget": state.get("budget", {}),
+        "pii_columns": pii.get("pii_columns", []),
+        "findings": [{k: f.get(k) for k in ("column", "entity_type", "confidence", "evidence", "examples")}
+                     for f in pii.get("findings", []) if f.get("is_pii")],
+        "question": "Approve generation (this spends the budget shown), or reject?",
+    }))
+    reviews = [*state.get("reviews", []), {"checkpoint": "before_generate", **decision}]
+    if decision["action"] == "reject":
+        return {"reviews": reviews, "status": "rejected"}
+    not_pii = list(decision.get("not_pii") or [])
+    if not_pii:
+        pii = {**pii, "not_pii": sorted(set(pii.get("not_pii", [])) | set(not_pii)),
+               "pii_columns": [c for c in pii.get("pii_columns", []) if c not in not_pii]}
+    return {"reviews": reviews, "pii": pii}
+
+
+def review_release(state: RunState) -> dict[str, Any]:
+    """Stop before release: show the release verdict and reasons."""
+    release = state.get("release", {})
+    decision = _decision(interrupt({
+        "checkpoint": "before_release",
+        "run_id": state["run_id"],
+        "verdict": release.get("verdict"),
+        "reasons": release.get("reasons", []),
+        "rows": state.get("generation", {}).get("rows"),
+        "question": "Release the synthetic data, or reject (nothing is released; the spend stays)?",
+    }))
+    reviews = [*state.get("reviews", []), {"checkpoint": "before_release", **decision}]
+    if decision["action"] == "reject":
+        return {"reviews": reviews, "status": "rejected"}
+    return {"reviews": reviews, "status": "validated"}

@@ -1,0 +1,56 @@
+"""Run folders: ``$PRIVSYNTH_HOME/runs/<run_id>/`` with the plan, outputs, report and ledger entries."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from privsynth.errors import RunNotFoundError
+from privsynth.graphs.atomic import atomic_write_bytes, atomic_write_text
+
+PLAN_FILE = "plan.json"
+PENDING_FILE = "synthetic.pending.csv"
+SYNTHETIC_FILE = "synthetic.csv"
+LEDGER_FILE = "ledger.json"
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id such as ``20261125-164501-3fa2c1``."""
+    return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def run_dir(runs_root: Path, run_id: str, create: bool = False) -> Path:
+    """The folder of one run.
+
+    Raises:
+        RunNotFoundError: ``create`` is False and the folder does not exist.
+    """
+    path = runs_root / run_id
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    elif not path.is_dir():
+        raise RunNotFoundError(f"No run '{run_id}' under {runs_root}.", "List runs with `ls` on that folder, or "
+                               "check PRIVSYNTH_HOME.")
+    return path
+
+
+def write_json(path: Path, data: Any) -> Path:
+    """Write JSON atomically (temp file + rename)."""
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    return path
+
+
+def write_table(path: Path, df: pd.DataFrame) -> Path:
+    """Write a CSV or Parquet table atomically, chosen by suffix."""
+    if path.suffix.lower() == ".parquet":
+        atomic_write_bytes(path, df.to_parquet(index=False))
+    elif path.suffix.lower() == ".jsonl":
+        atomic_write_text(path, df.to_json(orient="records", lines=True))
+    else:
+        atomic_write_text(path, df.to_csv(index=False))
+    return path

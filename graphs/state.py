@@ -1,0 +1,59 @@
+"""The graph's state: one typed dict that every node reads and partially updates.
+
+Nothing private goes into the state (it is checkpointed to SQLite): only the plan, counts, masked
+PII examples, budget figures and metric values. Nodes re-read the private file when they need it and
+check its fingerprint, so a resumed run notices a changed input.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+Status = Literal["planning", "needs_clarification", "stopped", "planned", "gated", "scrubbed", "generated",
+                 "validated", "held", "rejected", "released"]
+
+
+class RunState(TypedDict, total=False):
+    """State of one run through the graph.
+
+    Keys:
+        run_id: The run's id (also the checkpoint thread id).
+        home: The privsynth home folder (ledger, runs), so a resumed run uses the same one.
+        request: The natural-language request, when the run started from a sentence.
+        plan: The validated :class:`~privsynth.agents.plan.Plan` as a dict.
+        llm_model: A litellm model string for planning, if any.
+        skip_review: True for scripted runs (``--yes``): no human checkpoints unless a release fails.
+        status: Where the run stands.
+        error: ``{"type", "message", "question"}`` when the run stopped on a clear error.
+        run_dir: The run folder.
+        dataset: The ledger's dataset name.
+        fingerprint: Content fingerprint of the source file.
+        source_rows: Number of rows in the source (used for delta checks, never released).
+        budget: Budget figures (cap, spent, planned, remaining, is_new).
+        pii: PII findings (masked) and the decided actions.
+        generation: What the generator did (rows, event, pending output path).
+        validation: Validator results (non-DP statistics for the data owner).
+        release: The release policy's verdict and reasons.
+        reviews: Human decisions taken at checkpoints.
+        outputs: Paths of released files.
+    """
+
+    run_id: str
+    home: str | None
+    request: str | None
+    plan: dict[str, Any] | None
+    llm_model: str | None
+    skip_review: bool
+    status: Status
+    error: dict[str, Any] | None
+    run_dir: str
+    dataset: str
+    fingerprint: str
+    source_rows: int
+    budget: dict[str, Any]
+    pii: dict[str, Any]
+    generation: dict[str, Any]
+    validation: dict[str, Any]
+    release: dict[str, Any]
+    reviews: list[dict[str, Any]]
+    outputs: dict[str, str]

