@@ -78,7 +78,7 @@ def test_sentence_runs_and_second_run_composes(small_table):
     assert first.status == second.status == "released"
     assert second.epsilon_spent > first.epsilon_spent
     with pytest.raises(BudgetExceededError, match="over the cap"):
-        privsynth.run(f"200 synthetic rows like {data} with schema {schema}, epsilon 2.5, drop names")
+        privsynth.run(f"200 synthetic rows like {data} with schema {schema}, epsilon 3, drop names")
     assert len(ledger_for(load_settings()).history("people")) == 2  # the refused run spent nothing
 
 
