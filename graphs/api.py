@@ -58,12 +58,17 @@ class RunResult:
         lines = [f"run {self.run_id}: {self.status}"]
         if self.synthetic is not None:
             lines.append(f"rows generated: {len(self.synthetic)}")
-        if self.epsilon_run is not None:
-            lines.append(f"epsilon spent by this run: {self.epsilon_run:g}")
+        if self.epsilon_run is not None and self.plan is not None:
+            lines.append(f"epsilon spent by this run: {self.epsilon_run:g} (delta {self.plan.delta:g})")
+        notice = (self.state.get("budget") or {}).get("notice")
+        if notice:
+            lines.append(notice)
         if self.epsilon_spent is not None and self.epsilon_remaining is not None:
             cap = (self.state.get("budget") or {}).get("cap_epsilon")
+            cap_delta = (self.state.get("budget") or {}).get("cap_delta")
             lines.append(f"dataset '{self.state.get('dataset')}': total epsilon {self.epsilon_spent:.3f} of cap "
-                         f"{cap:g}, remaining {self.epsilon_remaining:.3f}")
+                         f"{cap:g} (all runs composed with the PLD accountant at the cap's delta {cap_delta:g}), "
+                         f"remaining {self.epsilon_remaining:.3f}")
         if self.report is not None:
             outputs = self.state.get("outputs", {})
             lines.append(f"synthetic data: {outputs.get('out') or outputs.get('synthetic')}")
