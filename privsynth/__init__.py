@@ -17,6 +17,10 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):  # lazy: importing privsynth stays cheap
+    if name in ("agents", "tools", "graphs", "policies"):
+        import importlib
+
+        return importlib.import_module(f"privsynth.{name}")
     if name in ("synthesize", "run", "resume", "RunResult"):
         from privsynth.graphs import api
 

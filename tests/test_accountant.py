@@ -39,14 +39,14 @@ def test_unsupported_event_and_bad_delta_are_clear_errors():
     assert not supports(dp_event.UnsupportedDpEvent())
 
 
-gaussian = st.floats(0.3, 20).map(dp_event.GaussianDpEvent)
-laplace = st.floats(0.3, 20).map(dp_event.LaplaceDpEvent)
+gaussian = st.floats(0.5, 20).map(dp_event.GaussianDpEvent)
+laplace = st.floats(0.5, 20).map(dp_event.LaplaceDpEvent)
 subsampled = st.tuples(st.floats(0.001, 0.2), st.floats(0.5, 5), st.integers(1, 50)).map(
     lambda t: dp_event.SelfComposedDpEvent(dp_event.PoissonSampledDpEvent(t[0], dp_event.GaussianDpEvent(t[1])), t[2]))
 events = st.one_of(gaussian, laplace, subsampled)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(st.lists(events, min_size=1, max_size=3), events)
 def test_composing_more_never_lowers_epsilon(history, extra):
     before = epsilon_of(history, 1e-5)
@@ -54,7 +54,7 @@ def test_composing_more_never_lowers_epsilon(history, extra):
     assert after >= before - 1e-9
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(st.floats(0.1, 10), st.sampled_from([1e-5, 1e-6, 1e-8]), st.integers(1, 40))
 def test_calibrated_noise_never_overshoots_target(epsilon, delta, k):
     calib = calibrate_noise(lambda s: dp_event.SelfComposedDpEvent(dp_event.GaussianDpEvent(s), k), epsilon, delta)
@@ -68,8 +68,7 @@ def test_calibrated_noise_never_overshoots_target(epsilon, delta, k):
 
 def test_calibration_refuses_impossible_target():
     with pytest.raises(AccountingError, match="too small"):
-        calibrate_noise(lambda s: dp_event.SelfComposedDpEvent(dp_event.GaussianDpEvent(s), 10**9), 1e-6, 1e-12,
-                        hi=10.0)
+        calibrate_noise(dp_event.GaussianDpEvent, 1e-3, 1e-12, hi=10.0)
 
 
 @pytest.mark.parametrize("event", [

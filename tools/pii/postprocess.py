@@ -2,14 +2,19 @@
 
 Steps, in order:
 
-1. **Thresholds**: a span below its entity type's threshold (:data:`THRESHOLDS`, else
+1. **NER score**: the spaCy model gives every entity the same score (0.85) whatever its certainty;
+   it is lowered to :data:`NER_SCORE` so that specific evidence (a checksum, a street pattern, a
+   name cue) wins over a bare NER guess where the two disagree.
+2. **Thresholds**: a span below its entity type's threshold (:data:`THRESHOLDS`, else
    :data:`DEFAULT_THRESHOLD`) is dropped.
-2. **False-positive filters** (:func:`_plausible`): spans whose text cannot be the entity they claim,
-   e.g. a ``PERSON`` without a letter, a ``DATE_TIME`` that is a relative phrase ("today", "this month").
-3. **Overlaps**: where spans of different types overlap, the stronger one wins (higher score, then
-   longer span, then a type priority); spans of the same type that overlap are merged.
-4. **Merging**: neighbouring spans of a mergeable type (addresses, places) separated only by
-   commas, spaces or line breaks become one span (``"12 Main St"`` + ``"Springfield"``).
+3. **False-positive filters** (:func:`plausible`): a ``DATE_TIME`` must look like a date or time
+   (a month or weekday name, a year, a ``12/05``-style date, a clock time), so relative phrases such as
+   "this month" and bare numbers go; names and places must contain a letter and must not be a field
+   label ("IBAN", "ZIP", "P.O. Box").
+4. **Overlaps**: where spans overlap, the stronger one wins (higher score, then longer span); spans
+   of the same family (``ADDRESS`` and ``LOCATION`` are one family) merge into one span.
+5. **Addresses**: an ``ADDRESS`` span extends over the city, region, country and postal-code parts
+   that follow it after a comma or line break, and absorbs ``LOCATION`` spans it touches.
 """
 
 from __future__ import annotations
@@ -28,25 +33,63 @@ class RawSpan(NamedTuple):
     recognizer: str = ""
 
 
-DEFAULT_THRESHOLD = 0.35
-THRESHOLDS: dict[str, float] = {}
-PRIORITY: dict[str, int] = {}
+NER_RECOGNIZERS = frozenset({"SpacyRecognizer"})
+NER_SCORE = 0.5
+DEFAULT_THRESHOLD = 0.4
+THRESHOLDS: dict[str, float] = {"US_DRIVER_LICENSE": 0.5, "US_BANK_NUMBER": 0.5, "US_PASSPORT": 0.5}
+_FAMILY = {"ADDRESS": "PLACE", "LOCATION": "PLACE"}
+
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_DAYS = r"mon|tue|wed|thu|fri|sat|sun"
+_DATE_SHAPE = re.compile(
+    rf"\b(?:{_MONTHS})\b|\b(?:{_DAYS})[a-z]*\b|\b(?:1[89]\d\d|20\d\d)\b|\b\d{{1,4}}[-/.]\d{{1,2}}(?:[-/.]\d{{1,4}})?\b"
+    r"|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:19|20)?\d0s\b", re.IGNORECASE)
+_LABELS = frozenset({"iban", "ssn", "zip", "zip code", "phone", "email", "e-mail", "p.o. box", "po box", "box",
+                     "apt", "suite", "dob", "name", "address", "card", "credit card", "passport", "license"})
+_NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "NRP"})
+_PLACE_TYPES = frozenset({"LOCATION", "ADDRESS"})
+_TOKEN = r"(?:[A-ZÀ-ÞĀ-ŽΑ-ΩА-Я][^\s,]*|[A-Z]{2}|\d{3,6}(?:-\d{3,4})?|\([^\W\d_][^)\n]{0,20}\))"
+_LINK = r"(?:de|da|di|do|del|der|la|le|am|an|im|upon|on|sur|en)"
+_ADDRESS_PART = re.compile(rf"[ \t]*(?:,[ \t]*|\n[ \t]*(?:,[ \t]*)?)({_TOKEN}(?:[ \t]+(?:{_TOKEN}|{_LINK}))*)")
+_MAX_ADDRESS_PARTS = 4
 
 
-def _plausible(text: str, span: RawSpan) -> bool:
-    value = text[span.start:span.end]
-    return bool(value.strip()) and bool(re.search(r"\w", value))
+def plausible(text: str, span: RawSpan) -> bool:
+    """Whether the span's text can be the entity it claims (see the module docstring, step 3).
+
+    Args:
+        text: The whole text.
+        span: One span in it.
+
+    Returns:
+        False for spans to drop.
+    """
+    value = text[span.start:span.end].strip()
+    if not value or not re.search(r"\w", value):
+        return False
+    if span.entity_type == "DATE_TIME":
+        return bool(_DATE_SHAPE.search(value))
+    if span.entity_type in _NAME_TYPES:
+        return bool(re.search(r"[^\W\d_]", value)) and value.lower().strip(".:#") not in _LABELS
+    if span.entity_type in _PLACE_TYPES:
+        return value.lower().strip(".:#") not in _LABELS
+    return True
+
+
+def _family(entity_type: str) -> str:
+    return _FAMILY.get(entity_type, entity_type)
 
 
 def _resolve(spans: list[RawSpan]) -> list[RawSpan]:
-    """Greedy overlap resolution: strongest first; same-type overlaps merge into one span."""
-    ranked = sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), -PRIORITY.get(s.entity_type, 0)))
+    """Greedy overlap resolution: strongest first; overlapping spans of one family merge."""
+    ranked = sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start))
     kept: list[RawSpan] = []
     for span in ranked:
         clash = False
         for i, other in enumerate(kept):
             if span.start < other.end and other.start < span.end:
-                if span.entity_type == other.entity_type:
+                if _family(span.entity_type) == _family(other.entity_type):
                     kept[i] = other._replace(start=min(span.start, other.start), end=max(span.end, other.end))
                 clash = True
                 break
@@ -55,8 +98,35 @@ def _resolve(spans: list[RawSpan]) -> list[RawSpan]:
     return sorted(kept)
 
 
+def _extend_address(text: str, span: RawSpan) -> RawSpan:
+    end = span.end
+    for _ in range(_MAX_ADDRESS_PARTS):
+        match = _ADDRESS_PART.match(text, end)
+        if match is None:
+            break
+        end = match.end(1)
+    return span._replace(end=end) if end != span.end else span
+
+
+def _merge_places(text: str, spans: list[RawSpan]) -> list[RawSpan]:
+    """Extend addresses, then merge places separated only by commas/whitespace and drop what they cover."""
+    spans = [_extend_address(text, s) if s.entity_type == "ADDRESS" else s for s in spans]
+    out: list[RawSpan] = []
+    for span in sorted(spans):
+        if out and _family(span.entity_type) == "PLACE" == _family(out[-1].entity_type) \
+                and re.fullmatch(r"[\s,]{0,3}", text[out[-1].end:span.start]) is not None:
+            prev = out[-1]
+            kind = "ADDRESS" if "ADDRESS" in (prev.entity_type, span.entity_type) else prev.entity_type
+            out[-1] = prev._replace(end=max(prev.end, span.end), entity_type=kind, score=max(prev.score, span.score))
+            continue
+        if out and out[-1].entity_type == "ADDRESS" and span.start < out[-1].end and span.score <= NER_SCORE:
+            continue  # an NER guess inside an extended address
+        out.append(span)
+    return out
+
+
 def clean_spans(text: str, spans: list[RawSpan]) -> list[RawSpan]:
-    """Apply thresholds, filters, overlap resolution and merging to the raw spans of one text.
+    """Apply the steps of the module docstring to the raw spans of one text.
 
     Args:
         text: The text the spans point into.
@@ -65,5 +135,7 @@ def clean_spans(text: str, spans: list[RawSpan]) -> list[RawSpan]:
     Returns:
         Non-overlapping spans sorted by start offset.
     """
-    kept = [s for s in spans if s.score >= THRESHOLDS.get(s.entity_type, DEFAULT_THRESHOLD) and _plausible(text, s)]
-    return _resolve(kept)
+    rescored = [s._replace(score=min(s.score, NER_SCORE)) if s.recognizer in NER_RECOGNIZERS else s for s in spans]
+    kept = [s for s in rescored
+            if s.score >= THRESHOLDS.get(s.entity_type, DEFAULT_THRESHOLD) and plausible(text, s)]
+    return _merge_places(text, _resolve(kept))

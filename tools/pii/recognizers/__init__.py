@@ -2,20 +2,49 @@
 
 Every class in :data:`RECOGNIZERS` is instantiated without arguments and added to the analyzer's
 registry by :func:`privsynth.tools.pii.engine.build_analyzer`. To add a recognizer, write a module
-here with one ``EntityRecognizer`` subclass (usually a ``PatternRecognizer``) whose ``__init__``
-needs no arguments, import it below and append it to the list.
+here with one ``EntityRecognizer`` subclass (a ``PatternRecognizer``, or a
+:class:`~privsynth.tools.pii.recognizers._regex.GroupRegexRecognizer` when the entity is only part of
+the match) whose ``__init__`` needs no arguments, import it below and append it to the list.
 """
 
 from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer
 
+from privsynth.tools.pii.recognizers.age import AgeRecognizer
+from privsynth.tools.pii.recognizers.credit_card import LuhnCardRecognizer
+from privsynth.tools.pii.recognizers.intl_address import InternationalAddressRecognizer
+from privsynth.tools.pii.recognizers.intl_phone import InternationalPhoneRecognizer
+from privsynth.tools.pii.recognizers.organization import OrganizationSuffixRecognizer
+from privsynth.tools.pii.recognizers.person_context import PersonContextRecognizer
+from privsynth.tools.pii.recognizers.person_name import NameListRecognizer
+from privsynth.tools.pii.recognizers.postal_code import PostalCodeRecognizer
 from privsynth.tools.pii.recognizers.street_address import StreetAddressRecognizer
 from privsynth.tools.pii.recognizers.us_phone import UsPhoneRecognizer
 
 RECOGNIZERS: list[type[EntityRecognizer]] = [
     UsPhoneRecognizer,
     StreetAddressRecognizer,
+    AgeRecognizer,
+    LuhnCardRecognizer,
+    InternationalAddressRecognizer,
+    InternationalPhoneRecognizer,
+    OrganizationSuffixRecognizer,
+    PersonContextRecognizer,
+    NameListRecognizer,
+    PostalCodeRecognizer,
 ]
 
-__all__ = ["RECOGNIZERS", "StreetAddressRecognizer", "UsPhoneRecognizer"]
+__all__ = [
+    "RECOGNIZERS",
+    "AgeRecognizer",
+    "InternationalAddressRecognizer",
+    "InternationalPhoneRecognizer",
+    "LuhnCardRecognizer",
+    "NameListRecognizer",
+    "OrganizationSuffixRecognizer",
+    "PersonContextRecognizer",
+    "PostalCodeRecognizer",
+    "StreetAddressRecognizer",
+    "UsPhoneRecognizer",
+]

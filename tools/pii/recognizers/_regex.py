@@ -36,7 +36,8 @@ class GroupRegexRecognizer(LocalRecognizer):
         """Return False to discard a matched value (subclasses override, e.g. a checksum)."""
         return bool(value.strip())
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         """Find the entity groups in ``text``.
 
         Args:

@@ -6,6 +6,8 @@ number. Presidio has no default age recognizer, and the spaCy model tags ``38-ye
 
 from __future__ import annotations
 
+import re
+
 from privsynth.tools.pii.recognizers._regex import GroupRegexRecognizer
 
 _NUM = r"(?P<ent>(?:1[01]\d|\d{1,2}))"
@@ -21,6 +23,4 @@ class AgeRecognizer(GroupRegexRecognizer):
     """Recognize ages next to an age cue as ``AGE``."""
 
     def __init__(self) -> None:
-        import re
-
         super().__init__("AGE", "AgeRecognizer", PATTERNS, flags=re.IGNORECASE)

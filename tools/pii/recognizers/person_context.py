@@ -1,0 +1,29 @@
+"""Person names announced by a cue: ``my name is Anna``, ``Dear Mr. Holm``, ``Name: aantje mourik``.
+
+The cue makes the next one or two words a name whatever their case or origin, so these results
+score high (0.7). Titles (``Mr.``, ``Mrs.``, ``Dr.``...) are not part of the span.
+"""
+
+from __future__ import annotations
+
+import re
+
+from privsynth.tools.pii.recognizers._regex import GroupRegexRecognizer
+
+_W = r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)?"
+_NOT = r"(?!(?:not|a|an|the|on|in|is|and|but|or|so|very|just|also|from|with|to)\b)"
+_NAME = rf"(?P<ent>{_NOT}{_W}(?:\s(?:[^\W\d_]\.?\s)?{_NOT}{_W})?)"
+_CAP_NAME = rf"(?P<ent>(?-i:[A-Z]){_W}(?:\s(?:[A-Z]\.?\s)?(?-i:[A-Z]){_W})?)"
+PATTERNS = [
+    ("my_name_is", rf"\b(?:my name is|my name's|name is|names? ?:|call me|i am called|signed,?)\s+{_NAME}", 0.7),
+    ("last_or_first_name", rf"\b(?:last|first|full|sur|given|family) ?name\??:?\s+{_NAME}", 0.7),
+    ("title", rf"\b(?-i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau)\.?\s+{_CAP_NAME}", 0.7),
+    ("dear", rf"\b(?:dear|hi|hello|thanks|thank you)\s+{_CAP_NAME}\s*[,!]", 0.6),
+]
+
+
+class PersonContextRecognizer(GroupRegexRecognizer):
+    """Recognize names right after a name cue or a title as ``PERSON``."""
+
+    def __init__(self) -> None:
+        super().__init__("PERSON", "PersonContextRecognizer", PATTERNS, flags=re.IGNORECASE)
