@@ -21,7 +21,9 @@ from privsynth import errors
 from privsynth.agents.plan import PIIAction, Plan
 from privsynth.config import load_settings
 from privsynth.graphs.build import build_graph
-from privsynth.graphs.runfolder import new_run_id
+from privsynth.graphs.context import schema_path_for
+from privsynth.graphs.runfolder import new_run_id, read_synthetic
+from privsynth.tools.schema import load_schema
 
 
 @dataclass
@@ -116,7 +118,8 @@ def _result(graph: Any, run_id: str) -> RunResult:
         result.waiting = interrupts[0].value
     outputs = state.get("outputs") or {}
     if state.get("status") == "released" and outputs:
-        result.synthetic = pd.read_csv(outputs["synthetic"])
+        schema = load_schema(schema_path_for(plan)) if plan is not None else None
+        result.synthetic = read_synthetic(Path(outputs["synthetic"]), schema)
         result.report = json.loads(Path(outputs["report_json"]).read_text())
     return result
 

@@ -68,12 +68,25 @@ def load_source(plan: Plan, expected_fingerprint: str | None = None) -> Source:
         SchemaError: No usable schema.
     """
     schema = load_schema(schema_path_for(plan))
-    data = read_table(plan.source)
+    data = apply_missing_markers(read_table(plan.source), schema)
     fingerprint = fingerprint_file(plan.source)
     if expected_fingerprint and fingerprint != expected_fingerprint:
         raise InputDataError(f"{plan.source} changed since this run was planned.",
                              "Start a new run on the current file.")
     return Source(data=data, fingerprint=fingerprint, schema=schema)
+
+
+def apply_missing_markers(data: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Turn the schema's missing-value markers into NaN and re-type numeric columns that then parse fully."""
+    if not schema.na_values:
+        return data
+    data = data.replace(to_replace=list(schema.na_values), value=np.nan)
+    for spec in schema.columns:
+        if spec.kind == "numeric" and spec.name in data.columns and data[spec.name].dtype == object:
+            parsed = pd.to_numeric(data[spec.name], errors="coerce")
+            if parsed.notna().sum() == data[spec.name].notna().sum():
+                data[spec.name] = parsed
+    return data
 
 
 def split_holdout(data: pd.DataFrame, seed: int | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:

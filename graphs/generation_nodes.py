@@ -6,18 +6,31 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from privsynth.agents.validators import validate_table
-from privsynth.graphs.context import HOLDOUT_FRACTION, ledger_for, load_source, settings_for, split_holdout
+from privsynth.graphs.context import (
+    HOLDOUT_FRACTION,
+    ledger_for,
+    load_source,
+    schema_path_for,
+    settings_for,
+    split_holdout,
+)
 from privsynth.graphs.nodes import make_generator, modelled_schema, plan_of, stops_on_error
 from privsynth.graphs.report import write_report
-from privsynth.graphs.runfolder import LEDGER_FILE, PENDING_FILE, SYNTHETIC_FILE, write_json, write_table
+from privsynth.graphs.runfolder import (
+    LEDGER_FILE,
+    PENDING_FILE,
+    SYNTHETIC_FILE,
+    read_synthetic,
+    write_json,
+    write_table,
+)
 from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.events import event_to_dict
 from privsynth.policies.release import evaluate_release
 from privsynth.tools.pii import fake_values
+from privsynth.tools.schema import load_schema
 
 log = get_logger(__name__)
 
@@ -81,7 +94,7 @@ def validate_node(state: RunState) -> dict[str, Any]:
     source = load_source(plan, state.get("fingerprint"))
     schema = modelled_schema(source.schema, pii.get("pii_columns", []))
     train, holdout = split_holdout(source.data, plan.seed)
-    synthetic = pd.read_csv(Path(state["run_dir"]) / PENDING_FILE)
+    synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, source.schema)
     result = validate_table(train[schema.names], None if holdout is None else holdout[schema.names],
                             synthetic[[c for c in schema.names if c in synthetic.columns]], schema, plan.target)
     validation = result.model_dump(mode="json")
@@ -99,7 +112,8 @@ def release_node(state: RunState) -> dict[str, Any]:
     os.replace(folder / PENDING_FILE, final)
     outputs = {"synthetic": str(final)}
     if plan.out:
-        outputs["out"] = str(write_table(Path(plan.out).expanduser().resolve(), pd.read_csv(final)))
+        released = read_synthetic(final, load_schema(schema_path_for(plan)))
+        outputs["out"] = str(write_table(Path(plan.out).expanduser().resolve(), released))
     history = [{"run_id": s.run_id, "generator": s.generator, "epsilon": s.epsilon, "delta": s.delta,
                 "created_at": s.created_at} for s in ledger_for(settings).history(plan.dataset or "")]
     report = {

@@ -60,7 +60,7 @@ def default_delta(n_rows: int, configured: float | None) -> float:
 
 def modelled_schema(schema: TableSchema, pii_columns: list[str]) -> TableSchema:
     """The schema the generator sees: modelled columns that are not PII."""
-    return TableSchema(name=schema.name, rows=schema.rows,
+    return TableSchema(name=schema.name, rows=schema.rows, na_values=schema.na_values,
                        columns=[c for c in schema.modelled_columns if c.name not in pii_columns])
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from privsynth.errors import RunNotFoundError
 from privsynth.graphs.atomic import atomic_write_bytes, atomic_write_text
+from privsynth.tools.schema import TableSchema
 
 PLAN_FILE = "plan.json"
 PENDING_FILE = "synthetic.pending.csv"
@@ -43,6 +44,12 @@ def write_json(path: Path, data: Any) -> Path:
     """Write JSON atomically (temp file + rename)."""
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
     return path
+
+
+def read_synthetic(path: Path, schema: TableSchema | None = None) -> pd.DataFrame:
+    """Read a synthetic CSV back with categorical columns as strings (codes such as ``"2"`` stay codes)."""
+    dtypes = {c.name: str for c in schema.columns if c.kind != "numeric"} if schema is not None else None
+    return pd.read_csv(path, dtype=dtypes)
 
 
 def write_table(path: Path, df: pd.DataFrame) -> Path:

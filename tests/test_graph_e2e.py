@@ -121,3 +121,29 @@ def test_plan_json_records_request_and_resolved_plan(small_table):
     plan = json.loads((result.run_dir / "plan.json").read_text())
     assert plan["plan"]["dataset"] == "clinic" and plan["plan"]["epsilon"] == 1.0
     assert Path(plan["plan"]["source"]).is_absolute()
+
+
+def test_undeclared_pii_is_found_by_presidio(small_table, tmp_path):
+    data, schema = small_table
+    raw_schema = json.loads(schema.read_text())
+    raw_schema["columns"] = [c for c in raw_schema["columns"] if c["kind"] != "pii"]
+    bare = tmp_path / "bare.schema.json"
+    bare.write_text(json.dumps(raw_schema))
+    result = privsynth.synthesize(data, epsilon=1.0, schema=bare, rows=100)
+    findings = {f["column"]: f for f in result.report["pii"]["findings"] if f["is_pii"]}
+    assert {c: f["entity_type"] for c, f in findings.items()} == {
+        "full_name": "PERSON", "email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER"}
+    assert all(f["source"] in ("detected", "name_hint") for f in findings.values())
+    assert not set(PII) & set(result.synthetic.columns)
+
+
+def test_nist_data_dictionary_schema(shared_data):
+    nist = shared_data / "nist_excerpts"
+    result = privsynth.synthesize(nist / "ma2019.csv", schema=nist / "data_dictionary.json", epsilon=1.0, rows=500)
+    synth = result.synthetic
+    dictionary = json.loads((nist / "data_dictionary.json").read_text())
+    assert len(synth) == 500 and set(synth.columns) <= set(dictionary)
+    assert set(synth["PUMA"].dropna()) <= set(dictionary["PUMA"]["values"])
+    assert set(synth["SEX"].dropna()) <= {"1", "2"}
+    ages = synth["AGEP"].dropna()
+    assert ages.between(0, 99).all()

@@ -13,6 +13,8 @@ privsynth's format::
         {"name": "full_name", "kind": "pii", "pii_entity": "PERSON"}
      ]}
 
+``na_values`` lists strings that mean "missing" (NIST's excerpts use ``N``).
+
 Kinds: ``categorical`` (a closed list of categories), ``numeric`` (public ``min``/``max``; values outside
 are clipped to the bounds, a documented choice), ``pii`` (personal data: handled by the PII policy, never
 modelled), ``text`` (free text), ``id`` (identifiers: never modelled). Missing values are allowed by
@@ -72,6 +74,7 @@ class TableSchema(BaseModel):
 
     name: str | None = None
     rows: int | None = Field(None, gt=0)
+    na_values: list[str] = Field(default_factory=list)
     columns: list[ColumnSpec]
 
     @model_validator(mode="after")
@@ -105,7 +108,8 @@ class TableSchema(BaseModel):
 
     def without(self, names: list[str]) -> TableSchema:
         """Return a copy without some columns."""
-        return TableSchema(name=self.name, rows=self.rows, columns=[c for c in self.columns if c.name not in names])
+        return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values,
+                           columns=[c for c in self.columns if c.name not in names])
 
     def to_json(self) -> str:
         """Serialize in privsynth's schema format."""
@@ -132,7 +136,7 @@ def _from_nist_dictionary(raw: dict) -> TableSchema:
         else:
             cats = [k for k in values if k != "N"]
             columns.append(ColumnSpec(name=name, kind="categorical", categories=cats, description=description))
-    return TableSchema(columns=columns)
+    return TableSchema(columns=columns, na_values=["N"])  # NIST marks missing values with the letter N
 
 
 def load_schema(path: str | Path) -> TableSchema:
