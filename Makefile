@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo starts from an empty ledger each time (.demo-home), so repeated demos never run out of budget.
 demo: $(STAMP)
-	PRIVSYNTH_HOME=$${PRIVSYNTH_HOME:-$(CURDIR)/.demo-home} $(BIN)/privsynth run --yes \
+	rm -rf $(CURDIR)/.demo-home
+	PRIVSYNTH_HOME=$(CURDIR)/.demo-home $(BIN)/privsynth run --yes \
 	  "2000 synthetic rows like privsynth/sample_data/adult_people.csv with schema privsynth/sample_data/adult_people.schema.json, epsilon 1, drop names, target income"
 
 test: $(STAMP)
