@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from privsynth.cli_scrub import add_scrub_parser, run_scrub
 from privsynth.errors import ConfigError, PrivsynthError
 
 EXIT_WAITING = 0
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--not-pii", nargs="+", default=[], metavar="COLUMN", help="treat these columns as not PII")
 
     sub.add_parser("generators", help="list registered generators")
+    add_scrub_parser(sub)
     return parser
 
 
@@ -117,6 +119,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "budget":
         return _budget(args)
+    if args.command == "scrub":
+        return run_scrub(args)
     from privsynth.graphs import api
 
     if args.command == "run":

@@ -41,9 +41,9 @@ _FAMILY = {"ADDRESS": "PLACE", "LOCATION": "PLACE"}
 
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_DAYS = r"mon|tue|wed|thu|fri|sat|sun"
+_DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun"
 _DATE_SHAPE = re.compile(
-    rf"\b(?:{_MONTHS})\b|\b(?:{_DAYS})[a-z]*\b|\b(?:1[89]\d\d|20\d\d)\b|\b\d{{1,4}}[-/.]\d{{1,2}}(?:[-/.]\d{{1,4}})?\b"
+    rf"\b(?:{_MONTHS})\b|\b(?:{_DAYS})\b|\b(?:1[89]\d\d|20\d\d)\b|\b\d{{1,4}}[-/.]\d{{1,2}}(?:[-/.]\d{{1,4}})?\b"
     r"|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:19|20)?\d0s\b", re.IGNORECASE)
 _LABELS = frozenset({"iban", "ssn", "zip", "zip code", "phone", "email", "e-mail", "p.o. box", "po box", "box",
                      "apt", "suite", "dob", "name", "address", "card", "credit card", "passport", "license"})

@@ -17,7 +17,8 @@ _SUFFIX = (
 )
 _WORD = r"[A-Z][\w'&.-]*"
 _STOPWORDS = "The|A|An|My|Our|Your|This|That|At|In|For|From|With|To|And|Of"
-PATTERNS = [("org_with_legal_form", rf"(?<![\w-])(?P<ent>(?!(?:{_STOPWORDS})\b){_WORD}(?:[ ,]+{_WORD}){{0,3}} (?:{_SUFFIX}))(?![\w-])", 0.6)]
+_ORG = rf"(?!(?:{_STOPWORDS})\b){_WORD}(?:[ ,]+{_WORD}){{0,3}} (?:{_SUFFIX})"
+PATTERNS = [("org_with_legal_form", rf"(?<![\w-])(?P<ent>{_ORG})(?![\w-])", 0.6)]
 
 
 class OrganizationSuffixRecognizer(GroupRegexRecognizer):

@@ -11,11 +11,11 @@ import re
 from privsynth.tools.pii.recognizers._regex import GroupRegexRecognizer
 
 _W = r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)?"
-_NOT = r"(?!(?:not|a|an|the|on|in|is|and|but|or|so|very|just|also|from|with|to)\b)"
+_NOT = r"(?!(?:not|a|an|the|on|in|at|by|for|is|and|but|or|so|very|just|also|from|with|to)\b)"
 _NAME = rf"(?P<ent>{_NOT}{_W}(?:\s(?:[^\W\d_]\.?\s)?{_NOT}{_W})?)"
 _CAP_NAME = rf"(?P<ent>(?-i:[A-Z]){_W}(?:\s(?:[A-Z]\.?\s)?(?-i:[A-Z]){_W})?)"
 PATTERNS = [
-    ("my_name_is", rf"\b(?:my name is|my name's|name is|names? ?:|call me|i am called|signed,?)\s+{_NAME}", 0.7),
+    ("my_name_is", rf"\b(?:my name is|my name's|name is|names? ?:|i am called|signed,?)\s+{_NAME}", 0.7),
     ("last_or_first_name", rf"\b(?:last|first|full|sur|given|family) ?name\??:?\s+{_NAME}", 0.7),
     ("title", rf"\b(?-i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau)\.?\s+{_CAP_NAME}", 0.7),
     ("dear", rf"\b(?:dear|hi|hello|thanks|thank you)\s+{_CAP_NAME}\s*[,!]", 0.6),
