@@ -1,7 +1,8 @@
 """Human checkpoints: LangGraph ``interrupt()`` before generation and before release.
 
 A checkpoint shows what a person needs to decide and resumes with a decision dict:
-``{"action": "approve" | "reject", "not_pii": [columns], "note": str}``. Decisions are stored in the
+``{"action": "approve" | "reject", "not_pii": [columns], "pii_action": "drop" | "fake" | "keep", "note": str}``
+(``not_pii`` and ``pii_action`` edit the PII decisions before generation). Decisions are stored in the
 state (and so in the run's report).
 """
 
@@ -40,11 +41,20 @@ def review_generate(state: RunState) -> dict[str, Any]:
     reviews = [*state.get("reviews", []), {"checkpoint": "before_generate", **decision}]
     if decision["action"] == "reject":
         return {"reviews": reviews, "status": "rejected"}
+    update: dict[str, Any] = {"reviews": reviews}
     not_pii = list(decision.get("not_pii") or [])
     if not_pii:
         pii = {**pii, "not_pii": sorted(set(pii.get("not_pii", [])) | set(not_pii)),
                "pii_columns": [c for c in pii.get("pii_columns", []) if c not in not_pii]}
-    return {"reviews": reviews, "pii": pii}
+    action = decision.get("pii_action")
+    if action in ("drop", "fake", "keep"):
+        pii = {**pii, "action": action}
+        update["plan"] = {**(state.get("plan") or {}), "pii_action": action}
+    elif action is not None:
+        reviews[-1] = {**reviews[-1], "action": "reject", "note": f"unknown pii_action {action!r}: treated as reject"}
+        return {"reviews": reviews, "status": "rejected"}
+    update["pii"] = pii
+    return update
 
 
 def review_release(state: RunState) -> dict[str, Any]:

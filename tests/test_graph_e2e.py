@@ -147,3 +147,22 @@ def test_nist_data_dictionary_schema(shared_data):
     assert set(synth["SEX"].dropna()) <= {"1", "2"}
     ages = synth["AGEP"].dropna()
     assert ages.between(0, 99).all()
+
+
+def test_pii_review_with_an_edited_policy(small_table, tmp_path):
+    data, schema = small_table
+    raw_schema = json.loads(schema.read_text())
+    raw_schema["columns"] = [c for c in raw_schema["columns"] if c["kind"] != "pii"]
+    bare = tmp_path / "bare.schema.json"
+    bare.write_text(json.dumps(raw_schema))
+    waiting = privsynth.synthesize(data, epsilon=1.0, schema=bare, rows=120, pii="drop", review=True)
+    assert set(waiting.waiting["pii_columns"]) == set(PII)
+    examples = [ex for f in waiting.waiting["findings"] for ex in f["examples"]]
+    raw = pd.read_csv(data)
+    assert examples and not set(examples) & (set(raw["full_name"]) | set(raw["email"]))  # masked
+    edited = privsynth.resume(waiting.run_id, {"action": "approve", "not_pii": ["phone"], "pii_action": "fake"})
+    done = privsynth.resume(edited.run_id, "approve")
+    synth = done.synthetic
+    assert {"full_name", "email"} <= set(synth.columns) and "phone" not in synth.columns
+    assert done.report["pii"]["not_pii"] == ["phone"] and done.report["plan"]["pii_action"] == "fake"
+    assert done.report["reviews"][0]["not_pii"] == ["phone"]
