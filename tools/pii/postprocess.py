@@ -10,17 +10,22 @@ Steps, in order:
 3. **False-positive filters** (:func:`plausible`): a ``DATE_TIME`` must look like a date or time
    (a month or weekday name, a year, a ``12/05``-style date, a clock time), so relative phrases such as
    "this month" and bare numbers go; names and places must contain a letter and must not be a field
-   label ("IBAN", "ZIP", "P.O. Box").
+   label ("IBAN", "ZIP", "P.O. Box"); a ``PERSON`` that only the NER proposes and whose every word is
+   an English dictionary word and no known name ("Guilty Pleasures", "Salesperson") goes.
 4. **Overlaps**: where spans overlap, the stronger one wins (higher score, then longer span); spans
    of the same family (``ADDRESS`` and ``LOCATION`` are one family) merge into one span.
 5. **Addresses**: an ``ADDRESS`` span extends over the city, region, country and postal-code parts
-   that follow it after a comma or line break, and absorbs ``LOCATION`` spans it touches.
+   that follow it after a comma or line break, and absorbs ``LOCATION`` spans it touches; a name
+   guess (``PERSON``, ``ORGANIZATION``) inside an address, below :data:`STRONG_NAME_SCORE`, is a street or
+   town named after someone ("Rua Cyro Schmutzer Franco") and goes.
 """
 
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
+
+from privsynth.tools.pii.recognizers._lexicon import english_words, name_lists
 
 
 class RawSpan(NamedTuple):
@@ -35,6 +40,8 @@ class RawSpan(NamedTuple):
 
 NER_RECOGNIZERS = frozenset({"SpacyRecognizer"})
 NER_SCORE = 0.5
+STRONG_NAME_SCORE = 0.7
+"""Name spans at or above this score (a cue such as "my name is") survive inside an address."""
 DEFAULT_THRESHOLD = 0.4
 THRESHOLDS: dict[str, float] = {"US_DRIVER_LICENSE": 0.5, "US_BANK_NUMBER": 0.5, "US_PASSPORT": 0.5}
 _FAMILY = {"ADDRESS": "PLACE", "LOCATION": "PLACE"}
@@ -71,9 +78,27 @@ def plausible(text: str, span: RawSpan) -> bool:
     if span.entity_type == "DATE_TIME":
         return bool(_DATE_SHAPE.search(value))
     if span.entity_type in _NAME_TYPES:
+        if span.entity_type == "PERSON" and span.recognizer in NER_RECOGNIZERS and _dictionary_phrase(value):
+            return False
         return bool(re.search(r"[^\W\d_]", value)) and value.lower().strip(".:#") not in _LABELS
     if span.entity_type in _PLACE_TYPES:
         return value.lower().strip(".:#") not in _LABELS
+    return True
+
+
+def _dictionary_phrase(value: str) -> bool:
+    """Whether every word of ``value`` is an English word (or its plural) and none is a known name."""
+    words = re.findall(r"[^\W\d_]+", value.lower())
+    if not words:
+        return False
+    first, last = name_lists()
+    vocabulary = english_words()
+    for word in words:
+        if word in first or word in last:
+            return False
+        if word not in vocabulary and word.removesuffix("s") not in vocabulary \
+                and word.removesuffix("es") not in vocabulary:
+            return False
     return True
 
 
@@ -122,7 +147,9 @@ def _merge_places(text: str, spans: list[RawSpan]) -> list[RawSpan]:
         if out and out[-1].entity_type == "ADDRESS" and span.start < out[-1].end and span.score <= NER_SCORE:
             continue  # an NER guess inside an extended address
         out.append(span)
-    return out
+    addresses = [s for s in out if s.entity_type == "ADDRESS"]
+    return [s for s in out if not (s.entity_type in ("PERSON", "ORGANIZATION") and s.score < STRONG_NAME_SCORE
+                                   and any(a.start <= s.start and s.end <= a.end for a in addresses))]
 
 
 def clean_spans(text: str, spans: list[RawSpan]) -> list[RawSpan]:

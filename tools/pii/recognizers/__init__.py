@@ -15,9 +15,13 @@ from privsynth.tools.pii.recognizers.age import AgeRecognizer
 from privsynth.tools.pii.recognizers.credit_card import LuhnCardRecognizer
 from privsynth.tools.pii.recognizers.intl_address import InternationalAddressRecognizer
 from privsynth.tools.pii.recognizers.intl_phone import InternationalPhoneRecognizer
+from privsynth.tools.pii.recognizers.named_street import NamedStreetRecognizer
 from privsynth.tools.pii.recognizers.organization import OrganizationSuffixRecognizer
+from privsynth.tools.pii.recognizers.organization_context import OrganizationContextRecognizer
 from privsynth.tools.pii.recognizers.person_context import PersonContextRecognizer
 from privsynth.tools.pii.recognizers.person_name import NameListRecognizer
+from privsynth.tools.pii.recognizers.place_context import PlaceContextRecognizer
+from privsynth.tools.pii.recognizers.place_name import PlaceNameRecognizer
 from privsynth.tools.pii.recognizers.postal_code import PostalCodeRecognizer
 from privsynth.tools.pii.recognizers.street_address import StreetAddressRecognizer
 from privsynth.tools.pii.recognizers.us_phone import UsPhoneRecognizer
@@ -33,6 +37,10 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     PersonContextRecognizer,
     NameListRecognizer,
     PostalCodeRecognizer,
+    PlaceNameRecognizer,
+    PlaceContextRecognizer,
+    NamedStreetRecognizer,
+    OrganizationContextRecognizer,
 ]
 
 __all__ = [
@@ -42,8 +50,12 @@ __all__ = [
     "InternationalPhoneRecognizer",
     "LuhnCardRecognizer",
     "NameListRecognizer",
+    "NamedStreetRecognizer",
+    "OrganizationContextRecognizer",
     "OrganizationSuffixRecognizer",
     "PersonContextRecognizer",
+    "PlaceContextRecognizer",
+    "PlaceNameRecognizer",
     "PostalCodeRecognizer",
     "StreetAddressRecognizer",
     "UsPhoneRecognizer",

@@ -1,5 +1,8 @@
 """Ages stated in text: ``42 years old``, ``a 38-year-old male``, ``aged 61``, ``age: 42``, ``42 y/o``.
 
+Also ``42 years of age``, ``at the age of 42``, ``my 42nd birthday``, ``I'm 42 years young``, and ages
+spelled out in words (``forty-two years old``, ``aged seventy``).
+
 Only the number is the entity (``AGE``); the cue words around it make it an age rather than any
 number. Presidio has no default age recognizer, and the spaCy model tags ``38-year-old`` as a date.
 """
@@ -10,9 +13,15 @@ import re
 
 from privsynth.tools.pii.recognizers._regex import GroupRegexRecognizer
 
-_NUM = r"(?P<ent>(?:1[01]\d|\d{1,2}))"
+_UNITS = r"one|two|three|four|five|six|seven|eight|nine"
+_WORDS = (rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:{_UNITS}))?|ten|eleven|twelve|"
+          rf"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|{_UNITS}")
+_NUM = rf"(?P<ent>(?:1[01]\d|\d{{1,2}})|(?:a[ -]hundred(?:[- ]and[- ])?)?(?:{_WORDS})|a[ -]hundred)"
 PATTERNS = [
-    ("years_old", rf"\b{_NUM}(?:\s*|-)(?:years?|yrs?)(?:\s*|-)old\b", 0.85),
+    ("years_old", rf"\b{_NUM}(?:\s*|-)(?:years?|yrs?)(?:\s*|-)(?:old|young)\b", 0.85),
+    ("years_of_age", rf"\b{_NUM}\s+(?:years?|yrs?)\s+of\s+age\b", 0.85),
+    ("age_of", rf"\b(?:at|reached|reaching|of)\s+(?:the\s+)?age\s+of\s+{_NUM}\b(?![.,]\d)", 0.75),
+    ("birthday", r"\b(?P<ent>(?:1[01]\d|\d{1,2})(?:st|nd|rd|th))\s+birthday\b", 0.7),
     ("y_o", rf"\b{_NUM}\s*(?:y/o|yo|y\.o\.)(?!\w)", 0.75),
     ("aged", rf"\b(?:aged|age|age:|age is|ages)\s*:?\s*{_NUM}\b(?![.,]\d)", 0.7),
     ("turned", rf"\b(?:turned|turns|turning)\s+{_NUM}\b(?![.,:]\d)(?!\s*(?:%|percent|degrees|times))", 0.5),

@@ -1,4 +1,4 @@
-"""Person names announced by a cue: ``my name is Anna``, ``Dear Mr. Holm``, ``Name: aantje mourik``.
+"""Person names announced by a cue: ``my name is Anna``, ``Dear Mr. Holm``, ``Name: aantje mourik``, ``calls me Anna``.
 
 The cue makes the next one or two words a name whatever their case or origin, so these results
 score high (0.7). Titles (``Mr.``, ``Mrs.``, ``Dr.``...) are not part of the span.
@@ -17,6 +17,10 @@ _CAP_NAME = rf"(?P<ent>(?-i:[A-Z]){_W}(?:\s(?:[A-Z]\.?\s)?(?-i:[A-Z]){_W})?)"
 PATTERNS = [
     ("my_name_is", rf"\b(?:my name is|my name's|name is|names? ?:|i am called|signed,?)\s+{_NAME}", 0.7),
     ("last_or_first_name", rf"\b(?:last|first|full|sur|given|family) ?name\??:?\s+{_NAME}", 0.7),
+    ("called", rf"\b(?:(?:was|is|am|are|were|be|being) called|calls? me|named|known as|goes by|went by)\s+{_CAP_NAME}",
+     0.6),
+    ("called_lower", rf"\b(?:(?:was|is|am|are|were|be|being) called|calls? me|goes by)\s+{_NAME}(?=\s*(?:[.,;!?\n]|$))",
+     0.6),
     ("title", rf"\b(?-i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau)\.?\s+{_CAP_NAME}", 0.7),
     ("dear", rf"\b(?:dear|hi|hello|thanks|thank you)\s+{_CAP_NAME}\s*[,!]", 0.6),
 ]

@@ -7,7 +7,8 @@ word, and either
 * is capitalised and not an English word (``Mette``, ``Eklund``, ``Rubija``): score 0.6 (0.65 for a
   given name followed by a known surname, whatever the words);
 * is capitalised, an English word, and tagged as a proper noun (``Scott``, ``Victoria``): score 0.45,
-  below the NER's own verdict, so a place called Victoria stays a place;
+  below the NER's own verdict, so a place called Victoria stays a place; such a word alone (not
+  followed by more name tokens) is left to the NER ("Love", "Sunday", "Day" are not names there);
 * is lower case, a given name, not an English word, and tagged as a noun or proper noun
   (``bertram``, ``naomi ryan`` in informal text): score 0.45.
 
@@ -90,6 +91,9 @@ class NameListRecognizer(LocalRecognizer):
                 j -= 1  # a name does not end on an initial
             if j - i >= 2 and tokens[i].lower_ in self.first and tokens[j - 1].lower_ in self.last:
                 score = max(score, 0.65)  # a given name followed by a surname
+            elif j - i == 1 and tokens[i].lower_ in self.words:
+                i = j  # a lone name that is also an English word ("Love", "Sunday"): left to the NER
+                continue
             start, end = tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1].text)
             explanation = AnalysisExplanation(recognizer=self.name, original_score=score)
             results.append(RecognizerResult("PERSON", start, end, score, analysis_explanation=explanation,
