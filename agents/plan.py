@@ -32,12 +32,14 @@ class Plan(BaseModel):
         out: Where to also write the synthetic data (besides the run folder).
         seed: Random seed.
         review: Stop for human review before generation and before release.
+        release_thresholds: Per-request overrides of the release policy, e.g.
+            ``{"pair_trend_mean": {"warn": 0.7}}`` (see :mod:`privsynth.policies.release`).
     """
 
     source: str
     dataset: str | None = None
     modality: Literal["tabular", "text"] = "tabular"
-    generator: str = "dp_marginals"
+    generator: str = "mst"
     rows: int | None = Field(None, gt=0)
     epsilon: float = Field(..., gt=0)
     delta: float | None = Field(None, gt=0, lt=1)
@@ -49,6 +51,7 @@ class Plan(BaseModel):
     out: str | None = None
     seed: int | None = 0
     review: bool = False
+    release_thresholds: dict[str, dict[str, float]] | None = None
 
     @field_validator("epsilon")
     @classmethod

@@ -16,7 +16,7 @@ from privsynth.agents.plan import PIIAction, Plan
 from privsynth.errors import PlanningError
 
 DATA_EXTENSIONS = ("csv", "parquet", "jsonl", "json", "txt", "tsv")
-DEFAULT_GENERATORS = {"tabular": "dp_marginals", "text": "dp_text_lm"}
+DEFAULT_GENERATORS = {"tabular": "mst", "text": "dp_text_lm"}
 EXAMPLE = "'2000 synthetic rows like data/patients.csv, epsilon 1, drop names'"
 
 _I = re.IGNORECASE
@@ -296,7 +296,7 @@ def default_generator(modality: str, generators: dict[str, str] | None = None) -
         generators: Registered generators (``{name: modality}``); looked up when not given.
 
     Returns:
-        ``dp_marginals`` for tables; for text, a registered text generator (preferring a ``dp`` one), else
+        ``mst`` for tables; for text, a registered text generator (preferring a ``dp`` one), else
         :data:`DEFAULT_GENERATORS` ``["text"]``.
     """
     generators = known_generators() if generators is None else generators

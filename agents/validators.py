@@ -3,22 +3,33 @@
 :func:`validate_table` compares the synthetic table with the real training rows (and an optional real
 holdout the generator never saw) and returns a :class:`ValidationResult`. Every number is a plain,
 non-private statistic of the real data: it is shown to the data owner and never released with the
-synthetic data. New validators add a section model and a ``_section(...)`` function.
+synthetic data.
+
+``level="full"`` (the default, used by the graph) runs every check; ``level="basic"`` skips the slower
+anonymeter attacks (singling out, linkability, inference). Text validators (PII re-scan, n-gram
+memorisation, canaries) belong to the DP text generator and are not part of this module yet.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
+from threadpoolctl import threadpool_limits
 
 from privsynth.errors import InputDataError
 from privsynth.logs import get_logger
-from privsynth.tools import metrics
-from privsynth.tools.schema import ColumnSpec, TableSchema
+from privsynth.tools import fidelity_metrics as fm
+from privsynth.tools.kmarginal import default_key, kmarginal_score
+from privsynth.tools.privacy_metrics import MIA_DEFINITION, dcr, exact_match_rate, membership_inference
+from privsynth.tools.risk_metrics import anonymeter_risks
+from privsynth.tools.schema import TableSchema
+from privsynth.tools.schema_metrics import ColumnIssue, SchemaDiagnostics, check_schema  # noqa: F401 (re-export)
+from privsynth.tools.utility_metrics import ORIGINS, UTILITY_DEFS, utility_tstr
 
 log = get_logger(__name__)
 
@@ -26,7 +37,8 @@ STATEMENT = ("Validators read the real data: these numbers are non-DP statistics
              "not part of the released synthetic data.")
 MIN_HOLDOUT_ROWS = 30
 WORST_COLUMNS = 3
-EXAMPLES = 5
+WORST_PAIRS = 5
+Level = Literal["basic", "full"]
 Direction = Literal["higher_is_better", "lower_is_better", "closer_to_0.5"]
 
 
@@ -41,6 +53,7 @@ class Metric(BaseModel):
         range: ``(low, high)`` bounds; ``None`` means unbounded.
         columns: Columns the metric is about, if any.
         note: Caveat or reason for a missing value.
+        ci: ``[low, high]`` 95 % confidence interval, for metrics estimated from a sample of attacks.
     """
 
     name: str
@@ -50,30 +63,16 @@ class Metric(BaseModel):
     range: tuple[float | None, float | None] = (0.0, 1.0)
     columns: list[str] = Field(default_factory=list)
     note: str | None = None
+    ci: list[float] | None = None
 
 
-class ColumnIssue(BaseModel):
-    """A way the synthetic table breaks the schema in one column (``count`` rows, a few ``examples``)."""
+class Associations(BaseModel):
+    """Cramer's V of every pair of columns in both tables and their absolute difference (square matrices)."""
 
-    column: str
-    problem: Literal["unknown_category", "below_min", "above_max", "not_a_number", "not_integer",
-                     "missing_not_allowed"]
-    count: int
-    examples: list[str] = Field(default_factory=list)
-
-
-class SchemaDiagnostics(BaseModel):
-    """Whether the synthetic table fits the public schema.
-
-    ``missing_columns`` are modelled columns the synthetic table lacks; ``absent_unmodelled_columns`` are
-    PII, text or id columns it lacks (expected when PII is dropped); ``extra_columns`` are not in the schema.
-    """
-
-    valid: bool
-    missing_columns: list[str] = Field(default_factory=list)
-    absent_unmodelled_columns: list[str] = Field(default_factory=list)
-    extra_columns: list[str] = Field(default_factory=list)
-    issues: list[ColumnIssue] = Field(default_factory=list)
+    columns: list[str]
+    real: list[list[float]]
+    synthetic: list[list[float]]
+    difference: list[list[float]]
 
 
 class Marginal(BaseModel):
@@ -94,6 +93,10 @@ class FidelityResult(BaseModel):
     pair_trend_mean: Metric
     worst_columns: list[str]
     marginals: list[Marginal] = Field(default_factory=list)
+    kmarginal: Metric | None = None
+    kmarginal_per_key: dict[str, float] = Field(default_factory=dict)
+    worst_pairs: list[str] = Field(default_factory=list)
+    associations: Associations | None = None
 
 
 class Section(BaseModel):
@@ -122,7 +125,7 @@ class DCRHistogram(BaseModel):
 
 
 class PrivacyResult(Section):
-    """Distance-to-closest-record statistics and exact copies."""
+    """Distance-to-closest-record statistics, exact copies, membership inference and anonymeter risks."""
 
     histogram: DCRHistogram | None = None
 
@@ -138,55 +141,12 @@ class ValidationResult(BaseModel):
     privacy: PrivacyResult
     warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0
+    level: Level = "full"
+    timings: dict[str, float] = Field(default_factory=dict)
 
     def to_report(self) -> dict:
         """JSON-ready dict for the run report (``report["validation"]``)."""
         return self.model_dump(mode="json")
-
-
-# -- schema validity ----------------------------------------------------------------------------------------
-
-def _issue(column: str, problem: str, mask: pd.Series, values: pd.Series) -> ColumnIssue | None:
-    if not mask.any():
-        return None
-    examples = [str(v) for v in pd.unique(values[mask])[:EXAMPLES]]
-    return ColumnIssue(column=column, problem=problem, count=int(mask.sum()), examples=examples)  # type: ignore[arg-type]
-
-
-def _column_issues(series: pd.Series, spec: ColumnSpec) -> list[ColumnIssue | None]:
-    labels = metrics.as_category_str(series)
-    present = labels.notna()
-    found = [_issue(spec.name, "missing_not_allowed", ~present, labels.fillna("")) if not spec.nullable else None]
-    if spec.kind == "categorical":
-        return [*found, _issue(spec.name, "unknown_category", present & ~labels.isin(spec.categories or []), labels)]
-    special = labels.isin(spec.special_values)
-    values = pd.to_numeric(series.where(~special), errors="coerce")
-    number = values.notna()
-    found.append(_issue(spec.name, "not_a_number", present & ~special & ~number, labels))
-    found.append(_issue(spec.name, "below_min", number & (values < spec.min), labels))
-    found.append(_issue(spec.name, "above_max", number & (values > spec.max), labels))
-    if spec.integer:
-        found.append(_issue(spec.name, "not_integer", number & (values % 1 != 0), labels))
-    return found
-
-
-def check_schema(synthetic: pd.DataFrame, schema: TableSchema) -> SchemaDiagnostics:
-    """List how the synthetic table breaks the schema (never raises on bad values).
-
-    Args:
-        synthetic: The synthetic table.
-        schema: The public schema.
-
-    Returns:
-        The diagnostics; ``valid`` is False when a modelled column is missing or any issue was found.
-    """
-    missing = [c.name for c in schema.modelled_columns if c.name not in synthetic.columns]
-    issues = [i for c in schema.modelled_columns if c.name in synthetic.columns
-              for i in _column_issues(synthetic[c.name], c) if i is not None]
-    return SchemaDiagnostics(
-        valid=not missing and not issues, missing_columns=missing, issues=issues,
-        absent_unmodelled_columns=[c.name for c in schema.columns if not c.modelled and c.name not in synthetic],
-        extra_columns=[str(c) for c in synthetic.columns if c not in schema.names])
 
 
 # -- fidelity -----------------------------------------------------------------------------------------------
@@ -196,18 +156,19 @@ SHAPE_TVD = ("1 - total variation distance between the real and synthetic shares
 SHAPE_KS = ("1 - Kolmogorov-Smirnov statistic: 1 minus the largest gap between the real and synthetic "
             "cumulative distributions (values clipped to the public bounds; missing counts as its own value).")
 PAIR = ("1 - total variation distance between the real and synthetic two-way tables of the pair "
-        f"(categories, or {metrics.PAIR_BINS} public bins for numbers); 1 means identical joint shares.")
+        f"(categories, or {fm.PAIR_BINS} public bins for numbers); 1 means identical joint shares.")
 
 
-def _fidelity(train: pd.DataFrame, synthetic: pd.DataFrame, schema: TableSchema) -> FidelityResult:
+def _fidelity(train: pd.DataFrame, synthetic: pd.DataFrame, schema: TableSchema,
+              key: str | None = None) -> FidelityResult:
     specs = schema.modelled_columns
     present = [c for c in specs if c.name in synthetic.columns]
     gone = "column missing from the synthetic table: scored 0"
     shapes = [Metric(name=f"column_shape:{c.name}", columns=[c.name], direction="higher_is_better",
                      definition=SHAPE_KS if c.kind == "numeric" else SHAPE_TVD,
-                     value=metrics.column_shape_similarity(train, synthetic, c) if c in present else 0.0,
+                     value=fm.column_shape_similarity(train, synthetic, c) if c in present else 0.0,
                      note=None if c in present else gone) for c in specs]
-    pairs = metrics.pair_trend_scores(train, synthetic, schema, [c.name for c in present])
+    pairs = fm.pair_trend_scores(train, synthetic, schema, [c.name for c in present])
     trends = [Metric(name=f"pair_trend:{a.name}|{b.name}", columns=[a.name, b.name], definition=PAIR,
                      direction="higher_is_better", value=pairs.get((a.name, b.name), 0.0),
                      note=None if (a.name, b.name) in pairs else gone)
@@ -216,30 +177,48 @@ def _fidelity(train: pd.DataFrame, synthetic: pd.DataFrame, schema: TableSchema)
     marginals = []
     for name in worst:
         if name in synthetic.columns:
-            labels, real, synth = metrics.marginal_frequencies(train, synthetic, schema.column(name))
+            labels, real, synth = fm.marginal_frequencies(train, synthetic, schema.column(name))
             marginals.append(Marginal(column=name, labels=labels, real=real, synthetic=synth))
 
     def _mean(items: list[Metric], name: str, what: str) -> Metric:
         value = float(np.mean([m.value for m in items])) if items else None
         return Metric(name=name, value=value, direction="higher_is_better", definition=f"Mean of the {what}.")
 
-    return FidelityResult(column_shapes=shapes, pair_trends=trends, worst_columns=worst, marginals=marginals,
-                          column_shape_mean=_mean(shapes, "column_shape_mean", "per-column shape scores"),
-                          pair_trend_mean=_mean(trends, "pair_trend_mean", "pair trend scores (every pair)"))
+    result = FidelityResult(column_shapes=shapes, pair_trends=trends, worst_columns=worst, marginals=marginals,
+                            column_shape_mean=_mean(shapes, "column_shape_mean", "per-column shape scores"),
+                            pair_trend_mean=_mean(trends, "pair_trend_mean", "pair trend scores (every pair)"))
+    names = [c.name for c in present]
+    if len(names) >= 2:
+        result.associations = Associations(**fm.association_matrices(train, synthetic, schema, names))
+    _add_kmarginal(result, train, synthetic, schema, names, key, len(present) < len(specs))
+    return result
+
+
+KMARGINAL = ("NIST SDNist k-marginal score: 1000 minus 500 times the mean L1 distance between the real and "
+             "synthetic shares of every {what}, numbers in 20 percentile bins of the real data; 1000 means "
+             "every such table matches.")
+
+
+def _add_kmarginal(result: FidelityResult, train: pd.DataFrame, synthetic: pd.DataFrame, schema: TableSchema,
+                   names: list[str], key: str | None, partial: bool) -> None:
+    """Attach the k-marginal score (3-way with the key column, else 2-way) to ``result``."""
+    key = key if key is not None else default_key(names)
+    what = (f"three-way table of '{key}' with each pair of other columns" if key in names
+            else "two-way table of a pair of columns")
+    note = "Computed on the columns the synthetic table has." if partial else None
+    try:
+        raw = kmarginal_score(train, synthetic, names, key=key if key in names else None, specs=schema)
+    except InputDataError as exc:
+        result.kmarginal = Metric(name="kmarginal", value=None, direction="higher_is_better", range=(0.0, 1000.0),
+                                  definition=KMARGINAL.format(what=what), note=exc.problem)
+        return
+    result.kmarginal = Metric(name="kmarginal", value=raw["score"], direction="higher_is_better", columns=names,
+                              range=(0.0, 1000.0), definition=KMARGINAL.format(what=what), note=note)
+    result.kmarginal_per_key = raw["per_key"] or {}
+    result.worst_pairs = sorted(raw["pair_scores"], key=raw["pair_scores"].__getitem__)[:WORST_PAIRS]
 
 
 # -- utility ------------------------------------------------------------------------------------------------
-
-UTILITY_DEFS = {
-    "roc_auc": ("ROC AUC on the real holdout: the chance the model ranks a random positive above a random "
-                "negative (macro one-vs-rest for several classes); 0.5 is guessing.", (0.0, 1.0)),
-    "accuracy": ("Share of real holdout rows whose class the model predicts correctly.", (0.0, 1.0)),
-    "r2": ("R^2 on the real holdout: share of the target's variance the model explains; 0 is predicting "
-           "the mean.", (None, 1.0)),
-}
-ORIGINS = {"tstr": "Model trained on the synthetic table. ", "trtr": "Model trained on the real training rows "
-           "(the reference the synthetic table should approach). "}
-
 
 def _utility(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.DataFrame, schema: TableSchema,
              target: str | None, seed: int) -> UtilityResult:
@@ -256,7 +235,11 @@ def _utility(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.Da
     if not features:
         return UtilityResult(available=False, target=target, degenerate=True,
                              reason="No predictor column is shared by the real and synthetic tables.")
-    raw = metrics.utility_tstr(train, holdout, synthetic, target, features, schema, seed=seed)
+    try:  # a synthetic column of the wrong type can leave nothing to learn
+        raw = utility_tstr(train, holdout, synthetic, target, features, schema, seed=seed)
+    except (ValueError, TypeError) as exc:
+        return UtilityResult(available=False, target=target, degenerate=True,
+                             reason=f"No model could be trained on the synthetic table ({type(exc).__name__}: {exc}).")
     found = [Metric(name=f"{origin}_{key}", value=value, definition=ORIGINS[origin] + UTILITY_DEFS[key][0],
                     range=UTILITY_DEFS[key][1], direction="higher_is_better", columns=[target])
              for origin in ("tstr", "trtr") for key, value in raw[origin].items()]
@@ -267,11 +250,11 @@ def _utility(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.Da
 # -- privacy ------------------------------------------------------------------------------------------------
 
 def _privacy(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.DataFrame, schema: TableSchema,
-             seed: int, max_rows: int) -> PrivacyResult:
+             seed: int, max_rows: int, attacks: bool = True, target: str | None = None) -> PrivacyResult:
     columns = [c.name for c in schema.modelled_columns if c.name in synthetic.columns]
     if not columns:
         return PrivacyResult(available=False, degenerate=True, reason="The synthetic table has no modelled column.")
-    copy = Metric(name="exact_copy_rate", value=metrics.exact_match_rate(synthetic, train, columns),
+    copy = Metric(name="exact_copy_rate", value=exact_match_rate(synthetic, train, columns),
                   direction="lower_is_better", columns=columns,
                   definition="Share of synthetic rows identical to some real training row on the modelled columns.")
     if holdout is None or len(holdout) < MIN_HOLDOUT_ROWS:
@@ -279,7 +262,7 @@ def _privacy(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.Da
         return PrivacyResult(available=True, degenerate=holdout is not None, metrics=[copy],
                              notes=[f"{size}; distance-to-closest-record checks need at least "
                                     f"{MIN_HOLDOUT_ROWS} unseen real rows, so only exact copies were counted."])
-    raw = metrics.dcr(train, holdout, synthetic, columns, schema, max_rows=max_rows, seed=seed)
+    raw = dcr(train, holdout, synthetic, columns, schema, max_rows=max_rows, seed=seed)
     copy.note = (f"Baseline: {raw['holdout_exact_match_rate']:.1%} of unseen real holdout rows also equal some "
                  "training row, so a rate near that is expected for common rows.")
     share_note = (f"A generator copying its training rows would score about {raw['copy_benchmark']:.2f} with this "
@@ -304,16 +287,48 @@ def _privacy(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.Da
     edges = np.linspace(0.0, 1.0, 41)
     hist = DCRHistogram(edges=edges.tolist(), train=np.histogram(raw["distances_train"], edges)[0].tolist(),
                         holdout=np.histogram(raw["distances_holdout"], edges)[0].tolist())
-    return PrivacyResult(available=True, metrics=found, histogram=hist,
-                         notes=[f"Distances use {raw['n_synthetic_sampled']} synthetic rows against "
-                                f"{raw['n_reference']} training and {raw['n_reference']} holdout rows."])
+    notes = [f"Distances use {raw['n_synthetic_sampled']} synthetic rows against "
+             f"{raw['n_reference']} training and {raw['n_reference']} holdout rows."]
+    found += _membership(train, holdout, synthetic, schema, columns, seed)
+    if attacks:
+        risks = _anonymeter(train, holdout, synthetic, schema, columns, target, seed)
+        found += risks
+        notes += [m.note for m in risks if m.value is None and m.note]
+    else:
+        notes.append("Anonymeter attacks were skipped (validation level 'basic').")
+    return PrivacyResult(available=True, metrics=found, histogram=hist, notes=notes)
+
+
+def _membership(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, schema: TableSchema,
+                columns: list[str], seed: int) -> list[Metric]:
+    raw = membership_inference(train, holdout, synthetic, columns, schema, seed=seed)
+    note = (f"{raw['n_candidates']} training and {raw['n_candidates']} holdout people attacked with "
+            f"{raw['n_synthetic_sampled']} synthetic rows; values within about +-0.05 of 0 are noise.")
+    return [Metric(name="mia_advantage", value=raw["advantage"], direction="lower_is_better", range=(-1.0, 1.0),
+                   columns=columns, definition=MIA_DEFINITION, note=note),
+            Metric(name="mia_auc", value=raw["auc"], direction="closer_to_0.5", columns=columns,
+                   definition="ROC AUC of the membership inference attack above; 0.5 is guessing.")]
+
+
+def _anonymeter(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, schema: TableSchema,
+                columns: list[str], target: str | None, seed: int) -> list[Metric]:
+    found = []
+    for raw in anonymeter_risks(train, holdout, synthetic, columns, secret=target, specs=schema, seed=seed):
+        note = raw["note"] or (f"{raw['n_attacks']} attacks; 95% interval {raw['ci'][0]:.3f} to {raw['ci'][1]:.3f}"
+                               f" (attack success {raw['attack_rate']:.1%} on training rows, "
+                               f"{raw['control_rate']:.1%} on unseen holdout rows).")
+        if raw.get("secret"):
+            note += f" Secret column: '{raw['secret']}'."
+        found.append(Metric(name=f"{raw['name']}_risk", value=raw["value"], direction="lower_is_better",
+                            columns=columns, definition=raw["definition"], note=note, ci=raw["ci"]))
+    return found
 
 
 # -- entry point --------------------------------------------------------------------------------------------
 
 def validate_table(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic: pd.DataFrame,
                    schema: TableSchema, target: str | None, *, seed: int = 0,
-                   max_dcr_rows: int = 2000) -> ValidationResult:
+                   max_dcr_rows: int = 2000, level: Level = "full", key: str | None = None) -> ValidationResult:
     """Run every validator on a synthetic table.
 
     Args:
@@ -324,6 +339,9 @@ def validate_table(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic:
         target: Column for the utility test, or ``None``.
         seed: Seed of the utility models and the DCR subsamples.
         max_dcr_rows: Rows sampled per table for the DCR nearest-neighbour search.
+        level: ``"full"`` runs everything; ``"basic"`` skips the anonymeter attacks.
+        key: Key column of the k-marginal score's 3-way marginals (default: ``PUMA`` when the schema has
+            it, else 2-way marginals).
 
     Returns:
         The result; problems of the synthetic table are reported in it, never raised.
@@ -356,11 +374,27 @@ def validate_table(train: pd.DataFrame, holdout: pd.DataFrame | None, synthetic:
     if holdout is not None and len(holdout) < MIN_HOLDOUT_ROWS:
         warnings.append(f"The real holdout has only {len(holdout)} rows (fewer than {MIN_HOLDOUT_ROWS}): "
                         "utility and distance checks were skipped.")
-    result = ValidationResult(
-        rows={"train": len(train), "holdout": 0 if holdout is None else len(holdout), "synthetic": len(synthetic)},
-        schema_diagnostics=diagnostics, fidelity=_fidelity(train, synthetic, schema),
-        utility=_utility(train, holdout, synthetic, schema, target, seed),
-        privacy=_privacy(train, holdout, synthetic, schema, seed, max_dcr_rows), warnings=warnings)
+    if level not in ("basic", "full"):
+        raise InputDataError(f"Unknown validation level '{level}'.", "Use 'basic' or 'full'.")
+    timings: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[], Any]) -> Any:
+        begin = time.perf_counter()
+        out = fn()
+        timings[name] = round(time.perf_counter() - begin, 3)
+        return out
+
+    import sklearn.ensemble  # noqa: F401 (load sklearn's OpenMP runtime first, so that the limit covers it)
+
+    with threadpool_limits(limits=1, user_api="openmp"):  # two OpenMP runtimes (torch, sklearn) thrash otherwise
+        result = ValidationResult(
+            rows={"train": len(train), "holdout": 0 if holdout is None else len(holdout), "synthetic": len(synthetic)},
+            schema_diagnostics=diagnostics,
+            fidelity=timed("fidelity", lambda: _fidelity(train, synthetic, schema, key)),
+            utility=timed("utility", lambda: _utility(train, holdout, synthetic, schema, target, seed)),
+            privacy=timed("privacy", lambda: _privacy(train, holdout, synthetic, schema, seed, max_dcr_rows,
+                                                      attacks=level == "full", target=target)),
+            warnings=warnings, level=level, timings=timings)
     result.seconds = round(time.perf_counter() - start, 3)
     log.info("validated", seconds=result.seconds, shape_mean=result.fidelity.column_shape_mean.value)
     return result

@@ -135,9 +135,11 @@ def _start(initial: dict[str, Any], home: str | Path | None) -> RunResult:
 
 
 def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None, schema: str | Path | None = None,
-               rows: int | None = None, generator: str = "dp_marginals", dataset: str | None = None,
+               rows: int | None = None, generator: str = "mst", dataset: str | None = None,
                pii: PIIAction = "drop", target: str | None = None, out: str | Path | None = None,
-               seed: int | None = 0, review: bool = False, home: str | Path | None = None) -> RunResult:
+               seed: int | None = 0, review: bool = False,
+               release_thresholds: dict[str, dict[str, float]] | None = None,
+               home: str | Path | None = None) -> RunResult:
     """Make private synthetic data from a table in one call (the typed path through the graph).
 
     Args:
@@ -153,6 +155,7 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
         out: Also write the synthetic data here.
         seed: Random seed.
         review: Stop at the human checkpoints (resume with :func:`resume`).
+        release_thresholds: Overrides of the release policy's thresholds for this request.
         home: privsynth home folder (default ``$PRIVSYNTH_HOME`` or ``~/.privsynth``).
 
     Returns:
@@ -164,7 +167,8 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
     try:
         plan = Plan(source=str(source), epsilon=epsilon, delta=delta, schema_path=str(schema) if schema else None,
                     rows=rows, generator=generator, dataset=dataset, pii_action=pii, target=target,
-                    out=str(out) if out else None, seed=seed, review=review)
+                    out=str(out) if out else None, seed=seed, review=review,
+                    release_thresholds=release_thresholds)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise errors.ConfigError(f"Invalid argument {first['loc'][0]}: {first['msg']}.",

@@ -98,7 +98,7 @@ def validate_node(state: RunState) -> dict[str, Any]:
     result = validate_table(train[schema.names], None if holdout is None else holdout[schema.names],
                             synthetic[[c for c in schema.names if c in synthetic.columns]], schema, plan.target)
     validation = result.model_dump(mode="json")
-    release = evaluate_release(validation)
+    release = evaluate_release(validation, plan.release_thresholds)
     return {"validation": validation, "release": release, "status": "validated"}
 
 

@@ -8,27 +8,27 @@ figures are PNG images embedded as base64 data.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import enum
-import html
-import io
 import json
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
+from privsynth.graphs import report_plots as plots
 from privsynth.graphs.atomic import atomic_write_text
+from privsynth.graphs.report_html import (  # noqa: F401 (to_jsonable is re-exported)
+    _e,
+    _fmt,
+    _metric_rows,
+    _pick,
+    _table,
+    _value,
+    to_jsonable,
+)
 from privsynth.logs import get_logger
 
 log = get_logger(__name__)
 
-HEADINGS = {"summary": "Run summary", "pii": "Personal data (PII)", "schema": "Schema check",
+HEADINGS = {"summary": "Run summary", "glance": "At a glance", "pii": "Personal data (PII)", "schema": "Schema check",
             "fidelity": "Fidelity: does the synthetic data look like the real data?",
             "utility": "Utility: is the synthetic data useful for prediction?",
             "privacy": "Privacy checks: does the synthetic data copy real people?",
@@ -38,117 +38,15 @@ PII_NOT_DP = ("PII scrubbing is not differential privacy. Dropping or replacing 
               "the synthetic rows reveal about any one person.")
 DEFAULT_STATEMENT = ("Validators read the real data: these numbers are non-DP statistics for the data owner, "
                      "not part of the released synthetic data.")
-DIRECTIONS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
-              "closer_to_0.5": "closer to 0.5 is better"}
+RELEASE_NOTE = "The released synthetic data file contains none of these numbers; they stay in this report."
 CSS = """body{font-family:system-ui,Segoe UI,Helvetica,Arial,sans-serif;max-width:980px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}h1{margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;
-margin-top:2em}table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;
-text-align:left;vertical-align:top}th{background:#f3f3f3}.note{background:#fff8e1;border-left:4px solid #f0b400;
-padding:.5em .8em}.muted{color:#666;font-size:.9em}img{max-width:100%}"""
-
-
-# -- JSON ---------------------------------------------------------------------------------------------------
-
-def to_jsonable(value: Any) -> Any:
-    """Convert a report value to plain JSON types.
-
-    Pydantic models are dumped, paths and dates become strings, numpy values become Python values; NaN
-    becomes ``None`` and infinities become the strings ``"inf"`` / ``"-inf"`` (strict JSON has neither).
-    """
-    if hasattr(value, "model_dump"):
-        return to_jsonable(value.model_dump(mode="json"))
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
-        return [to_jsonable(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
-    if isinstance(value, np.generic):
-        return to_jsonable(value.item())
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return value if math.isfinite(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, enum.Enum):
-        return to_jsonable(value.value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
-
-
-# -- HTML helpers -------------------------------------------------------------------------------------------
-
-def _e(value: Any) -> str:
-    return html.escape(str(value))
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if value == "inf":
-        return "infinite (not private)"
-    if isinstance(value, float):
-        return f"{value:.3g}" if abs(value) < 1e-3 and value != 0 else f"{value:.3f}".rstrip("0").rstrip(".")
-    return _e(value)
-
-
-def _table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    if not rows:
-        return "<p class='muted'>(none)</p>"
-    columns = columns or list(dict.fromkeys(k for row in rows for k in row))
-    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{_value(row.get(c))}</td>" for c in columns) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
-def _value(value: Any, depth: int = 0) -> str:
-    """Render any JSON value: dicts as key/value tables, lists of dicts as tables."""
-    if isinstance(value, _Raw):
-        return str(value)
-    if isinstance(value, dict) and depth < 4:
-        rows = "".join(f"<tr><th>{_e(k)}</th><td>{_value(v, depth + 1)}</td></tr>" for k, v in value.items())
-        return f"<table>{rows}</table>" if rows else "<span class='muted'>(empty)</span>"
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value) and depth < 4:
-        return _table(value)
-    if isinstance(value, list):
-        return ", ".join(_fmt(v) for v in value) if value else "<span class='muted'>(none)</span>"
-    return _fmt(value) if not isinstance(value, dict) else _e(json.dumps(value))
-
-
-def _pick(sources: list[Any], *keys: str) -> Any:
-    for source in sources:
-        if isinstance(source, dict):
-            for key in keys:
-                if source.get(key) is not None:
-                    return source[key]
-    return None
-
-
-def _png(fig: Figure, alt: str) -> str:
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f"<img alt='{_e(alt)}' src='data:image/png;base64,{data}'>"
-
-
-def _range(bounds: Any) -> str:
-    if not isinstance(bounds, list | tuple) or len(bounds) != 2:
-        return _fmt(bounds)
-    low, high = ("-inf" if bounds[0] is None else _fmt(bounds[0])), ("inf" if bounds[1] is None else _fmt(bounds[1]))
-    return f"{low} to {high}"
-
-
-def _metric_rows(metrics: list[dict]) -> str:
-    return _table([{"metric": m.get("name"), "value": m.get("value"),
-                    "better": DIRECTIONS.get(str(m.get("direction")), m.get("direction")),
-                    "range": _Raw(_range(m.get("range"))), "meaning": m.get("definition"),
-                    "note": _Raw(_e(m["note"]) if m.get("note") else "")}
-                   for m in metrics if isinstance(m, dict)])
-
-
-class _Raw(str):
-    """Already-rendered HTML that :func:`_value` passes through."""
+margin-top:2em}table{border-collapse:collapse;margin:.6em 0;max-width:100%}td,th{border:1px solid #ccc;
+padding:.25em .6em;text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#f3f3f3}
+.scroll{max-width:100%;overflow-x:auto}.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em .8em}
+.muted{color:#666;font-size:.9em}img{max-width:100%}.badge{display:inline-block;padding:.15em .7em;
+border-radius:1em;color:#fff;font-weight:600}.pass{background:#2a9d8f}.warn{background:#d08c00}
+.fail{background:#c0392b}.unknown{background:#777}td.num{text-align:right;white-space:nowrap}"""
 
 
 # -- sections -----------------------------------------------------------------------------------------------
@@ -176,7 +74,26 @@ def _summary(report: dict) -> str:
 
 
 def _pii(pii: Any) -> str:
-    return f"<p class='note'>{_e(PII_NOT_DP)}</p>{_value(pii)}"
+    """PII findings: flagged columns in a narrow table, the rest as a list (no page-wide nested tables)."""
+    parts = [f"<p class='note'>{_e(PII_NOT_DP)}</p>"]
+    if not isinstance(pii, dict):
+        return parts[0] + _value(pii)
+    findings = [f for f in pii.get("findings", []) if isinstance(f, dict)]
+    flagged = [f for f in findings if f.get("is_pii")]
+    if pii.get("action"):
+        parts.append(f"<p>Action on personal columns: <b>{_e(pii['action'])}</b>.</p>")
+    if flagged:
+        parts.append("<h3>Columns holding personal data</h3>" + _table(
+            [{"column": f.get("column"), "type": f.get("entity_type"), "confidence": f.get("confidence"),
+              "found by": f.get("source"), "evidence": f.get("evidence"),
+              "examples (masked)": "; ".join(str(x) for x in (f.get("examples") or [])[:3])} for f in flagged]))
+    clean = [str(f.get("column")) for f in findings if not f.get("is_pii")]
+    if clean:
+        parts.append(f"<p>Columns checked and not flagged: {_e(', '.join(clean))}.</p>")
+    rest = {k: v for k, v in pii.items() if k not in ("findings", "action")}
+    if rest:
+        parts.append(_value(rest))
+    return "".join(parts)
 
 
 def _schema(diag: dict) -> str:
@@ -199,64 +116,43 @@ def _verdict(score: Any) -> str:
                 if score >= t)
 
 
-def _shape_bars(shapes: list[dict]) -> str:
-    fig = Figure(figsize=(7, 0.35 * len(shapes) + 1))
-    ax = fig.add_subplot()
-    names, values = [m.get("columns", [m.get("name")])[0] for m in shapes], [m.get("value") or 0 for m in shapes]
-    ax.barh(names, values, color=["#2a9d8f" if v >= 0.8 else "#e9c46a" if v >= 0.7 else "#e76f51" for v in values])
-    ax.set_xlim(0, 1)
-    ax.invert_yaxis()
-    ax.set_xlabel("similarity (1 = identical distribution)")
-    return _png(fig, "similarity per column")
-
-
-def _marginal_plot(marg: dict) -> str:
-    labels = [str(x) for x in marg.get("labels", [])]
-    fig = Figure(figsize=(max(5.0, 0.35 * len(labels) + 2), 3.2))
-    ax = fig.add_subplot()
-    x = np.arange(len(labels))
-    ax.bar(x - 0.2, marg.get("real", []), 0.4, label="real", color="#264653")
-    ax.bar(x + 0.2, marg.get("synthetic", []), 0.4, label="synthetic", color="#e76f51")
-    ax.set_xticks(x, labels, rotation=60, ha="right", fontsize=8)
-    ax.set_ylabel("share of rows")
-    ax.set_title(f"{marg.get('column')}: real vs synthetic")
-    ax.legend()
-    return _png(fig, f"distribution of {marg.get('column')}")
-
-
-def _heatmap(pairs: list[dict]) -> str:
-    cols = list(dict.fromkeys(c for m in pairs for c in m["columns"]))
-    grid = np.full((len(cols), len(cols)), np.nan)
-    for m in pairs:
-        i, j = cols.index(m["columns"][0]), cols.index(m["columns"][1])
-        grid[i, j] = grid[j, i] = m.get("value") if m.get("value") is not None else np.nan
-    fig = Figure(figsize=(0.45 * len(cols) + 3, 0.45 * len(cols) + 2))
-    ax = fig.add_subplot()
-    image = ax.imshow(grid, vmin=0, vmax=1, cmap="viridis")
-    ax.set_xticks(range(len(cols)), cols, rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(len(cols)), cols, fontsize=8)
-    if len(cols) <= 12:
-        for (i, j), v in np.ndenumerate(grid):
-            if not np.isnan(v):
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="white" if v < 0.6 else "black")
-    fig.colorbar(image, ax=ax, label="pair similarity (1 = identical)")
-    return _png(fig, "pair trend heat map")
-
-
 def _fidelity(fid: dict) -> str:
     shapes = [m for m in fid.get("column_shapes", []) if isinstance(m, dict)]
     mean, pair_mean = (fid.get(k, {}).get("value") for k in ("column_shape_mean", "pair_trend_mean"))
     parts = [f"<p>Each column's distribution scores between 0 (nothing alike) and 1 (identical). Average "
              f"{_fmt(mean)}: the columns are {_verdict(mean)}. Pairs of columns (does the synthetic data keep "
              f"how columns go together?) average {_fmt(pair_mean)}: {_verdict(pair_mean)}.</p>"]
+    km = fid.get("kmarginal") if isinstance(fid.get("kmarginal"), dict) else {}
+    if km:
+        score = km.get("value")
+        parts.append(f"<p>NIST k-marginal score: <b>{_fmt(score)}</b> out of 1000 "
+                     f"({_verdict(score / 1000 if isinstance(score, int | float) else None)}). "
+                     f"{_e(km.get('definition', ''))}</p>")
+        if km.get("note"):
+            parts.append(f"<p class='muted'>{_e(km['note'])}</p>")
+        per_key = fid.get("kmarginal_per_key") or {}
+        if per_key:
+            worst = sorted(per_key.items(), key=lambda kv: kv[1])[:5]
+            parts.append("<p>Lowest scores per key value:</p>" + _table([{"key value": k, "score": v}
+                                                                           for k, v in worst]))
     if shapes:
-        parts.append(_shape_bars(shapes))
+        parts.append(plots.shape_bars(shapes))
     marginals = [m for m in fid.get("marginals", []) if isinstance(m, dict)]
     if marginals:
-        parts.append("<h3>The least similar columns</h3>" + "".join(_marginal_plot(m) for m in marginals))
+        parts.append("<h3>The least similar columns</h3><p>Share of rows in each category (or range of values), "
+                     "real against synthetic.</p>" + "".join(plots.marginal_plot(m) for m in marginals))
+    assoc = fid.get("associations")
+    if isinstance(assoc, dict) and len(assoc.get("columns", [])) >= 2:
+        parts.append("<h3>How columns go together</h3><p>Each square compares how strongly two columns are "
+                     "related (Cramer's V, 0 = unrelated, 1 = one determines the other) in the real and the "
+                     "synthetic data. White means the relation is kept; dark red means it was lost or invented."
+                     "</p>" + plots.correlation_difference(assoc))
     pairs = [m for m in fid.get("pair_trends", []) if isinstance(m, dict) and len(m.get("columns", [])) == 2]
     if pairs:
-        parts.append("<h3>Pairs of columns</h3>" + _heatmap(pairs))
+        parts.append("<h3>Pair similarity</h3>" + plots.pair_heatmap(pairs))
+    if fid.get("worst_pairs"):
+        parts.append(f"<p class='muted'>Pairs with the lowest k-marginal scores: {_e(', '.join(fid['worst_pairs']))}"
+                     ".</p>")
     return "".join(parts)
 
 
@@ -271,21 +167,6 @@ def _unavailable(section: dict) -> str:
     return notes
 
 
-def _utility_bars(metrics: dict[str, Any], keys: list[str]) -> str:
-    fig = Figure(figsize=(6, 3.2))
-    ax = fig.add_subplot()
-    x = np.arange(len(keys))
-    real, synth = ([metrics.get(f"{o}_{k}") or 0.0 for k in keys] for o in ("trtr", "tstr"))
-    for bars in (ax.bar(x - 0.2, real, 0.4, label="trained on real rows", color="#264653"),
-                 ax.bar(x + 0.2, synth, 0.4, label="trained on synthetic rows", color="#e76f51")):
-        ax.bar_label(bars, fmt="%.2f", fontsize=8)
-    ax.set_xticks(x, [{"roc_auc": "ROC AUC", "r2": "R\u00b2"}.get(k, k) for k in keys])
-    ax.set_ylim(min(0.0, *real, *synth) * 1.2, 1.15)
-    ax.axhline(0, color="#888", linewidth=0.8)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
-    return _png(fig, "utility comparison")
-
-
 def _utility(util: dict) -> str:
     parts = [_unavailable(util)]
     metrics = {m.get("name"): m.get("value") for m in _section_metrics(util)}
@@ -294,30 +175,36 @@ def _utility(util: dict) -> str:
         parts.insert(0, f"<p>A model predicting <b>{_e(util.get('target'))}</b> was trained once on the "
                      "synthetic table and once on real rows, then both were tested on real rows neither had seen. "
                      "The closer the two bars, the more useful the synthetic data is for this task.</p>")
-        parts.append(_utility_bars(metrics, keys))
+        parts.append(plots.utility_bars(metrics, keys))
     if util.get("metrics"):
         parts.append(_metric_rows(_section_metrics(util)))
     return "".join(parts)
 
 
+ATTACKS = ("mia_advantage", "singling_out_risk", "linkability_risk", "inference_risk")
+
+
 def _privacy(priv: dict) -> str:
     parts = [_unavailable(priv), "<p>These checks look for synthetic rows that copy or sit very close to real "
-             "people the generator learned from. They are sanity checks, not a privacy guarantee: the guarantee "
-             "comes from the privacy budget.</p>"]
-    if priv.get("metrics"):
-        parts.append(_metric_rows(_section_metrics(priv)))
+             "people the generator learned from, and run simple attacks against the people in the training data. "
+             "They are sanity checks, not a privacy guarantee: the guarantee comes from the privacy budget.</p>"]
+    metrics = _section_metrics(priv)
+    distance = [m for m in metrics if m.get("name") not in ATTACKS and m.get("name") != "mia_auc"]
+    attacks = [m for m in metrics if m.get("name") in ATTACKS or m.get("name") == "mia_auc"]
+    if distance:
+        parts.append("<h3>Copies and distances</h3>" + _metric_rows(distance))
     hist = priv.get("histogram")
     if isinstance(hist, dict) and hist.get("edges"):
-        edges = np.asarray(hist["edges"], dtype=float)
-        fig = Figure(figsize=(6.5, 3))
-        ax = fig.add_subplot()
-        ax.stairs(hist.get("train", []), edges, label="to closest training row", color="#e76f51", linewidth=2)
-        ax.stairs(hist.get("holdout", []), edges, label="to closest unseen real row", color="#264653", linewidth=2)
-        ax.set_xlabel("distance of a synthetic row to the closest real row (0 = identical)")
-        ax.set_ylabel("synthetic rows")
-        ax.legend()
         parts.append("<p>If the two curves overlap, synthetic rows are no closer to the training rows than to "
-                     "real rows the generator never saw.</p>" + _png(fig, "distance to closest record histogram"))
+                     "real rows the generator never saw.</p>" + plots.dcr_histogram(hist))
+    if attacks:
+        parts.append("<h3>Attacks</h3><p>Each attack is run against people in the training data and, for "
+                     "comparison, against real people the generator never saw. A risk near 0 means the synthetic "
+                     "data helps the attacker no more against the first group than against the second.</p>")
+        shown = [m for m in attacks if m.get("value") is not None and m.get("name") != "mia_auc"]
+        if shown:
+            parts.append(plots.risk_bars(shown))
+        parts.append(_metric_rows(attacks))
     return "".join(parts)
 
 
@@ -327,8 +214,59 @@ def _budget(budget: Any) -> str:
     history_key = next((k for k in ("history", "spends", "events") if isinstance(budget.get(k), list)), None)
     parts = [_value({k: v for k, v in budget.items() if k != history_key})]
     if history_key:
-        parts.append(f"<h3>Budget history</h3>{_table([h for h in budget[history_key] if isinstance(h, dict)])}")
+        history = [h for h in budget[history_key] if isinstance(h, dict)]
+        parts.append(f"<h3>Budget history</h3>{_table(history)}")
+        if history:
+            parts.append("<p>Each bar is one run's planned epsilon; the dashed lines show what the privacy "
+                         "accountant counts as spent on this dataset in total and the cap.</p>"
+                         + plots.budget_history(history, _pick([budget], "cap_epsilon", "epsilon_cap", "cap"),
+                                                _pick([budget], "spent_epsilon", "epsilon_spent", "total_epsilon")))
     return "".join(parts)
+
+
+def _badge(verdict: Any) -> str:
+    label = str(verdict or "unknown")
+    css = label if label in ("pass", "warn", "fail") else "unknown"
+    return f"<span class='badge {css}'>{_e(label.upper())}</span>"
+
+
+def _release(release: Any) -> str:
+    if not isinstance(release, dict):
+        return _value(release)
+    reasons = "".join(f"<li>{_e(r)}</li>" for r in release.get("reasons", []))
+    parts = [f"<p>Verdict: {_badge(release.get('verdict'))}</p>",
+             f"<ul>{reasons}</ul>" if reasons else "<p>Every measured check passed.</p>"]
+    checks = [c for c in release.get("checks", []) if isinstance(c, dict)]
+    if checks:
+        parts.append(_table(checks, ["metric", "value", "outcome", "warn", "fail", "direction"]))
+    rest = {k: v for k, v in release.items() if k not in ("verdict", "reasons", "checks")}
+    return "".join(parts) + (_value(rest) if rest else "")
+
+
+def _glance(report: dict) -> str:
+    """Three plain sentences and the verdict, for readers who stop here."""
+    validation = report.get("validation") if isinstance(report.get("validation"), dict) else {}
+    release = report.get("release") if isinstance(report.get("release"), dict) else {}
+    fid, util, priv = (validation.get(k) if isinstance(validation.get(k), dict) else {}
+                       for k in ("fidelity", "utility", "privacy"))
+    values = {m.get("name"): m.get("value") for sec in (util, priv) for m in _section_metrics(sec)}
+    lines = []
+    mean = (fid.get("column_shape_mean") or {}).get("value")
+    if mean is not None:
+        lines.append(f"Look: the synthetic columns are {_verdict(mean)} to the real ones (score {_fmt(mean)} of 1).")
+    if values.get("tstr_roc_auc") is not None and values.get("trtr_roc_auc") is not None:
+        lines.append(f"Use: a model trained on synthetic rows reaches ROC AUC {_fmt(values['tstr_roc_auc'])}, "
+                     f"against {_fmt(values['trtr_roc_auc'])} when trained on real rows (1 is perfect).")
+    elif values.get("tstr_r2") is not None and values.get("trtr_r2") is not None:
+        lines.append(f"Use: a model trained on synthetic rows reaches R\u00b2 {_fmt(values['tstr_r2'])}, against "
+                     f"{_fmt(values['trtr_r2'])} when trained on real rows (1 is perfect).")
+    if values.get("exact_copy_rate") is not None:
+        lines.append(f"Copies: {_fmt(100 * values['exact_copy_rate'])}% of synthetic rows equal a real training row"
+                     + (f"; the membership attack's advantage is {_fmt(values['mia_advantage'])} (0 = none)."
+                        if values.get("mia_advantage") is not None else "."))
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    verdict = f"<p>Release check: {_badge(release.get('verdict'))}</p>" if release else ""
+    return verdict + (f"<ul>{items}</ul>" if items else "")
 
 
 def _section(key: str, render: Callable[[Any], str], value: Any) -> str:
@@ -345,8 +283,10 @@ def render_html(report: dict) -> str:
     validation = report.get("validation") if isinstance(report.get("validation"), dict) else {}
     title = _pick([report.get("run"), report.get("plan")], "dataset", "name")
     parts = [_section("summary", lambda _: _summary(report), None)]
+    if validation or isinstance(report.get("release"), dict):
+        parts.append(_section("glance", lambda _: _glance(report), None))
     if validation:
-        parts.append(f"<p class='note'>{_e(validation.get('statement') or DEFAULT_STATEMENT)}</p>")
+        parts.append(f"<p class='note'>{_e(validation.get('statement') or DEFAULT_STATEMENT)} {_e(RELEASE_NOTE)}</p>")
         parts += [f"<p class='note'>{_e(w)}</p>" for w in validation.get("warnings", [])]
     if "pii" in report:
         parts.append(_section("pii", _pii, report["pii"]))
@@ -358,7 +298,7 @@ def render_html(report: dict) -> str:
     if "budget" in report:
         parts.append(_section("budget", _budget, report["budget"]))
     if "release" in report:
-        parts.append(_section("release", _value, report["release"]))
+        parts.append(_section("release", _release, report["release"]))
     if "plan" in report:
         parts.append(_section("plan", _value, report["plan"]))
     other = {k: v for k, v in report.items() if k not in ("run", "plan", "budget", "pii", "validation", "release")}

@@ -1,21 +1,33 @@
 """The release policy: turn validator measurements into pass / warn / fail.
 
 A ``fail`` holds the release at the human checkpoint with the reasons listed; ``warn`` releases with the
-warnings in the report. Default thresholds (override any of them per request with ``overrides``):
+warnings in the report. Default thresholds (override any of them per request with ``overrides``, e.g.
+``{"mia_advantage": {"warn": 0.05}}``):
 
-=========================  =========  ==========  ==========  =========================================
-metric                     direction  warn        fail        why
-=========================  =========  ==========  ==========  =========================================
-column_shape_mean          higher     < 0.85      < 0.60      one-way distributions badly off
-pair_trend_mean            higher     < 0.80      < 0.50      pairwise relations badly off
-exact_copy_excess          lower      > 0.02      > 0.10      synthetic rows copying training rows more
-                                                              often than unseen real rows match them
-share_closer_to_train      lower      > 0.60      > 0.75      synthetic rows sit closer to training rows
-                                                              than to unseen ones (memorisation)
-utility_gap (AUC or R^2)   lower      > 0.05      never       train-on-synthetic loses accuracy
-=========================  =========  ==========  ==========  =========================================
+===========================  =========  ==========  ==========  =========================================
+metric                       direction  warn        fail        why
+===========================  =========  ==========  ==========  =========================================
+column_shape_mean            higher     < 0.85      < 0.60      one-way distributions badly off
+pair_trend_mean              higher     < 0.80      < 0.50      pairwise relations badly off
+kmarginal                    higher     < 700       < 450       NIST k-marginal score (0-1000) badly off
+exact_copy_excess            lower      > 0.02      > 0.10      synthetic rows copying training rows more
+                                                                often than unseen real rows match them
+share_closer_to_train        lower      > 0.60      > 0.75      synthetic rows sit closer to training rows
+                                                                than to unseen ones (memorisation)
+mia_advantage                lower      > 0.10      > 0.30      a density attack tells training members
+                                                                from unseen people
+singling_out_risk_ci_high    lower      > 0.50      > 0.85      upper end of the 95 % interval of
+linkability_risk_ci_high     lower      > 0.50      > 0.85      anonymeter's risk: the risk cannot be
+inference_risk_ci_high       lower      > 0.50      > 0.85      ruled out below this level
+utility_gap (AUC or R^2)     lower      > 0.05      > 0.30      train-on-synthetic loses accuracy; above
+                                                                0.30 the data is of little use
+===========================  =========  ==========  ==========  =========================================
 
-Poor utility only warns: it is a quality problem, not a privacy one.
+Anonymeter risks are judged by the upper bound of their confidence interval, because few attacks give
+wide intervals (about +-0.2 for the inference risk when the secret is easy to guess anyway, e.g. a
+common income class): a release passes only when a high risk can be ruled out. A metric that was not measured
+(no holdout, no target, validation level ``basic``) is listed as "not measured" and does not change the
+verdict. A synthetic table that breaks the schema always fails.
 """
 
 from __future__ import annotations
@@ -24,7 +36,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from privsynth.errors import ConfigError
+
 INF = float("inf")
+ANONYMETER = ("singling_out", "linkability", "inference")
 
 
 class Threshold(BaseModel):
@@ -38,21 +53,25 @@ class Threshold(BaseModel):
 DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "column_shape_mean": Threshold(direction="higher", warn=0.85, fail=0.60),
     "pair_trend_mean": Threshold(direction="higher", warn=0.80, fail=0.50),
+    "kmarginal": Threshold(direction="higher", warn=700.0, fail=450.0),
     "exact_copy_excess": Threshold(direction="lower", warn=0.02, fail=0.10),
     "share_closer_to_train": Threshold(direction="lower", warn=0.60, fail=0.75),
-    "utility_gap": Threshold(direction="lower", warn=0.05, fail=INF),
+    "mia_advantage": Threshold(direction="lower", warn=0.10, fail=0.30),
+    **{f"{name}_risk_ci_high": Threshold(direction="lower", warn=0.50, fail=0.85) for name in ANONYMETER},
+    "utility_gap": Threshold(direction="lower", warn=0.05, fail=0.30),
 }
 
 
+def _entry(metrics: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    return next((e for e in metrics or [] if isinstance(e, dict) and e.get("name") == name), {})
+
+
 def _metric(metrics: list[dict[str, Any]], name: str) -> float | None:
-    for entry in metrics or []:
-        if entry.get("name") == name:
-            return entry.get("value")
-    return None
+    return _entry(metrics, name).get("value")
 
 
 def release_measurements(validation: dict[str, Any]) -> dict[str, float | None]:
-    """Extract the numbers the policy judges from a validation result dict."""
+    """Extract the numbers the policy judges from a validation result dict (``None`` = not measured)."""
     fidelity = validation.get("fidelity") or {}
     privacy = (validation.get("privacy") or {}).get("metrics", [])
     utility = (validation.get("utility") or {}).get("metrics", [])
@@ -63,13 +82,39 @@ def release_measurements(validation: dict[str, Any]) -> dict[str, float | None]:
         if _metric(utility, real) is not None and _metric(utility, synth) is not None:
             gap = float(_metric(utility, real)) - float(_metric(utility, synth))  # type: ignore[arg-type]
             break
+    risks = {}
+    for name in ANONYMETER:
+        ci = _entry(privacy, f"{name}_risk").get("ci")
+        risks[f"{name}_risk_ci_high"] = float(ci[1]) if isinstance(ci, list | tuple) and len(ci) == 2 else None
     return {
         "column_shape_mean": (fidelity.get("column_shape_mean") or {}).get("value"),
         "pair_trend_mean": (fidelity.get("pair_trend_mean") or {}).get("value"),
+        "kmarginal": (fidelity.get("kmarginal") or {}).get("value"),
         "exact_copy_excess": None if copy_rate is None else max(0.0, copy_rate - baseline),
         "share_closer_to_train": _metric(privacy, "share_closer_to_train"),
+        "mia_advantage": _metric(privacy, "mia_advantage"),
+        **risks,
         "utility_gap": gap,
     }
+
+
+def thresholds_with(overrides: dict[str, dict[str, float]] | None = None) -> dict[str, Threshold]:
+    """The default thresholds with per-request ``overrides`` applied.
+
+    Raises:
+        ConfigError: An override names an unknown metric or a key other than ``warn`` / ``fail``.
+    """
+    overrides = overrides or {}
+    unknown = sorted(set(overrides) - set(DEFAULT_THRESHOLDS))
+    if unknown:
+        raise ConfigError(f"Unknown release metric(s) {unknown} in the threshold overrides.",
+                          f"Use some of {sorted(DEFAULT_THRESHOLDS)}.")
+    for name, change in overrides.items():
+        bad = sorted(set(change) - {"warn", "fail"})
+        if bad:
+            raise ConfigError(f"Threshold override for '{name}' has unknown key(s) {bad}.", "Set 'warn' or 'fail'.")
+    return {k: v.model_copy(update={f: float(x) for f, x in overrides.get(k, {}).items()})
+            for k, v in DEFAULT_THRESHOLDS.items()}
 
 
 def evaluate_release(validation: dict[str, Any], overrides: dict[str, dict[str, float]] | None = None
@@ -83,8 +128,11 @@ def evaluate_release(validation: dict[str, Any], overrides: dict[str, dict[str, 
     Returns:
         ``{"verdict": "pass"|"warn"|"fail", "reasons": [...], "checks": [...]}``; schema problems in the
         synthetic table always fail.
+
+    Raises:
+        ConfigError: The overrides name an unknown metric or key.
     """
-    thresholds = {k: v.model_copy(update=(overrides or {}).get(k, {})) for k, v in DEFAULT_THRESHOLDS.items()}
+    thresholds = thresholds_with(overrides)
     checks, reasons, verdict = [], [], "pass"
     rank = {"pass": 0, "warn": 1, "fail": 2}
     for name, value in release_measurements(validation).items():

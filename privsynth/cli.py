@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     syn.add_argument("--delta", type=float)
     syn.add_argument("--schema", help="privsynth schema or NIST data dictionary (public domains)")
     syn.add_argument("--rows", type=int)
-    syn.add_argument("--generator", default="dp_marginals")
+    syn.add_argument("--generator", default="mst")
     syn.add_argument("--dataset", help="ledger name of the data (default: file stem)")
     syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop")
     syn.add_argument("--target", help="column for utility checks")

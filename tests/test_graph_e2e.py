@@ -166,3 +166,12 @@ def test_pii_review_with_an_edited_policy(small_table, tmp_path):
     assert {"full_name", "email"} <= set(synth.columns) and "phone" not in synth.columns
     assert done.report["pii"]["not_pii"] == ["phone"] and done.report["plan"]["pii_action"] == "fake"
     assert done.report["reviews"][0]["not_pii"] == ["phone"]
+
+
+def test_release_thresholds_can_be_overridden_per_request(small_table):
+    data, schema = small_table
+    strict = {"column_shape_mean": {"warn": 0.999, "fail": 0.998}}
+    held = privsynth.synthesize(data, epsilon=1.0, schema=schema, rows=300, release_thresholds=strict)
+    assert held.status == "waiting" and held.waiting["checkpoint"] == "before_release"
+    assert held.waiting["verdict"] == "fail" and any("column_shape_mean" in r for r in held.waiting["reasons"])
+    assert not (held.run_dir / "synthetic.csv").exists()  # held: nothing released

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -14,7 +13,7 @@ from privsynth.config import load_settings
 from privsynth.errors import PlanningError
 
 MODEL = "openai/gpt-4o-mini"
-REGISTRY = {"dp_marginals": "tabular", "dp_lora_lm": "text"}
+REGISTRY = {"dp_marginals": "tabular", "mst": "tabular", "dp_lora_lm": "text"}
 REAL_KNOWN_GENERATORS = planner_parse.known_generators
 
 
@@ -49,7 +48,7 @@ EXAMPLES = [
     ("with schema meta/s.json, 1.5k rows like d.csv, (ε, δ) = (1, 10^-6), predict salary, with dp_marginals "
      "generator, surrogate names, dataset called payroll",
      _plan(source="d.csv", rows=1500, epsilon=1.0, delta=1e-6, schema_path="meta/s.json", target="salary",
-           pii_action="fake", dataset="payroll")),
+           pii_action="fake", dataset="payroll", generator="dp_marginals")),
     ("use 'two words.parquet', privacy budget of 3, write to 'res dir/x.csv', no review, eps=3",
      _plan(source="two words.parquet", epsilon=3.0, out="res dir/x.csv", review=False)),
 ]
@@ -64,7 +63,7 @@ def test_offline_parser_reads_every_field(sentence: str, expected: Plan) -> None
 def test_defaults_when_the_request_says_little() -> None:
     plan = parse_offline("synthetic rows like data/x.csv, epsilon 1")
     assert (plan.rows, plan.delta, plan.pii_action, plan.generator, plan.modality, plan.seed, plan.review) == (
-        None, None, "drop", "dp_marginals", "tabular", 0, False)
+        None, None, "drop", "mst", "tabular", 0, False)
 
 
 @pytest.mark.parametrize(("tail", "field", "value"), [
@@ -172,10 +171,7 @@ def test_llm_question_raises_planning_error() -> None:
 
 
 def test_real_registry_when_it_loads(monkeypatch: pytest.MonkeyPatch) -> None:
-    if importlib.util.find_spec("privsynth.tools.dp_marginals") is None:
-        pytest.skip("privsynth.tools.dp_marginals does not exist yet")
     monkeypatch.setattr(planner_parse, "known_generators", REAL_KNOWN_GENERATORS)
     generators = planner_parse.known_generators()
-    if not generators or "dp_marginals" not in generators:
-        pytest.skip("the generator registry does not load yet (dp_marginals missing)")
+    assert generators is not None and {"dp_marginals", "mst"} <= set(generators)
     assert parse_offline(EXAMPLES[2][0]).generator == "dp_marginals"

@@ -38,7 +38,7 @@ def full_report(validation: dict) -> dict:
                    "history": [{"run_id": "r1", "generator": "dp_marginals", "epsilon": 1.0, "delta": 1e-6}]},
         "pii": {"pii_columns": ["full_name", "email"], "action": "drop",
                 "findings": [{"column": "email", "entity_type": "EMAIL_ADDRESS", "source": "schema"}]},
-        "release": {"verdict": "release", "reasons": []},
+        "release": {"verdict": "warn", "reasons": ["warn: pair_trend_mean = 0.7 is below 0.8"]},
         "validation": validation,
     }
 
@@ -61,10 +61,24 @@ def test_html_is_self_contained_and_readable(written: tuple[Path, Path]) -> None
     assert not re.search(r"""(src|href)\s*=\s*["']?(?!data:)[a-z]+:""", text)
     for key in ("summary", "pii", "schema", "fidelity", "utility", "privacy", "budget"):
         assert HEADINGS[key] in text, key
-    assert text.count("src='data:image/png;base64,") >= 7  # shapes, 3 marginals, heat map, utility, DCR
+    # shapes, 3 marginals, correlation difference, pair heat map, utility, DCR, attack risks, budget history
+    assert text.count("src='data:image/png;base64,") >= 10
+    assert HEADINGS["glance"] in text and "NIST k-marginal score" in text and "How columns go together" in text
+    assert "mia_advantage" in text and "inference_risk" in text and "95% interval" in text
+    assert "released synthetic data file contains none of these numbers" in text
     assert PII_NOT_DP in text and "non-DP statistics for the data owner" in text
     assert "Budget history" in text and "Martian" in text
     assert "adult_people" in text and "dp_marginals" in text
+    assert "badge warn" in text and "pair_trend_mean = 0.7" in text
+
+
+def test_every_number_in_json_has_definition_and_direction(validation: dict) -> None:
+    fid, priv, util = validation["fidelity"], validation["privacy"], validation["utility"]
+    entries = [*fid["column_shapes"], *fid["pair_trends"], fid["column_shape_mean"], fid["kmarginal"],
+               *priv["metrics"], *util["metrics"]]
+    for entry in entries:
+        assert entry["definition"] and entry["direction"] in ("higher_is_better", "lower_is_better", "closer_to_0.5")
+        assert len(entry["range"]) == 2
 
 
 def test_report_json_round_trips(written: tuple[Path, Path], validation: dict) -> None:

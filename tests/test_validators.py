@@ -216,3 +216,80 @@ def test_numeric_target_with_many_values_is_regression(table: pd.DataFrame, sche
 def test_dcr_rejects_a_missing_column(table: pd.DataFrame) -> None:
     with pytest.raises(InputDataError, match="lacks"):
         metrics.dcr(table, table, table.drop(columns=["age"]), ["age", "sex"])
+
+
+# -- k-marginal, membership inference, anonymeter -------------------------------------------------------------
+
+def test_new_privacy_metrics_known_answers(copy_result: ValidationResult, random_result: ValidationResult) -> None:
+    assert metric(copy_result.privacy, "mia_advantage").value > 0.8
+    assert metric(copy_result.privacy, "mia_auc").value > 0.9
+    assert metric(copy_result.privacy, "inference_risk").value > 0.5
+    assert abs(metric(random_result.privacy, "mia_advantage").value) < 0.1
+    for name in ("singling_out_risk", "linkability_risk", "inference_risk"):
+        m = metric(random_result.privacy, name)
+        assert m.direction == "lower_is_better" and m.ci is not None and m.ci[0] <= m.value <= m.ci[1]
+        assert m.ci[1] < 0.5, name
+    assert metric(copy_result.privacy, "mia_advantage").range == (-1.0, 1.0)
+
+
+def test_kmarginal_in_validation(copy_result: ValidationResult, random_result: ValidationResult) -> None:
+    assert copy_result.fidelity.kmarginal.value == pytest.approx(1000.0)
+    assert random_result.fidelity.kmarginal.value < 600
+    assert copy_result.fidelity.kmarginal.range == (0.0, 1000.0)
+    assert len(random_result.fidelity.worst_pairs) == 5
+    assoc = random_result.fidelity.associations
+    assert assoc is not None and len(assoc.columns) == 10 and len(assoc.difference) == 10
+    assert all(0.0 <= v <= 1.0 for row in assoc.difference for v in row)
+    assert np.allclose(np.asarray(copy_result.fidelity.associations.difference), 0.0)
+
+
+def test_basic_level_skips_anonymeter(table: pd.DataFrame, schema: TableSchema) -> None:
+    train, holdout = table.iloc[:1500], table.iloc[1500:2250]
+    result = validate_table(train, holdout, table.iloc[2250:], schema, "income", level="basic")
+    names = {m.name for m in result.privacy.metrics}
+    assert "mia_advantage" in names and "inference_risk" not in names
+    assert any("basic" in n for n in result.privacy.notes) and result.level == "basic"
+    assert set(result.timings) == {"fidelity", "utility", "privacy"}
+    with pytest.raises(InputDataError, match="level"):
+        validate_table(train, holdout, train, schema, "income", level="quick")  # type: ignore[arg-type]
+
+
+def test_wrong_types_are_reported_not_raised(table: pd.DataFrame, schema: TableSchema) -> None:
+    train, holdout = table.iloc[:1000], table.iloc[1000:1500]
+    synth = table.iloc[1500:2500].copy()
+    synth["age"] = "old"  # text in a numeric column
+    synth["sex"] = 1.5  # numbers in a categorical column
+    result = validate_table(train, holdout, synth, schema, "income")
+    found = {(i.column, i.problem) for i in result.schema_diagnostics.issues}
+    assert ("age", "not_a_number") in found and ("sex", "unknown_category") in found
+    assert result.fidelity.kmarginal.value is not None
+    assert result.utility.available or "No model could be trained" in result.utility.reason
+
+
+def test_kmarginal_known_answers() -> None:
+    real = pd.DataFrame({"a": ["x", "y"] * 50, "b": ["x", "y"] * 50, "k": ["p"] * 50 + ["q"] * 50})
+    flipped = real.assign(b=["y", "x"] * 50)  # same one-way shares, opposite pairing
+    assert metrics.kmarginal_score(real, real)["score"] == pytest.approx(1000.0)
+    # 2-way tables {xx, yy} vs {xy, yx}: L1 = 2 for the (a, b) pair, 0 for the pairs with k
+    assert metrics.kmarginal_score(real, flipped, ["a", "b"])["score"] == pytest.approx(0.0)
+    assert metrics.kmarginal_score(real, flipped)["score"] == pytest.approx(1000 - 2 * 500 / 3)
+    keyed = metrics.kmarginal_score(real, flipped, key="k")
+    assert keyed["n_pairs"] == 1 and keyed["score"] == pytest.approx(0.0)
+    assert keyed["per_key"] == {"p": pytest.approx(0.0), "q": pytest.approx(0.0)}
+
+
+def test_kmarginal_percentile_bins_follow_sdnist() -> None:
+    from privsynth.tools.kmarginal import percentile_bin_edges
+
+    edges = percentile_bin_edges(np.arange(1.0, 101.0), bins=20)
+    assert len(edges) == 20 and edges[0] == 4.0 and edges[-1] == 100.0  # ranks 0.01..0.04 -> bin 0
+    real = pd.DataFrame({"n": np.arange(100.0), "c": ["a"] * 100})
+    shifted = pd.DataFrame({"n": np.arange(100.0) + 1000, "c": ["a"] * 100})  # all above the real maximum
+    spec = {"n": NUM.model_copy(update={"name": "n", "max": 2000})}
+    # SDNist's int(20 * rank) puts 6 of the 100 real values in the top bin, where every synthetic value falls
+    assert metrics.kmarginal_score(real, shifted, specs=spec)["score"] == pytest.approx(500 * (2 - 2 * 0.94))
+
+
+def test_kmarginal_rejects_missing_key(table: pd.DataFrame) -> None:
+    with pytest.raises(InputDataError, match="lacks"):
+        metrics.kmarginal_score(table, table.drop(columns=["sex"]), ["sex", "race"])
