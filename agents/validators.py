@@ -29,6 +29,7 @@ from privsynth.tools.privacy_metrics import MIA_DEFINITION, dcr, exact_match_rat
 from privsynth.tools.risk_metrics import anonymeter_risks
 from privsynth.tools.schema import TableSchema
 from privsynth.tools.schema_metrics import ColumnIssue, SchemaDiagnostics, check_schema  # noqa: F401 (re-export)
+from privsynth.tools.sdmetrics_quality import sdmetrics_quality
 from privsynth.tools.utility_metrics import ORIGINS, UTILITY_DEFS, utility_tstr
 
 log = get_logger(__name__)
@@ -97,6 +98,7 @@ class FidelityResult(BaseModel):
     kmarginal_per_key: dict[str, float] = Field(default_factory=dict)
     worst_pairs: list[str] = Field(default_factory=list)
     associations: Associations | None = None
+    sdmetrics_quality: Metric | None = None
 
 
 class Section(BaseModel):
@@ -191,6 +193,14 @@ def _fidelity(train: pd.DataFrame, synthetic: pd.DataFrame, schema: TableSchema,
     if len(names) >= 2:
         result.associations = Associations(**fm.association_matrices(train, synthetic, schema, names))
     _add_kmarginal(result, train, synthetic, schema, names, key, len(present) < len(specs))
+    if names:
+        quality = sdmetrics_quality(train, synthetic, schema)
+        result.sdmetrics_quality = Metric(
+            name="sdmetrics_quality", value=quality["score"], direction="higher_is_better",
+            definition=("SDMetrics QualityReport score (mean of Column Shapes and Column Pair Trends) with its "
+                        "real-correlation and real-association thresholds set to 0, so every column pair counts."),
+            note=(f"column shapes {quality['column_shapes']:.3f}, column pair trends "
+                  f"{quality['column_pair_trends']:.3f} over {quality['pairs_scored']} pairs"))
     return result
 
 
