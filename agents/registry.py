@@ -14,7 +14,7 @@ from privsynth.agents.generator import Generator
 from privsynth.errors import GeneratorError, RegistryError
 
 ENTRY_POINT_GROUP = "privsynth.generators"
-BUILTIN_MODULES = ("privsynth.tools.dp_marginals", "privsynth.tools.mst_synth")
+BUILTIN_MODULES = ("privsynth.tools.dp_marginals", "privsynth.tools.mst_synth", "privsynth.tools.aim_synth")
 
 _REGISTRY: dict[str, type[Generator]] = {}
 _loaded = False

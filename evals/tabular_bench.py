@@ -1,4 +1,4 @@
-"""Benchmark of the MST synthesizer on the NIST excerpts (MA, TX) and UCI Adult.
+"""Benchmark of the MST and AIM synthesizers on the NIST excerpts (MA, TX) and UCI Adult.
 
 Run: ``.venv/bin/python evals/tabular_bench.py [--quick]`` (``--quick``: epsilon 1 only). Prints a table and
 writes ``evals/results/tabular_bench.json``. Skips with a message when ``../shared/data`` is absent.
@@ -6,6 +6,11 @@ writes ``evals/results/tabular_bench.json``. Skips with a message when ``../shar
 Methods on the NIST data (domains from ``data_dictionary.json`` only, delta 1e-5):
 
 * ``mst``: :class:`privsynth.tools.mst_synth.MSTSynthesizer` with ``key="PUMA"``.
+* ``aim``: :class:`privsynth.tools.aim_synth.AIMSynthesizer` with ``key="PUMA"`` (workload: every
+  (PUMA, X, Y)).
+* ``snsynth_mst`` / ``snsynth_aim``: smartnoise-synth's MST / AIM, run beforehand in the peers environment
+  by ``evals/peers/run_peer.py`` (time limit per run); their CSV is scored here, and a run that did not
+  finish is listed with its status. Absent when the peers were not run.
 * ``indep``: every column sampled independently from its noisy one-way marginal (Gaussian, calibrated
   with the project's PLD accountant), on the same fine public coding.
 * ``indep_puma``: PUMA from its noisy marginal, every other column from its noisy (PUMA, X) table.
@@ -14,7 +19,7 @@ Metrics: SDNist k-marginal (:mod:`evals.kmarginal`), fit + sample wall time and 
 (``tracemalloc``). Adult (epsilon 1): train-on-synthetic / test-on-real ROC AUC of sklearn's
 HistGradientBoostingClassifier for income > 50K on ``adult.test``, against train-on-real. Adult numeric
 bounds are public assumptions stated in :data:`ADULT_BOUNDS` (the categories come from ``adult.names``).
-Peers (smartnoise MST/AIM) run separately: see ``evals/peers/README.md``.
+Peers (smartnoise MST/AIM) run separately first: see ``evals/peers/README.md``.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
 from evals.kmarginal import kmarginal_score  # noqa: E402
+from privsynth.tools.aim_synth import AIMSynthesizer  # noqa: E402
 from privsynth.tools.dp_marginals import calibrated_noise_multiplier  # noqa: E402
 from privsynth.tools.mst_codec import FineColumn  # noqa: E402
 from privsynth.tools.mst_synth import MSTSynthesizer  # noqa: E402
@@ -89,6 +95,8 @@ def nist(state: str, epsilons: list[float], seed: int) -> list[dict]:
         methods = {
             "mst": lambda e=eps: MSTSynthesizer(e, DELTA, seed=seed, key="PUMA",
                                                 progress=False).fit(data, schema).sample(),
+            "aim": lambda e=eps: AIMSynthesizer(e, DELTA, seed=seed, key="PUMA",
+                                                progress=False).fit(data, schema).sample(),
             "indep": lambda e=eps: _independent(data, schema, e, seed, None),
             "indep_puma": lambda e=eps: _independent(data, schema, e, seed, "PUMA"),
         }
@@ -98,6 +106,26 @@ def nist(state: str, epsilons: list[float], seed: int) -> list[dict]:
                          "kmarginal": round(kmarginal_score(data, synth), 1), "seconds": round(seconds, 1),
                          "peak_mib": round(peak, 1), "rows": len(synth)})
             print(rows[-1], flush=True)
+        rows += _peers(data, state, eps)
+    return rows
+
+
+def _peers(data: pd.DataFrame, state: str, eps: float) -> list[dict]:
+    """Rows of the smartnoise peers' runs (``evals/peers/run_peer.py``), when they exist."""
+    rows = []
+    for synth in ("mst", "aim"):
+        meta = ROOT / "evals" / "results" / f"peer_{synth}_{state}_{eps:g}.json"
+        if not meta.exists():
+            continue
+        info = json.loads(meta.read_text())
+        row = {"data": state.upper(), "epsilon": eps, "method": f"snsynth_{synth}", "kmarginal": None,
+               "seconds": info.get("seconds"), "peak_mib": info.get("peak_mib"), "rows": None,
+               "status": info.get("status")}
+        if info.get("status") == "ok":
+            synth_frame = pd.read_csv(info["csv"], na_values="N")  # parsed as the target
+            row["kmarginal"], row["rows"] = round(kmarginal_score(data, synth_frame), 1), len(synth_frame)
+        rows.append(row)
+        print(row, flush=True)
     return rows
 
 
@@ -137,13 +165,16 @@ def adult(seed: int) -> list[dict]:
             x, frame["income"] == ">50K")
         return float(roc_auc_score(test["income"] == ">50K", model.predict_proba(x_test)[:, 1]))
 
-    synth, seconds, peak = _timed(lambda: MSTSynthesizer(1.0, DELTA, seed=seed, target="income",
-                                                         progress=False).fit(train, schema).sample())
-    real, fake = auc(train), auc(synth)
-    row = {"data": "Adult", "epsilon": 1.0, "method": "mst", "auc_real": round(real, 4), "auc_synth": round(fake, 4),
-           "auc_gap": round(real - fake, 4), "seconds": round(seconds, 1), "peak_mib": round(peak, 1)}
-    print(row, flush=True)
-    return [row]
+    real, out = auc(train), []
+    for name, cls in (("mst", MSTSynthesizer), ("aim", AIMSynthesizer)):
+        synth, seconds, peak = _timed(lambda c=cls: c(1.0, DELTA, seed=seed, target="income",
+                                                      progress=False).fit(train, schema).sample())
+        fake = auc(synth)
+        out.append({"data": "Adult", "epsilon": 1.0, "method": name, "auc_real": round(real, 4),
+                    "auc_synth": round(fake, 4), "auc_gap": round(real - fake, 4), "seconds": round(seconds, 1),
+                    "peak_mib": round(peak, 1)})
+        print(out[-1], flush=True)
+    return out
 
 
 def main() -> int:

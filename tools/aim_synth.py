@@ -1,0 +1,228 @@
+"""AIM: an adaptive, workload-aware select-measure-generate DP synthesizer (McKenna et al., VLDB 2022).
+
+Pipeline (all domains from the public schema; coding and DP compression exactly as MST,
+:mod:`privsynth.tools.mst_codec`):
+
+1. **Measure** every column's fine one-way marginal with Gaussian noise ``sigma_1`` (the noisy row count
+   and the compression into model groups are post-processing of these).
+2. **Key workload** (option ``key``, e.g. ``PUMA``; defaults to ``target``): measure every ``(key, X)``
+   with noise ``sigma_k``. The key is then adjacent to every column, so it lies in every clique.
+3. **T rounds**, ``T`` fixed before any data is read (option ``rounds``; default: the number of non-key
+   columns). Each round:
+
+   * *select* a candidate with the exponential mechanism (parameter ``eps0``). Workload: every
+     ``(key, X, Y)`` (with a key) or every pair ``(X, Y)``. Candidates: the workload cliques and their
+     subsets ``(X, Y)`` and ``(key, X)``. Quality, as AIM: ``q(r) = ||M_r(D) - M_r(p)||_1 -
+     sqrt(2/pi) * sigma_r * n_r``, with ``p`` the current model (exact marginals from
+     :func:`~privsynth.tools.junction_tree.pair_marginals`, also across cliques) and ``n_r`` the cells
+     of ``r``. Unlike AIM, every candidate has weight 1 (AIM's workload-overlap weights are almost the
+     same for all triples here, as all contain the key), so ``q`` has sensitivity 1.
+   * *model size*: a candidate is feasible when the junction tree with it added has at most
+     ``max_cells * (t + 1) / T`` cells in all (AIM's growing limit); infeasible draws are rejected
+     and redrawn, which samples the exponential mechanism restricted to the feasible set exactly (the
+     set depends on earlier noisy outputs only).
+   * *measure* it with Gaussian noise ``sigma_r``; refit the model by mirror descent, warm-started (the
+     chordal graph only grows, so old potentials carry over exactly).
+
+   AIM's budget annealing (more rounds while budget remains, noise lowered when a measurement changes
+   the model little) makes the number of rounds data-dependent; here ``T`` and ``sigma_r`` are fixed
+   instead, so the event below is declared before the data is read.
+Defaults (tuned on MA 2019, seed 0; ``evals/tabular_bench.py``): budget shares one-way 0.1, key 0.3,
+selection 0.1, the rest for the T round measurements; ``numeric_groups`` 12 below epsilon 4 (fewer
+cells, less noise) and 24 above.
+
+4. **Generate**: a final longer fit, then sampling (with optional conditions) as MST.
+
+Privacy accounting (add/remove of one record). It is the MST event with ``r = T``
+(:func:`privsynth.tools.mst_synth.mst_event`): with ``rho = 1 / (2 z^2)`` and ``s`` = ``select_share``,
+the measurements (L2 sensitivity 1 each) compose exactly and adaptively into one Gaussian mechanism,
+``1 / z_meas^2 = m / sigma_1^2 + (m - 1) / sigma_k^2 + T / sigma_r^2 = (1 - s) / z^2``, the shares
+``one_way_share`` / ``key_share`` / rest split ``(1 - s) rho``; each selection is ``eps0``-DP and is
+declared as ``LaplaceDpEvent(1/u)``, ``u = sqrt(2 s rho / T)``, ``eps0 = log(2 e^(u/2) - 1)``, which
+dominates every ``eps0``-DP mechanism (argument in :mod:`privsynth.tools.mst_synth`). Declared:
+``ComposedDpEvent([GaussianDpEvent(z / sqrt(1 - s)), SelfComposedDpEvent(LaplaceDpEvent(1/u), T)])``,
+``z`` the smallest multiplier meeting ``(epsilon, delta)`` under the PLD accountant; it depends on
+``(epsilon, delta)``, the options and the number of modelled columns (public) only.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from privsynth.agents.generator import Generator
+from privsynth.agents.registry import register_generator
+from privsynth.errors import ConfigError
+from privsynth.tools.graphical_model import Measurement
+from privsynth.tools.junction_tree import (
+    LargeCliqueModel,
+    add_clique,
+    cells,
+    is_clique,
+    junction_tree,
+    pair_marginals,
+    transfer_theta,
+    triangulate,
+)
+from privsynth.tools.mst_codec import FineColumn, Groups, compress, group_counts, one_way_sigma
+from privsynth.tools.mst_synth import MSTSynthesizer
+from privsynth.tools.schema import TableSchema
+
+DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
+                            "select_share": 0.1, "one_way_share": 0.1, "key_share": 0.3, "rounds": None,
+                            "max_cells": 4e5, "round_iters": 60, "iters": 400, "progress": None}
+LOW_EPSILON = 4.0
+
+
+@register_generator
+class AIMSynthesizer(MSTSynthesizer):
+    """AIM with a key-column workload, DP compression and a general junction-tree model (module docstring).
+
+    Args:
+        epsilon: Privacy target epsilon.
+        delta: Privacy target delta.
+        seed: Random seed (keep it secret for a real release).
+        **options: As MST (``key``, ``target``, ``schema``, ``fine_bins``, ``numeric_groups``,
+            ``select_share``, ``one_way_share``, ``key_share``, ``iters``, ``progress``; ``numeric_groups``
+            None: 12 below epsilon 4, else 24, measured on MA 2019) plus ``rounds``
+            (T; None: the number of non-key columns), ``max_cells`` (model size limit) and
+            ``round_iters`` (mirror-descent steps after each measurement).
+
+    Raises:
+        ConfigError: An unknown option or an invalid value.
+    """
+
+    name = "aim"
+    modality = "tabular"
+
+    def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
+        Generator.__init__(self, epsilon, delta, seed, **options)
+        unknown = sorted(set(options) - set(DEFAULTS))
+        if unknown:
+            raise ConfigError(f"Unknown option(s) for aim: {unknown}.", f"Use only: {', '.join(DEFAULTS)}.")
+        self.opts = {**DEFAULTS, **options}
+        if self.opts["numeric_groups"] is None:  # coarser numeric groups at low epsilon (public rule)
+            self.opts["numeric_groups"] = 12 if self.epsilon < LOW_EPSILON else 24
+        for share in ("select_share", "one_way_share", "key_share"):
+            if not 0 <= float(self.opts[share]) < 1:
+                raise ConfigError(f"{share} must be in [0, 1), got {self.opts[share]!r}.", "Use e.g. 0.1.")
+        if self.opts["one_way_share"] + self.opts["key_share"] >= 1 or self.opts["one_way_share"] <= 0:
+            raise ConfigError("one_way_share must be > 0 and one_way_share + key_share < 1.", "Use 0.15 and 0.25.")
+        if self.opts["rounds"] is not None and (int(self.opts["rounds"]) != self.opts["rounds"]
+                                                or int(self.opts["rounds"]) < 0):
+            raise ConfigError(f"rounds must be a non-negative integer, got {self.opts['rounds']!r}.", "Use e.g. 20.")
+        if not float(self.opts["max_cells"]) > 0:
+            raise ConfigError("max_cells must be positive.", "Use e.g. 4e5.")
+        if self.opts["schema"] is not None and not isinstance(self.opts["schema"], TableSchema):
+            raise ConfigError("The 'schema' option must be a TableSchema.", "Load it with load_schema().")
+        self.sigmas: dict[str, float] = {}
+        self.noisy_rows = 0
+        self.selected: list[tuple[str, ...]] = []
+
+    def rounds(self) -> int:
+        """T, fixed from the options and the public schema (0 when there are fewer than two non-key columns)."""
+        schema = self._schema()
+        m = len(schema.modelled_columns) - (self.key_index(schema) is not None)
+        if m < 2:
+            return 0
+        return int(self.opts["rounds"]) if self.opts["rounds"] is not None else m
+
+    # -- fit ------------------------------------------------------------------------------------
+    def _fit(self, data: pd.DataFrame, schema: TableSchema) -> None:
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(0,)))
+        self.sigmas = plan = self.noise_plan()
+        self.columns = [FineColumn(s, int(self.opts["fine_bins"])) for s in schema.modelled_columns]
+        key, rounds = self.key_index(schema), self.rounds()
+        show = self.opts["progress"]
+        bar = tqdm(total=2 + rounds, desc="aim fit", disable=None if show is None else not show, leave=False)
+        fine = np.stack([c.encode(data[c.name]) for c in self.columns], axis=1)
+        self.noisy_fine = [np.bincount(fine[:, j], minlength=c.size) + rng.normal(0.0, plan["one_way"], c.size)
+                           for j, c in enumerate(self.columns)]
+        sizes = np.array([c.size for c in self.columns], dtype=float)
+        totals = np.array([y.sum() for y in self.noisy_fine])
+        self.noisy_rows = max(1, int(round(float(np.sum(totals / sizes) / np.sum(1.0 / sizes)))))
+        self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * plan["one_way"], int(self.opts["numeric_groups"]))
+                                     for y, c in zip(self.noisy_fine, self.columns, strict=True)]
+        codes = np.stack([g.of_fine[fine[:, j]] for j, g in enumerate(self.groups)], axis=1)
+        meas = [Measurement((j,), group_counts(y, g), one_way_sigma(g, plan["one_way"]))
+                for j, (y, g) in enumerate(zip(self.noisy_fine, self.groups, strict=True))]
+        others = [j for j in range(len(self.columns)) if j != key]
+        if key is not None:
+            meas += [self._measure(codes, tuple(sorted((key, j))), plan["key"], rng) for j in others]
+        domain = [g.n_groups for g in self.groups]
+        graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
+        for m in meas:
+            graph = add_clique(graph, m.attrs)
+        graph, cliques = triangulate(graph, domain)
+        self.model = LargeCliqueModel(domain, *junction_tree(cliques, domain))
+        self.model.fit(meas, self.noisy_rows, iters=int(self.opts["round_iters"]))
+        bar.update(1)
+        self.selected = []
+        for t in range(rounds):
+            attrs, graph = self._select(codes, others, key, graph, plan, t, rounds, rng)
+            meas.append(self._measure(codes, attrs, plan["tree"], rng))
+            new = LargeCliqueModel(domain, *junction_tree(triangulate(graph, domain)[1], domain))
+            transfer_theta(self.model, new)
+            self.model = new
+            self.model.fit(meas, self.noisy_rows, iters=int(self.opts["round_iters"]))
+            self.selected.append(tuple(self.columns[a].name for a in attrs))
+            bar.update(1)
+        self.model.fit(meas, self.noisy_rows, iters=int(self.opts["iters"]), progress=None)
+        bar.update(1)
+        bar.close()
+        self.measurements = meas
+
+    def _select(self, codes: np.ndarray, others: list[int], key: int | None, graph: dict[int, set[int]],
+                plan: dict[str, float], t: int, rounds: int, rng: np.random.Generator
+                ) -> tuple[tuple[int, ...], dict[int, set[int]]]:
+        """One exponential-mechanism draw over the candidates; returns the clique and the grown chordal graph."""
+        model, domain = self.model, self.model.domain
+        probs = model.calibrate(model.theta)
+        keyset = (key,) if key is not None else ()
+        cands: list[tuple[int, ...]] = []
+        errors: list[float] = []
+
+        def true_counts(attrs: tuple[int, ...]) -> np.ndarray:
+            dims = [domain[a] for a in attrs]
+            flat = np.ravel_multi_index(tuple(codes[:, a] for a in attrs), dims)
+            return np.bincount(flat, minlength=int(np.prod(dims))).reshape(dims).astype(float)
+
+        for a, x in enumerate(others[:-1]):
+            ys = others[a + 1:]
+            est = pair_marginals(model, probs, x, key, ys)
+            for y in ys:
+                attrs = tuple(sorted(keyset + (x, y)))
+                true = true_counts(attrs)
+                cands.append(attrs)
+                errors.append(float(np.abs(true - est[y]).sum()))
+                if key is not None:
+                    axis = attrs.index(key)
+                    cands.append(tuple(sorted((x, y))))
+                    errors.append(float(np.abs(true.sum(axis=axis) - est[y].sum(axis=axis)).sum()))
+        if key is not None:
+            for x in others:
+                attrs = tuple(sorted((key, x)))
+                cands.append(attrs)
+                errors.append(float(np.abs(true_counts(attrs) - model.marginal(attrs)).sum()))
+        n_cells = np.array([np.prod([domain[a] for a in c], dtype=float) for c in cands])
+        quality = np.array(errors) - math.sqrt(2.0 / math.pi) * plan["tree"] * n_cells
+        limit = float(self.opts["max_cells"]) * (t + 1) / rounds
+        current = cells(model.cliques, domain)
+        logits = 0.5 * plan["eps0"] * (quality - quality.max())
+        weight = np.exp(logits)
+        while True:
+            if weight.sum() <= 0:
+                weight = np.where(np.isin(np.arange(len(cands)), [i for i, c in enumerate(cands)
+                                                                   if is_clique(graph, c)]), 1.0, 0.0)
+            i = int(rng.choice(len(cands), p=weight / weight.sum()))
+            attrs = cands[i]
+            if is_clique(graph, attrs):
+                return attrs, graph
+            grown, cliques = triangulate(add_clique(graph, attrs + keyset), domain)
+            if cells(cliques, domain) <= max(limit, current):
+                return attrs, grown
+            weight[i] = 0.0
