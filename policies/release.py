@@ -98,23 +98,54 @@ def release_measurements(validation: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
-def thresholds_with(overrides: dict[str, dict[str, float]] | None = None) -> dict[str, Threshold]:
-    """The default thresholds with per-request ``overrides`` applied.
+def thresholds_with(overrides: dict[str, dict[str, float]] | None = None,
+                    defaults: dict[str, Threshold] | None = None) -> dict[str, Threshold]:
+    """Default thresholds with per-request ``overrides`` applied.
+
+    Args:
+        overrides: Per-metric replacements of ``warn`` / ``fail``.
+        defaults: The policy's defaults (the table policy's when None).
 
     Raises:
         ConfigError: An override names an unknown metric or a key other than ``warn`` / ``fail``.
     """
     overrides = overrides or {}
-    unknown = sorted(set(overrides) - set(DEFAULT_THRESHOLDS))
+    defaults = DEFAULT_THRESHOLDS if defaults is None else defaults
+    unknown = sorted(set(overrides) - set(defaults))
     if unknown:
         raise ConfigError(f"Unknown release metric(s) {unknown} in the threshold overrides.",
-                          f"Use some of {sorted(DEFAULT_THRESHOLDS)}.")
+                          f"Use some of {sorted(defaults)}.")
     for name, change in overrides.items():
         bad = sorted(set(change) - {"warn", "fail"})
         if bad:
             raise ConfigError(f"Threshold override for '{name}' has unknown key(s) {bad}.", "Set 'warn' or 'fail'.")
     return {k: v.model_copy(update={f: float(x) for f, x in overrides.get(k, {}).items()})
-            for k, v in DEFAULT_THRESHOLDS.items()}
+            for k, v in defaults.items()}
+
+
+def judge(measurements: dict[str, float | None], thresholds: dict[str, Threshold]) -> dict[str, Any]:
+    """Compare measurements with thresholds.
+
+    Returns:
+        ``{"verdict", "reasons", "checks"}``; the verdict is the worst outcome over measured metrics.
+    """
+    checks, reasons, verdict = [], [], "pass"
+    rank = {"pass": 0, "warn": 1, "fail": 2}
+    for name, value in measurements.items():
+        rule = thresholds[name]
+        if value is None:
+            checks.append({"metric": name, "value": None, "outcome": "not measured"})
+            continue
+        worse = (lambda v, b: v < b) if rule.direction == "higher" else (lambda v, b: v > b)
+        outcome = "fail" if worse(value, rule.fail) else "warn" if worse(value, rule.warn) else "pass"
+        checks.append({"metric": name, "value": value, "outcome": outcome, "warn": rule.warn, "fail": rule.fail,
+                       "direction": rule.direction})
+        if outcome != "pass":
+            bound = rule.fail if outcome == "fail" else rule.warn
+            side = "below" if rule.direction == "higher" else "above"
+            reasons.append(f"{outcome}: {name} = {value:.3f} is {side} {bound:g}")
+        verdict = max(verdict, outcome, key=rank.__getitem__)
+    return {"verdict": verdict, "reasons": reasons, "checks": checks}
 
 
 def evaluate_release(validation: dict[str, Any], overrides: dict[str, dict[str, float]] | None = None
@@ -132,25 +163,9 @@ def evaluate_release(validation: dict[str, Any], overrides: dict[str, dict[str, 
     Raises:
         ConfigError: The overrides name an unknown metric or key.
     """
-    thresholds = thresholds_with(overrides)
-    checks, reasons, verdict = [], [], "pass"
-    rank = {"pass": 0, "warn": 1, "fail": 2}
-    for name, value in release_measurements(validation).items():
-        rule = thresholds[name]
-        if value is None:
-            checks.append({"metric": name, "value": None, "outcome": "not measured"})
-            continue
-        worse = (lambda v, b: v < b) if rule.direction == "higher" else (lambda v, b: v > b)
-        outcome = "fail" if worse(value, rule.fail) else "warn" if worse(value, rule.warn) else "pass"
-        checks.append({"metric": name, "value": value, "outcome": outcome, "warn": rule.warn, "fail": rule.fail,
-                       "direction": rule.direction})
-        if outcome != "pass":
-            bound = rule.fail if outcome == "fail" else rule.warn
-            side = "below" if rule.direction == "higher" else "above"
-            reasons.append(f"{outcome}: {name} = {value:.3f} is {side} {bound:g}")
-        verdict = max(verdict, outcome, key=rank.__getitem__)
+    result = judge(release_measurements(validation), thresholds_with(overrides))
     diagnostics = validation.get("schema_diagnostics") or {}
     if diagnostics and not diagnostics.get("valid", True):
-        verdict = "fail"
-        reasons.append("fail: the synthetic table breaks the schema (see schema diagnostics)")
-    return {"verdict": verdict, "reasons": reasons, "checks": checks}
+        result["verdict"] = "fail"
+        result["reasons"].append("fail: the synthetic table breaks the schema (see schema diagnostics)")
+    return result
