@@ -57,7 +57,6 @@ from tqdm.auto import tqdm
 from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError
-from privsynth.tools.graphical_model import Measurement
 from privsynth.tools.junction_tree import (
     LargeCliqueModel,
     add_clique,
@@ -68,7 +67,7 @@ from privsynth.tools.junction_tree import (
     transfer_theta,
     triangulate,
 )
-from privsynth.tools.mst_codec import FineColumn, Groups, compress, group_counts, one_way_sigma
+from privsynth.tools.mst_codec import FineColumn
 from privsynth.tools.mst_synth import MSTSynthesizer
 from privsynth.tools.schema import TableSchema
 
@@ -139,17 +138,7 @@ class AIMSynthesizer(MSTSynthesizer):
         key, rounds = self.key_index(schema), self.rounds()
         show = self.opts["progress"]
         bar = tqdm(total=2 + rounds, desc="aim fit", disable=None if show is None else not show, leave=False)
-        fine = np.stack([c.encode(data[c.name]) for c in self.columns], axis=1)
-        self.noisy_fine = [np.bincount(fine[:, j], minlength=c.size) + rng.normal(0.0, plan["one_way"], c.size)
-                           for j, c in enumerate(self.columns)]
-        sizes = np.array([c.size for c in self.columns], dtype=float)
-        totals = np.array([y.sum() for y in self.noisy_fine])
-        self.noisy_rows = max(1, int(round(float(np.sum(totals / sizes) / np.sum(1.0 / sizes)))))
-        self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * plan["one_way"], int(self.opts["numeric_groups"]))
-                                     for y, c in zip(self.noisy_fine, self.columns, strict=True)]
-        codes = np.stack([g.of_fine[fine[:, j]] for j, g in enumerate(self.groups)], axis=1)
-        meas = [Measurement((j,), group_counts(y, g), one_way_sigma(g, plan["one_way"]))
-                for j, (y, g) in enumerate(zip(self.noisy_fine, self.groups, strict=True))]
+        codes, meas = self._measure_one_way(data, plan["one_way"], rng)
         others = [j for j in range(len(self.columns)) if j != key]
         if key is not None:
             meas += [self._measure(codes, tuple(sorted((key, j))), plan["key"], rng) for j in others]

@@ -219,6 +219,26 @@ class MSTSynthesizer(Generator):
         counts = np.bincount(flat, minlength=int(np.prod(dims))).astype(float)
         return Measurement(attrs, (counts + rng.normal(0.0, sigma, counts.shape)).reshape(dims), sigma)
 
+    def _measure_one_way(self, data: pd.DataFrame, sigma: float,
+                         rng: np.random.Generator) -> tuple[np.ndarray, list[Measurement]]:
+        """Measure every fine one-way marginal, derive the noisy row count, compress, and re-code the rows.
+
+        Returns:
+            The rows coded in compressed groups and the one-way measurements on those groups.
+        """
+        fine = np.stack([c.encode(data[c.name]) for c in self.columns], axis=1)
+        self.noisy_fine = [np.bincount(fine[:, j], minlength=c.size) + rng.normal(0.0, sigma, c.size)
+                           for j, c in enumerate(self.columns)]
+        sizes = np.array([c.size for c in self.columns], dtype=float)
+        totals = np.array([y.sum() for y in self.noisy_fine])
+        self.noisy_rows = max(1, int(round(float(np.sum(totals / sizes) / np.sum(1.0 / sizes)))))
+        self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * sigma, int(self.opts["numeric_groups"]))
+                                     for y, c in zip(self.noisy_fine, self.columns, strict=True)]
+        codes = np.stack([g.of_fine[fine[:, j]] for j, g in enumerate(self.groups)], axis=1)
+        one_way = [Measurement((j,), group_counts(y, g), one_way_sigma(g, sigma))
+                   for j, (y, g) in enumerate(zip(self.noisy_fine, self.groups, strict=True))]
+        return codes, one_way
+
     def _fit(self, data: pd.DataFrame, schema: TableSchema) -> None:
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(0,)))
         self.sigmas = plan = self.noise_plan()
@@ -227,17 +247,7 @@ class MSTSynthesizer(Generator):
         iters = int(self.opts["iters"])
         show = self.opts["progress"]
         bar = tqdm(total=4 + iters, desc="mst fit", disable=None if show is None else not show, leave=False)
-        fine = np.stack([c.encode(data[c.name]) for c in self.columns], axis=1)
-        self.noisy_fine = [np.bincount(fine[:, j], minlength=c.size) + rng.normal(0.0, plan["one_way"], c.size)
-                           for j, c in enumerate(self.columns)]
-        sizes = np.array([c.size for c in self.columns], dtype=float)
-        totals = np.array([y.sum() for y in self.noisy_fine])
-        self.noisy_rows = max(1, int(round(float(np.sum(totals / sizes) / np.sum(1.0 / sizes)))))
-        self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * plan["one_way"], int(self.opts["numeric_groups"]))
-                                     for y, c in zip(self.noisy_fine, self.columns, strict=True)]
-        codes = np.stack([g.of_fine[fine[:, j]] for j, g in enumerate(self.groups)], axis=1)
-        one_way = [Measurement((j,), group_counts(y, g), one_way_sigma(g, plan["one_way"]))
-                   for j, (y, g) in enumerate(zip(self.noisy_fine, self.groups, strict=True))]
+        codes, one_way = self._measure_one_way(data, plan["one_way"], rng)
         bar.update(1)
         others = [j for j in range(len(self.columns)) if j != key]
         key_pairs = [self._measure(codes, tuple(sorted((key, j))), plan["key"], rng) for j in others] \
