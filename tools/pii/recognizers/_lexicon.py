@@ -51,9 +51,10 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Return the spaCy model's English lemma index (empty when the model has none)."""
+def _lemma_tables() -> dict[str, frozenset[str]]:
+    """Return the spaCy model's lemma index per part of speech (``noun``, ``verb``, ``adj``, ``adv``)."""
     from spacy.lookups import Lookups
+    from spacy.strings import get_string_id
 
     from privsynth.tools.pii.engine import SPACY_MODEL
 
@@ -63,8 +64,26 @@ def english_words() -> frozenset[str]:
         table = Lookups().from_disk(path).get_table("lemma_index")
     except (ImportError, StopIteration, KeyError, OSError, ValueError) as exc:
         log.warning("pii_english_words_unavailable", error=str(exc))
-        return frozenset()
-    words: set[str] = set()
-    for values in table.values():
-        words.update(w.lower() for w in values)
-    return frozenset(words)
+        return {}
+    tables: dict[str, frozenset[str]] = {}
+    for pos in ("noun", "verb", "adj", "adv"):
+        values = table.get(get_string_id(pos)) or table.get(pos) or []
+        tables[pos] = frozenset(w.lower() for w in values)
+    return tables
+
+
+@functools.lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Return the spaCy model's English lemma index (empty when the model has none)."""
+    return frozenset().union(*_lemma_tables().values())
+
+
+@functools.lru_cache(maxsize=1)
+def non_noun_words() -> frozenset[str]:
+    """Return the verbs, adjectives and adverbs of the lemma index (``deal``, ``mobile``, ``normal``).
+
+    WordNet's nouns include thousands of proper nouns (``Altoona``, ``Recife``), so a place name that is
+    only a noun there is no sign of an everyday word; one that is also a verb or adjective is.
+    """
+    tables = _lemma_tables()
+    return frozenset().union(*(words for pos, words in tables.items() if pos != "noun"))

@@ -10,8 +10,10 @@ Bernardino``) or upper case (``LYCKSELE``, three letters or more), with a score 
   a person or an organisation;
 * a place that is also a person name (``Victoria``, ``Salem``): 0.45, below the NER's verdict.
 
-A place preposition right before (``in``, ``to``, ``from``, ``near``...) adds :data:`CUE_BONUS`; it also
-admits a lower-case place (``returned to kiel``) that is neither an English word nor a person name.
+No place is reported right after an honorific or a quote attribution (:data:`PERSON_CUES`), nor a few
+words before a company's legal form (:data:`LEGAL_FORMS`). A place preposition right before (``in``,
+``to``, ``from``, ``near``...) adds :data:`CUE_BONUS`; it also admits a lower-case place (``returned
+to kiel``) that is neither an English word nor a person name.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ from privsynth.tools.pii.recognizers._lexicon import english_words, name_lists
 
 PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "at", "via", "across", "around", "outside", "inside",
                                 "towards", "toward", "into", "visit", "visiting", "visited"})
+PERSON_CUES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "herr", "frau", "says", "said",
+                         "asks", "asked", "writes", "wrote", "adds", "added", "explains", "explained"})
+"""Words right before a person's name: an honorific or a quote attribution (``Mrs. Lennox``, ``says Izumi``)."""
+LEGAL_FORMS = frozenset({"inc", "incorporated", "corp", "corporation", "llc", "ltd", "limited", "gmbh", "plc", "co"})
+"""Company legal forms: a place within the next three words names a company (``Stillwater Supercomputing Inc.``)."""
 CUE_BONUS = 0.17
 STRONG, AMBIGUOUS = 0.6, 0.45
 
@@ -54,6 +61,11 @@ class PlaceNameRecognizer(LocalRecognizer):
         if words[0][0].isupper():
             return all(w[0].isupper() or len(w) <= 3 for w in words)  # links such as "del", "upon"
         return lowercase_ok and all(w.islower() for w in words)
+
+    @staticmethod
+    def _before_company(tokens: list, end: int) -> bool:
+        """Whether a company legal form follows within three tokens of ``end``."""
+        return any(t.lower_.rstrip(".") in LEGAL_FORMS for t in tokens[end:end + 3])
 
     def _score(self, tokens: list, cue: bool) -> float:
         value = " ".join(t.lower_ for t in tokens)
@@ -91,14 +103,18 @@ class PlaceNameRecognizer(LocalRecognizer):
             if tokens[i].lower_ not in self.heads:
                 i += 1
                 continue  # no place name starts with this word (the common case: one set lookup)
-            cue = i > 0 and tokens[i - 1].lower_ in PLACE_PREPOSITIONS
+            previous = tokens[i - 1].lower_.rstrip(".") if i > 0 else ""
+            if previous in PERSON_CUES:
+                i += 1
+                continue
+            cue = previous in PLACE_PREPOSITIONS
             found = 0
             for n in range(min(self.width, len(tokens) - i), 0, -1):
                 window = tokens[i:i + n]
                 if not self._shape(window, lowercase_ok=cue):
                     continue
                 value = text[window[0].idx:window[-1].idx + len(window[-1].text)].lower()
-                if value in self.places:
+                if value in self.places and not self._before_company(tokens, i + n):
                     score = self._score(window, cue)
                     if score:
                         found = n
