@@ -46,4 +46,5 @@ def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
     """
     if not _configured:
         configure_logging()
-    return structlog.get_logger().bind(component=name)
+    # A lazy proxy: configuration (including structlog.testing.capture_logs) applies at each call, not at import.
+    return structlog.get_logger(component=name)
