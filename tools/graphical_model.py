@@ -209,6 +209,16 @@ class JunctionTreeModel:
         return loss
 
     # -- sampling -------------------------------------------------------------------------------
+    def conditioned_marginals(self, evidence: dict[int, int] | None = None) -> list[np.ndarray]:
+        """Clique marginals of the model with some attributes fixed (``evidence``: attribute -> code)."""
+        theta = [t.copy() for t in self.theta]
+        for attr, code in (evidence or {}).items():
+            i = self.clique_of([attr])
+            mask = np.full(self.domain[attr], -np.inf)
+            mask[code] = 0.0
+            theta[i] = theta[i] + self._expand(mask, (attr,), self.cliques[i])
+        return self.calibrate(theta)
+
     def sample(self, n: int, rng: np.random.Generator, evidence: dict[int, int] | None = None) -> np.ndarray:
         """Draw ``n`` records (codes) from the model, optionally with some attributes fixed.
 
@@ -220,13 +230,7 @@ class JunctionTreeModel:
         Returns:
             An ``(n, n_attributes)`` int64 array (attributes not in any clique stay 0).
         """
-        theta = [t.copy() for t in self.theta]
-        for attr, code in (evidence or {}).items():
-            i = self.clique_of([attr])
-            mask = np.full(self.domain[attr], -np.inf)
-            mask[code] = 0.0
-            theta[i] = theta[i] + self._expand(mask, (attr,), self.cliques[i])
-        probs = self.calibrate(theta)
+        probs = self.conditioned_marginals(evidence)
         out = np.zeros((n, len(self.domain)), dtype=np.int64)
         for i, clique in enumerate(self.cliques):
             sep = self.seps[i]

@@ -177,13 +177,7 @@ class LargeCliqueModel(JunctionTreeModel):
 
     def sample(self, n: int, rng: np.random.Generator, evidence: dict[int, int] | None = None) -> np.ndarray:
         """Draw ``n`` records (codes), optionally with some attributes fixed (as the base class)."""
-        theta = [t.copy() for t in self.theta]
-        for attr, code in (evidence or {}).items():
-            i = self.clique_of([attr])
-            mask = np.full(self.domain[attr], -np.inf)
-            mask[code] = 0.0
-            theta[i] = theta[i] + self._expand(mask, (attr,), self.cliques[i])
-        probs = self.calibrate(theta)
+        probs = self.conditioned_marginals(evidence)
         out = np.zeros((n, len(self.domain)), dtype=np.int64)
         for i, clique in enumerate(self.cliques):
             sep = self.seps[i]
