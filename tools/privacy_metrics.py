@@ -81,6 +81,17 @@ def _subsample(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.Data
     return frame.iloc[np.sort(rng.choice(len(frame), n, replace=False))] if len(frame) > n else frame
 
 
+def _balanced_blocks(train_real: pd.DataFrame, holdout_real: pd.DataFrame, synth: pd.DataFrame,
+                     columns: Sequence[str], specs: Any, seed: int, max_real: int, max_synth: int
+                     ) -> tuple[list[pd.DataFrame], list[np.ndarray]]:
+    """Check the three tables, subsample train and holdout to the same size, and Gower-encode all three."""
+    _check_three(train_real, holdout_real, synth, columns)
+    rng = np.random.default_rng(seed)
+    n = min(len(train_real), len(holdout_real), max_real)
+    frames = [_subsample(train_real, n, rng), _subsample(holdout_real, n, rng), _subsample(synth, max_synth, rng)]
+    return frames, _gower_blocks(frames, columns, as_specs(specs or {}))
+
+
 def dcr(train_real: pd.DataFrame, holdout_real: pd.DataFrame, synth: pd.DataFrame, columns: Sequence[str],
         specs: Specs | None = None, max_rows: int = 2000, seed: int = 0) -> dict[str, Any]:
     """Distance to closest record (DCR): are synthetic rows closer to training rows than to unseen ones?
@@ -117,12 +128,9 @@ def dcr(train_real: pd.DataFrame, holdout_real: pd.DataFrame, synth: pd.DataFram
     """
     from sklearn.neighbors import NearestNeighbors
 
-    _check_three(train_real, holdout_real, synth, columns)
-    rng = np.random.default_rng(seed)
-    n_ref = min(len(train_real), len(holdout_real), max_rows)
-    ref_train, ref_hold = _subsample(train_real, n_ref, rng), _subsample(holdout_real, n_ref, rng)
-    sample = _subsample(synth, max_rows, rng)
-    x_train, x_hold, x_syn = _gower_blocks([ref_train, ref_hold, sample], columns, as_specs(specs or {}))
+    (ref_train, ref_hold, sample), (x_train, x_hold, x_syn) = _balanced_blocks(
+        train_real, holdout_real, synth, columns, specs, seed, max_rows, max_rows)
+    n_ref = len(ref_train)
     d_train = NearestNeighbors(n_neighbors=1, metric="manhattan").fit(x_train).kneighbors(x_syn)[0][:, 0]
     d_hold = NearestNeighbors(n_neighbors=1, metric="manhattan").fit(x_hold).kneighbors(x_syn)[0][:, 0]
     tie = np.isclose(d_train, d_hold, rtol=0, atol=1e-12)
@@ -179,12 +187,9 @@ def membership_inference(train_real: pd.DataFrame, holdout_real: pd.DataFrame, s
     from sklearn.metrics import roc_auc_score, roc_curve
     from sklearn.neighbors import NearestNeighbors
 
-    _check_three(train_real, holdout_real, synth, columns)
-    rng = np.random.default_rng(seed)
-    n = min(len(train_real), len(holdout_real), max_rows)
-    members, others = _subsample(train_real, n, rng), _subsample(holdout_real, n, rng)
-    sample = _subsample(synth, max_synthetic_rows, rng)
-    x_mem, x_oth, x_syn = _gower_blocks([members, others, sample], columns, as_specs(specs or {}))
+    (members, others, sample), (x_mem, x_oth, x_syn) = _balanced_blocks(
+        train_real, holdout_real, synth, columns, specs, seed, max_rows, max_synthetic_rows)
+    n = len(members)
     k = max(1, min(k, len(sample)))
     dist = NearestNeighbors(n_neighbors=k, metric="manhattan").fit(x_syn).kneighbors(np.vstack([x_mem, x_oth]))[0]
     score = -(dist[:, 0] + TIE_BREAK * dist.mean(axis=1))
