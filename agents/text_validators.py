@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from privsynth.agents.validators import Metric, Section
+from privsynth.agents.validators import Metric, Section, ValidationReport
 from privsynth.errors import ConfigError, InputDataError
 from privsynth.logs import get_logger
 from privsynth.tools import embeddings
@@ -41,7 +41,7 @@ class PIISection(Section):
     train_entity_counts: dict[str, int] = Field(default_factory=dict)
 
 
-class TextValidationResult(BaseModel):
+class TextValidationResult(ValidationReport):
     """Everything :func:`validate_text` found."""
 
     statement: str = STATEMENT
@@ -50,14 +50,6 @@ class TextValidationResult(BaseModel):
     memorisation: Section
     similarity: Section
     utility: Section
-    warnings: list[str] = Field(default_factory=list)
-    seconds: float = 0.0
-    level: Level = "full"
-    timings: dict[str, float] = Field(default_factory=dict)
-
-    def to_report(self) -> dict:
-        """JSON-ready dict for the run report (``report["validation"]``)."""
-        return self.model_dump(mode="json")
 
 
 def _m(name: str, value: float | None, definition: str, direction: str, rng: tuple[float | None, float | None]

@@ -132,15 +132,10 @@ class PrivacyResult(Section):
     histogram: DCRHistogram | None = None
 
 
-class ValidationResult(BaseModel):
-    """Everything :func:`validate_table` found."""
+class ValidationReport(BaseModel):
+    """What every validator result carries: the non-DP statement, warnings and timings."""
 
     statement: str = STATEMENT
-    rows: dict[str, int]
-    schema_diagnostics: SchemaDiagnostics
-    fidelity: FidelityResult
-    utility: UtilityResult
-    privacy: PrivacyResult
     warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0
     level: Level = "full"
@@ -149,6 +144,16 @@ class ValidationResult(BaseModel):
     def to_report(self) -> dict:
         """JSON-ready dict for the run report (``report["validation"]``)."""
         return self.model_dump(mode="json")
+
+
+class ValidationResult(ValidationReport):
+    """Everything :func:`validate_table` found."""
+
+    rows: dict[str, int]
+    schema_diagnostics: SchemaDiagnostics
+    fidelity: FidelityResult
+    utility: UtilityResult
+    privacy: PrivacyResult
 
 
 # -- fidelity -----------------------------------------------------------------------------------------------
