@@ -1,7 +1,9 @@
 """Benchmark of the MST and AIM synthesizers on the NIST excerpts (MA, TX) and UCI Adult.
 
-Run: ``.venv/bin/python evals/tabular_bench.py [--quick]`` (``--quick``: epsilon 1 only). Prints a table and
-writes ``evals/results/tabular_bench.json``. Skips with a message when ``../shared/data`` is absent.
+Run: ``.venv/bin/python evals/tabular_bench.py [--quick] [--epsilons 0.3,1,10] [--data ma,tx,adult]
+[--methods mst,aim]`` (``--quick``: epsilon 1 only). Prints a table and writes
+``evals/results/tabular_bench.json`` (``--out`` to change). Skips with a message when ``../shared/data`` is
+absent.
 
 Methods on the NIST data (domains from ``data_dictionary.json`` only, delta 1e-5):
 
@@ -15,9 +17,18 @@ Methods on the NIST data (domains from ``data_dictionary.json`` only, delta 1e-5
   with the project's PLD accountant), on the same fine public coding.
 * ``indep_puma``: PUMA from its noisy marginal, every other column from its noisy (PUMA, X) table.
 
-Metrics: SDNist k-marginal (:mod:`evals.kmarginal`), fit + sample wall time and peak traced memory
-(``tracemalloc``). Adult (epsilon 1): train-on-synthetic / test-on-real ROC AUC of sklearn's
-HistGradientBoostingClassifier for income > 50K on ``adult.test``, against train-on-real. Adult numeric
+Non-DP references per data set (no privacy, for scale): ``ref_subsample40`` (a random 40% of the real rows,
+SDNist's sampling-error reference) and ``ref_indep_puma_exact`` (every column drawn from the real
+``P(X | PUMA)``, n rows).
+
+Metrics: SDNist k-marginal (:mod:`evals.kmarginal`); SDMetrics quality (overall, column shapes, column-pair
+trends, every pair counted: :mod:`privsynth.tools.sdmetrics_quality`); fit + sample wall time and peak traced
+memory (``tracemalloc``, Python and numpy allocations; the peers report their subprocess's peak RSS instead,
+``peak_rss_mib``). Where the smartnoise AIM peer finished for the same data and epsilon, each row also gets
+``speedup_vs_snsynth_aim`` (peer seconds / seconds) and ``kmarginal_vs_snsynth_aim`` (difference).
+Adult (every epsilon; the goal is at 1): train-on-synthetic / test-on-real ROC AUC of sklearn's
+HistGradientBoostingClassifier for income > 50K on ``adult.test``, against train-on-real; ``indep`` is the
+independent-columns baseline. Adult numeric
 bounds are public assumptions stated in :data:`ADULT_BOUNDS` (the categories come from ``adult.names``).
 Peers (smartnoise MST/AIM) run separately first: see ``evals/peers/README.md``.
 """
@@ -44,6 +55,7 @@ from privsynth.tools.dp_marginals import calibrated_noise_multiplier  # noqa: E4
 from privsynth.tools.mst_codec import FineColumn  # noqa: E402
 from privsynth.tools.mst_synth import MSTSynthesizer  # noqa: E402
 from privsynth.tools.schema import ColumnSpec, TableSchema, load_schema  # noqa: E402
+from privsynth.tools.sdmetrics_quality import sdmetrics_quality  # noqa: E402
 
 DELTA = 1e-5
 ADULT_BOUNDS = {"age": (17, 90), "fnlwgt": (0, 1_500_000), "education-num": (1, 16), "capital-gain": (0, 99_999),
@@ -87,10 +99,41 @@ def _timed(fn):  # type: ignore[no-untyped-def]
     return result, seconds, peak
 
 
-def nist(state: str, epsilons: list[float], seed: int) -> list[dict]:
+def _quality(real: pd.DataFrame, synth: pd.DataFrame, schema: TableSchema) -> dict:
+    q = sdmetrics_quality(real, synth, schema)
+    return {"sdm_quality": round(q["score"], 4), "sdm_shapes": round(q["column_shapes"], 4),
+            "sdm_pairs": round(q["column_pair_trends"], 4)}
+
+
+def _indep_puma_exact(data: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Non-DP reference: PUMA resampled, every other column drawn from its real distribution given PUMA."""
+    rng = np.random.default_rng(seed)
+    out = data[["PUMA"]].sample(frac=1.0, replace=True, random_state=seed).reset_index(drop=True)
+    groups = dict(list(data.groupby("PUMA")))
+    for col in data.columns.drop("PUMA"):
+        values = pd.Series(index=out.index, dtype=object)
+        for puma, idx in out.groupby("PUMA").indices.items():
+            values.iloc[idx] = groups[puma][col].to_numpy()[rng.integers(0, len(groups[puma]), len(idx))]
+        out[col] = values.infer_objects()
+    return out
+
+
+def _references(data: pd.DataFrame, schema: TableSchema, state: str, seed: int) -> list[dict]:
+    rows = []
+    for name, synth in (("ref_subsample40", data.sample(frac=0.4, random_state=seed)),
+                        ("ref_indep_puma_exact", _indep_puma_exact(data, seed))):
+        rows.append({"data": state.upper(), "epsilon": None, "method": name,
+                     "kmarginal": round(kmarginal_score(data, synth), 1), **_quality(data, synth, schema),
+                     "rows": len(synth)})
+        print(rows[-1], flush=True)
+    return rows
+
+
+def nist(state: str, epsilons: list[float], seed: int, only: set[str] | None = None,
+         references: bool = True) -> list[dict]:
     schema = load_schema(DATA / "nist_excerpts" / "data_dictionary.json")
     data = pd.read_csv(DATA / "nist_excerpts" / f"{state}2019.csv", na_values="N")
-    rows = []
+    rows = _references(data, schema, state, seed) if references else []
     for eps in epsilons:
         methods = {
             "mst": lambda e=eps: MSTSynthesizer(e, DELTA, seed=seed, key="PUMA",
@@ -101,16 +144,18 @@ def nist(state: str, epsilons: list[float], seed: int) -> list[dict]:
             "indep_puma": lambda e=eps: _independent(data, schema, e, seed, "PUMA"),
         }
         for name, fn in methods.items():
+            if only and name not in only:
+                continue
             synth, seconds, peak = _timed(fn)
             rows.append({"data": state.upper(), "epsilon": eps, "method": name,
-                         "kmarginal": round(kmarginal_score(data, synth), 1), "seconds": round(seconds, 1),
-                         "peak_mib": round(peak, 1), "rows": len(synth)})
+                         "kmarginal": round(kmarginal_score(data, synth), 1), **_quality(data, synth, schema),
+                         "seconds": round(seconds, 1), "peak_mib": round(peak, 1), "rows": len(synth)})
             print(rows[-1], flush=True)
-        rows += _peers(data, state, eps)
+        rows += _peers(data, schema, state, eps)
     return rows
 
 
-def _peers(data: pd.DataFrame, state: str, eps: float) -> list[dict]:
+def _peers(data: pd.DataFrame, schema: TableSchema, state: str, eps: float) -> list[dict]:
     """Rows of the smartnoise peers' runs (``evals/peers/run_peer.py``), when they exist."""
     rows = []
     for synth in ("mst", "aim"):
@@ -119,11 +164,12 @@ def _peers(data: pd.DataFrame, state: str, eps: float) -> list[dict]:
             continue
         info = json.loads(meta.read_text())
         row = {"data": state.upper(), "epsilon": eps, "method": f"snsynth_{synth}", "kmarginal": None,
-               "seconds": info.get("seconds"), "peak_mib": info.get("peak_mib"), "rows": None,
+               "seconds": info.get("seconds"), "peak_rss_mib": info.get("peak_rss_mib"), "rows": None,
                "status": info.get("status")}
         if info.get("status") == "ok":
             synth_frame = pd.read_csv(info["csv"], na_values="N")  # parsed as the target
             row["kmarginal"], row["rows"] = round(kmarginal_score(data, synth_frame), 1), len(synth_frame)
+            row.update(_quality(data, synth_frame, schema))
         rows.append(row)
         print(row, flush=True)
     return rows
@@ -137,7 +183,7 @@ def _adult_frame(path: Path) -> pd.DataFrame:
     return frame.dropna(subset=["age"])
 
 
-def adult(seed: int) -> list[dict]:
+def adult(epsilons: list[float], seed: int, only: set[str] | None = None) -> list[dict]:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.metrics import roc_auc_score
 
@@ -166,32 +212,63 @@ def adult(seed: int) -> list[dict]:
         return float(roc_auc_score(test["income"] == ">50K", model.predict_proba(x_test)[:, 1]))
 
     real, out = auc(train), []
-    for name, cls in (("mst", MSTSynthesizer), ("aim", AIMSynthesizer)):
-        synth, seconds, peak = _timed(lambda c=cls: c(1.0, DELTA, seed=seed, target="income",
-                                                      progress=False).fit(train, schema).sample())
-        fake = auc(synth)
-        out.append({"data": "Adult", "epsilon": 1.0, "method": name, "auc_real": round(real, 4),
-                    "auc_synth": round(fake, 4), "auc_gap": round(real - fake, 4), "seconds": round(seconds, 1),
-                    "peak_mib": round(peak, 1)})
-        print(out[-1], flush=True)
+    for eps in epsilons:
+        methods = {name: (lambda c=cls, e=eps: c(e, DELTA, seed=seed, target="income",
+                                                  progress=False).fit(train, schema).sample())
+                   for name, cls in (("mst", MSTSynthesizer), ("aim", AIMSynthesizer))}
+        methods["indep"] = lambda e=eps: _independent(train, schema, e, seed, None)
+        for name, fn in methods.items():
+            if only and name not in only:
+                continue
+            synth, seconds, peak = _timed(fn)
+            fake = auc(synth)
+            out.append({"data": "Adult", "epsilon": eps, "method": name, "auc_real": round(real, 4),
+                        "auc_synth": round(fake, 4), "auc_gap": round(real - fake, 4),
+                        **_quality(train, synth, schema), "seconds": round(seconds, 1),
+                        "peak_mib": round(peak, 1), "rows": len(synth)})
+            print(out[-1], flush=True)
     return out
+
+
+def _versus_peer_aim(rows: list[dict]) -> None:
+    """Add the speed ratio and k-marginal difference against smartnoise AIM (same data and epsilon)."""
+    peers = {(r["data"], r["epsilon"]): r for r in rows
+             if r["method"] == "snsynth_aim" and r.get("status") == "ok"}
+    for r in rows:
+        peer = peers.get((r["data"], r["epsilon"]))
+        if peer is None or r["method"].startswith("snsynth") or not r.get("seconds"):
+            continue
+        r["speedup_vs_snsynth_aim"] = round(peer["seconds"] / max(r["seconds"], 0.1), 1)
+        r["kmarginal_vs_snsynth_aim"] = round(r["kmarginal"] - peer["kmarginal"], 1)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="epsilon 1 only")
+    parser.add_argument("--epsilons", default="1,10", help="comma-separated, e.g. 0.3,1,10")
+    parser.add_argument("--data", default="ma,tx,adult", help="comma-separated subset of ma,tx,adult")
+    parser.add_argument("--methods", default="", help="comma-separated subset (default: all)")
+    parser.add_argument("--no-references", action="store_true", help="skip the non-DP reference rows")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=ROOT / "evals" / "results" / "tabular_bench.json")
     args = parser.parse_args()
     if not (DATA / "nist_excerpts").is_dir():
         print(f"skipped: {DATA} is absent (the benchmark needs the NIST excerpts and UCI Adult).")
         return 0
-    epsilons = [1.0] if args.quick else [1.0, 10.0]
-    rows = nist("ma", epsilons, args.seed) + nist("tx", epsilons, args.seed) + adult(args.seed)
-    out = ROOT / "evals" / "results" / "tabular_bench.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(rows, indent=2))
-    print(pd.DataFrame(rows).to_string(index=False))
-    print(f"wrote {out}")
+    epsilons = [1.0] if args.quick else [float(e) for e in args.epsilons.split(",")]
+    only = set(filter(None, args.methods.split(","))) or None
+    rows: list[dict] = []
+    for name in args.data.split(","):
+        if name == "adult":
+            rows += adult(epsilons, args.seed, only)
+        else:
+            rows += nist(name, epsilons, args.seed, only, references=not args.no_references)
+    _versus_peer_aim(rows)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rows, indent=2))
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
+        print(pd.DataFrame(rows).to_string(index=False))
+    print(f"wrote {args.out}")
     return 0
 
 

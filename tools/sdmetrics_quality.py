@@ -3,19 +3,34 @@
 SDMetrics' default report skips column pairs whose *real* correlation or association is weak (they are
 "below threshold" and left out of the Column Pair Trends score), which flatters a synthesizer that loses
 weak relations. privsynth sets both thresholds to 0, so all pairs are scored.
+
+Categorical values are compared as canonical strings: a code read as a float (``6.0``, as pandas reads an
+integer column holding missing values) and the same code as a string or integer (``"6"``) are one category;
+missing values stay missing. Without this, a synthetic table whose codes are strings scored near zero on every
+categorical column whose real data had a missing value.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sdmetrics.reports import QualityReport
 
 from privsynth.tools.schema import TableSchema
 
 TABLE = "table"
+
+
+def _canonical(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return pd.NA
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _prepare(frame: pd.DataFrame, schema: TableSchema, columns: list[str]) -> pd.DataFrame:
@@ -25,7 +40,7 @@ def _prepare(frame: pd.DataFrame, schema: TableSchema, columns: list[str]) -> pd
             if spec.kind == "numeric":
                 out[spec.name] = pd.to_numeric(out[spec.name], errors="coerce")
             else:
-                out[spec.name] = out[spec.name].astype("string")
+                out[spec.name] = out[spec.name].map(_canonical).astype("string")
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import resource
 import time
 from pathlib import Path
 
@@ -82,6 +83,7 @@ def main() -> int:
         status = "ok" if proc.exitcode == 0 else f"failed (exit {proc.exitcode})"
     info = {"synth": args.synth, "data": args.data, "epsilon": args.epsilon, "status": status,
             "seconds": round(time.perf_counter() - start, 1), "limit_s": args.limit,
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             "csv": str(out) if status == "ok" else None}
     out.with_suffix(".json").write_text(json.dumps(info))  # read by evals/tabular_bench.py
     print(json.dumps(info))
