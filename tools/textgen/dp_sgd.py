@@ -111,14 +111,17 @@ def plan_privacy(schedule: DPSGDSchedule, epsilon: float, delta: float, measure_
                            epsilon=calibration.epsilon)
 
 
-def poisson_batches(records: int, sample_rate: float, steps: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """Indices of each step's batch: every record is included independently with probability ``sample_rate``.
+def poisson_batch(records: int, sample_rate: float, rng: np.random.Generator) -> np.ndarray:
+    """Indices of one step's batch: every record is included independently with probability ``sample_rate``.
 
     Batches vary in size (and may be empty), exactly as the Poisson-subsampled Gaussian accountant assumes.
+
+    Raises:
+        ConfigError: The rate is outside ``(0, 1]``.
     """
     if not 0 < sample_rate <= 1:
         raise ConfigError(f"sample rate must be in (0, 1], got {sample_rate}.", "Check the batch size.")
-    return [np.flatnonzero(rng.random(records) < sample_rate) for _ in range(steps)]
+    return np.flatnonzero(rng.random(records) < sample_rate)
 
 
 def noisy_label_counts(labels: list[str], domain: list[str], weights: list[float], sigma: float,
