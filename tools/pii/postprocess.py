@@ -8,10 +8,12 @@ Steps, in order:
 2. **Thresholds**: a span below its entity type's threshold (:data:`THRESHOLDS`, else
    :data:`DEFAULT_THRESHOLD`) is dropped.
 3. **False-positive filters** (:func:`plausible`): a ``DATE_TIME`` must look like a date or time
-   (a month or weekday name, a year, a ``12/05``-style date, a clock time), so relative phrases such as
-   "this month" and bare numbers go; names and places must contain a letter and must not be a field
-   label ("IBAN", "ZIP", "P.O. Box"); a ``PERSON`` that only the NER proposes and whose every word is
-   an English dictionary word and no known name ("Guilty Pleasures", "Salesperson") goes.
+   (a month or weekday name, a year, a ``12/05``-style date, a clock time such as ``10:30`` or ``3pm``), so
+   relative phrases such as "this month" and bare numbers go; names and places must contain a letter and
+   must not be a field label ("IBAN", "ZIP", "P.O. Box"); a place or organisation made only of month and
+   weekday names ("March", "Friday") is a date, not a name, and goes; a ``PERSON`` that only the NER
+   proposes and whose every word is an English dictionary word and no known name ("Guilty Pleasures",
+   "Salesperson") goes.
 4. **Overlaps**: where spans overlap, the stronger one wins (higher score, then longer span); spans
    of the same family (``ADDRESS`` and ``LOCATION`` are one family) merge into one span.
 5. **Addresses**: an ``ADDRESS`` span extends over the city, region, country and postal-code parts
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from privsynth.tools.pii.recognizers._calendar import MONTHS, WEEKDAYS, is_calendar_phrase
 from privsynth.tools.pii.recognizers._lexicon import english_words, name_lists
 
 
@@ -46,12 +49,9 @@ DEFAULT_THRESHOLD = 0.4
 THRESHOLDS: dict[str, float] = {"US_DRIVER_LICENSE": 0.5, "US_BANK_NUMBER": 0.5, "US_PASSPORT": 0.5}
 _FAMILY = {"ADDRESS": "PLACE", "LOCATION": "PLACE"}
 
-_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
-           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun"
 _DATE_SHAPE = re.compile(
-    rf"\b(?:{_MONTHS})\b|\b(?:{_DAYS})\b|\b(?:1[89]\d\d|20\d\d)\b|\b\d{{1,4}}[-/.]\d{{1,2}}(?:[-/.]\d{{1,4}})?\b"
-    r"|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:19|20)?\d0s\b", re.IGNORECASE)
+    rf"\b(?:{MONTHS})\b|\b(?:{WEEKDAYS})\b|\b(?:1[89]\d\d|20\d\d)\b|\b\d{{1,4}}[-/.]\d{{1,2}}(?:[-/.]\d{{1,4}})?\b"
+    r"|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:19|20)?\d0s\b|\b\d{1,2}\s?[ap]\.?m\b\.?", re.IGNORECASE)
 _LABELS = frozenset({"iban", "ssn", "zip", "zip code", "phone", "email", "e-mail", "p.o. box", "po box", "box",
                      "apt", "suite", "dob", "name", "address", "card", "credit card", "passport", "license"})
 _NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "NRP"})
@@ -80,9 +80,11 @@ def plausible(text: str, span: RawSpan) -> bool:
     if span.entity_type in _NAME_TYPES:
         if span.entity_type == "PERSON" and span.recognizer in NER_RECOGNIZERS and _dictionary_phrase(value):
             return False
+        if span.entity_type == "ORGANIZATION" and is_calendar_phrase(value):
+            return False
         return bool(re.search(r"[^\W\d_]", value)) and value.lower().strip(".:#") not in _LABELS
     if span.entity_type in _PLACE_TYPES:
-        return value.lower().strip(".:#") not in _LABELS
+        return value.lower().strip(".:#") not in _LABELS and not is_calendar_phrase(value)
     return True
 
 

@@ -10,12 +10,18 @@ Patterns (entity ``ADDRESS``):
 
 The city, region, country and postal-code lines after a street are absorbed by the address
 extension in :mod:`privsynth.tools.pii.postprocess`.
+
+A lone common word followed by a year is a date, not a street, even when the word happens to end like
+one (``during 2019``, ``Spring 2021``: ``-ring`` is a German street ending); :meth:`validate` drops it.
 """
 
 from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from privsynth.tools.pii.recognizers._lexicon import english_words
 from privsynth.tools.pii.recognizers._regex import GroupRegexRecognizer
 
 _L = r"[^\W\d_]"  # any letter, any script
@@ -30,6 +36,7 @@ _PREFIXES = (
     r"Praça|Largo|Travessa|Estrada|Camino|Paseo|Plaza|Plac|ul\.|ulica|al\.|Aleja|Strada|Str\.|Quinta|"
     r"Ulitsa|Ul\.|Pr\.|Prospekt|Odos|Leoforos|Carretera|Ronda|Rambla"
 )
+_WORD_YEAR = re.compile(r"([^\W\d_]+)\s+(?:1[89]|20)\d\d\.?")
 _NUMBER = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,4})?\.?"
 _HOUSE = r"(?:\d{1,6}\s+)?"
 _UNIT = r"(?:\s*,?\s*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Fl\.?|Floor|#)\s*#?\d{1,5}[A-Za-z]?)?"
@@ -52,3 +59,19 @@ class InternationalAddressRecognizer(GroupRegexRecognizer):
 
     def __init__(self) -> None:
         super().__init__("ADDRESS", "InternationalAddressRecognizer", PATTERNS, flags=re.IGNORECASE)
+
+    def validate(self, value: str) -> bool:
+        """Drop a lone lower-case or dictionary word followed by a year (``during 2019``: a date).
+
+        Args:
+            value: The matched address.
+
+        Returns:
+            False for a word-and-year match that is not a street.
+        """
+        match = _WORD_YEAR.fullmatch(value.strip())
+        if match is not None:
+            word = match.group(1)
+            if word.islower() or word.lower() in english_words() or word.lower() in STOP_WORDS:
+                return False
+        return super().validate(value)

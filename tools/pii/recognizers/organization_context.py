@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 
+from privsynth.tools.pii.recognizers._calendar import NOT_CALENDAR
 from privsynth.tools.pii.recognizers._regex import GroupRegexRecognizer
 
 _L = r"[^\W\d_]"
-_CAP = rf"(?-i:[A-Z]){_L}*(?:[-&.]{_L}+)*"
+_CAP = rf"{NOT_CALENDAR}(?-i:[A-Z]){_L}*(?:[-&.]{_L}+)*"
 _NOT = r"(?!(?:The|A|An|This|That|My|Our|Your|His|Her|Their|Its|It|He|She|They|We|I|Mr|Mrs|Ms|Dr)\b)"
 _NAME = rf"{_NOT}{_CAP}(?:(?:,?[ \t](?:and|&)[ \t]|,[ \t]|[ \t]){_NOT}{_CAP}){{0,3}}"
 _BEFORE = (r"(?:(?:work(?:s|ed|ing)?|employed|year|years|months?|weeks?|internship|job|stint|position|career|"

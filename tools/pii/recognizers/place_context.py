@@ -10,6 +10,8 @@ Patterns (entity ``LOCATION`` unless stated):
 * a town before a postal code: ``in ARENDAL 4844``, ``in Costamezzana 43015``, ``in ÖVERTURINGEN 840 24``
   (after ``in``/``at``/``near`` or a comma; the number must not look like a year; the span covers both).
 
+A month or weekday name is never a place word here ("born in March 1985", "returning in June" are dates).
+
 Named streets without a house number are :mod:`~privsynth.tools.pii.recognizers.named_street`'s.
 """
 
@@ -17,12 +19,13 @@ from __future__ import annotations
 
 import re
 
+from privsynth.tools.pii.recognizers._calendar import NOT_CALENDAR
 from privsynth.tools.pii.recognizers._regex import GroupRegexRecognizer
 
 _UP = r"(?-i:[A-ZÀ-ÞĀ-ŽΑ-ΩА-Я])"
 _L = r"[^\W\d_]"
 _LINK = r"(?:de|da|di|do|del|der|den|la|le|les|am|an|im|upon|on|sur|en|y|of)"
-_CAPWORD = rf"{_UP}{_L}*(?:['’.-]{_L}+)*"
+_CAPWORD = rf"{NOT_CALENDAR}{_UP}{_L}*(?:['’.-]{_L}+)*"
 _CAPS = rf"{_CAPWORD}(?:[ \t]+(?:{_LINK}[ \t]+)?{_CAPWORD}){{0,2}}"
 _ANYWORD = rf"{_L}[\w'’.-]*"
 _LABEL = r"(?:where|location|city|town|country|destination|place of birth|birthplace|hometown|venue)"
@@ -37,7 +40,8 @@ _POSTCODE = rf"{_NOT_YEAR}\d{{4,5}}(?![\d,.:/-]\d)|\d{{3}} \d{{2}}(?!\d)"
 CUE_SCORE = 0.68
 """Above name-list guesses (at most 0.65): after "returned to", "San Bernardino" is a place, not a person."""
 PATTERNS = [
-    ("form_label", rf"\b{_LABEL}\s*:[ \t]*(?P<ent>{_ANYWORD}(?:[ \t]+{_ANYWORD}){{0,3}}?(?:[ \t]+\([^()\n]{{1,30}}\))?)"
+    ("form_label", rf"\b{_LABEL}\s*:[ \t]*(?P<ent>{NOT_CALENDAR}{_ANYWORD}(?:[ \t]+{_ANYWORD}){{0,3}}?"
+                   r"(?:[ \t]+\([^()\n]{1,30}\))?)"
                    r"(?=[ \t]*(?:[.,;!?)\n]|$| Country Club| Hotel| Club))", CUE_SCORE),
     ("movement_cue", rf"\b{_MOVE}[ \t]+(?:up[ \t]+|back[ \t]+|out[ \t]+)?{_PREP}[ \t]+(?:the[ \t]+)?"
                      rf"(?P<ent>{_NOT_START}{_CAPS})(?![\w'’-])", CUE_SCORE),
