@@ -23,7 +23,7 @@ from dp_accounting import dp_event
 
 from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
-from privsynth.errors import ConfigError, InputDataError, SchemaError
+from privsynth.errors import ConfigError, InputDataError, NotFittedError, SchemaError
 from privsynth.logs import get_logger
 from privsynth.tools.schema import TableSchema
 from privsynth.tools.textgen.dp_sgd import DPSGDSchedule, TextPrivacyPlan, noisy_label_counts, plan_privacy
@@ -198,6 +198,18 @@ class DPTextLM(Generator):
                          "tokens_per_second": stats.tokens_per_second, "train_seconds": stats.seconds,
                          "final_loss": stats.losses[-1] if stats.losses else None,
                          "user_level": self.user_field is not None}
+
+    def scorer(self) -> Any:
+        """Log-likelihood of texts under the fitted model (for canary exposure audits).
+
+        Raises:
+            NotFittedError: ``fit`` has not been called.
+        """
+        from privsynth.tools.textgen.scoring import make_scorer
+
+        if self.model is None:
+            raise NotFittedError(f"Generator '{self.name}' must be fitted before scoring.", "Call fit() first.")
+        return make_scorer(self.model, self.tokenizer)
 
     def estimated_rows(self) -> int | None:
         """The DP label-count total when labels were measured, else the (public) number of units."""
