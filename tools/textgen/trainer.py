@@ -1,11 +1,19 @@
 """Fine-tuning LoRA adapters of a causal LM, with DP-SGD (opacus) or without (the non-private control).
 
 Both modes share the Poisson batches and the loss, so their speed and quality compare like for like.
-DP mode wraps the model in opacus' ``GradSampleModule`` (per-sample gradients by hooks; only the LoRA
-matrices are trainable) and its ``DPOptimizer`` (per-sample clipping to ``max_grad_norm``, Gaussian noise
-``sigma * max_grad_norm`` once per logical batch, division by the *expected* batch size). A logical batch is
-processed in physical chunks of ``physical_batch`` sequences (gradient accumulation); an empty Poisson batch
-still adds the noise, as the mechanism requires.
+DP mode wraps the model for per-sample clipping to ``max_grad_norm``, adds Gaussian noise
+``sigma * max_grad_norm`` once per logical batch and divides by the *expected* batch size. Two clipping
+engines (``TrainConfig.clipping``), same mechanism:
+
+* ``"hooks"`` (default): opacus' ``GradSampleModule`` materialises every sequence's gradient of the LoRA
+  matrices (cheap: they are ``rank x width``) and ``DPOptimizer`` clips and sums them.
+* ``"ghost"``: opacus' fast gradient clipping (``GradSampleModuleFastGradientClipping`` with ghost norms,
+  ``DPOptimizerFastGradientClipping``, ``DPLossFastGradientClipping`` with ``shape=`` so that the privacy unit
+  is the sequence): a first backward pass computes per-sequence gradient norms without materialising the
+  gradients, a second one back-propagates the loss re-weighted by each sequence's clipping factor.
+
+A logical batch is processed in physical chunks of ``physical_batch`` sequences (gradient accumulation);
+an empty Poisson batch still adds the noise, as the mechanism requires.
 """
 
 from __future__ import annotations
@@ -18,12 +26,13 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from privsynth.errors import ConfigError
 from privsynth.logs import get_logger
 from privsynth.tools.textgen.corpus import IGNORE_INDEX, EncodedCorpus, collate
-from privsynth.tools.textgen.dp_sgd import poisson_batch
 
 log = get_logger(__name__)
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
+CLIPPING_MODES = ("hooks", "ghost")
 
 
 @dataclass
@@ -41,6 +50,7 @@ class TrainConfig:
         lora_rank: Rank of the LoRA adapters.
         seed: Seed of the batches, the noise and the adapter initialisation.
         progress: Show a progress bar.
+        clipping: Per-sample clipping engine under DP, ``"hooks"`` or ``"ghost"`` (see the module docstring).
     """
 
     sample_rate: float
@@ -53,6 +63,7 @@ class TrainConfig:
     lora_rank: int = 8
     seed: int = 0
     progress: bool = True
+    clipping: str = "hooks"
 
 
 @dataclass
@@ -70,6 +81,16 @@ class TrainStats:
     def tokens_per_second(self) -> float:
         """Non-padding tokens processed per second of training."""
         return self.tokens / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class _Engine:
+    """What one training mode runs: the (wrapped) module, its optimizer and, for ghost clipping, the DP loss."""
+
+    module: Any
+    optimizer: Any
+    private: bool
+    criterion: Any = None
 
 
 def pick_device() -> torch.device:
@@ -97,17 +118,73 @@ def sequence_losses(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return token.sum(dim=1) / valid
 
 
-def _wrap_private(model: Any, config: TrainConfig, params: list[torch.nn.Parameter],
-                  generator: torch.Generator | None) -> tuple[Any, Any]:
-    from opacus import GradSampleModule
-    from opacus.optimizers import DPOptimizer
-
-    module = GradSampleModule(model, batch_first=True, loss_reduction="mean")
+def _engine(model: Any, config: TrainConfig, params: list[torch.nn.Parameter],
+            generator: torch.Generator | None) -> _Engine:
+    """Wrap the model and optimizer for the configured mode (non-private, hooks or ghost clipping)."""
     base = torch.optim.AdamW(params, lr=config.learning_rate)
-    optimizer = DPOptimizer(base, noise_multiplier=float(config.noise_multiplier or 0.0),
-                            max_grad_norm=config.max_grad_norm, expected_batch_size=config.expected_batch,
-                            loss_reduction="mean", generator=generator)
-    return module, optimizer
+    if config.noise_multiplier is None:
+        return _Engine(model, base, private=False)
+    if config.clipping not in CLIPPING_MODES:
+        raise ConfigError(f"Unknown clipping mode {config.clipping!r}.", f"Choose one of {list(CLIPPING_MODES)}.")
+    dp = {"noise_multiplier": float(config.noise_multiplier), "max_grad_norm": config.max_grad_norm,
+          "expected_batch_size": config.expected_batch, "loss_reduction": "mean", "generator": generator}
+    if config.clipping == "hooks":
+        from opacus import GradSampleModule
+        from opacus.optimizers import DPOptimizer
+
+        return _Engine(GradSampleModule(model, batch_first=True, loss_reduction="mean"), DPOptimizer(base, **dp),
+                       private=True)
+    from opacus.grad_sample import GradSampleModuleFastGradientClipping
+    from opacus.optimizers import DPOptimizerFastGradientClipping
+    from opacus.utils.fast_gradient_clipping_utils import DPLossFastGradientClipping
+
+    module = GradSampleModuleFastGradientClipping(model, batch_first=True, loss_reduction="mean",
+                                                  max_grad_norm=config.max_grad_norm, use_ghost_clipping=True)
+    optimizer = DPOptimizerFastGradientClipping(base, **dp)
+    criterion = DPLossFastGradientClipping(module, optimizer, torch.nn.CrossEntropyLoss(
+        ignore_index=IGNORE_INDEX, reduction="mean"), loss_reduction="mean")
+    return _Engine(module, optimizer, private=True, criterion=criterion)
+
+
+def _backward(engine: _Engine, tensors: dict[str, torch.Tensor], weight: float) -> torch.Tensor:
+    """Forward and backward one physical chunk; returns its per-sequence losses (detached).
+
+    Hooks and non-private modes back-propagate the chunk's mean loss (opacus rescales it to per-sample
+    gradients); ghost mode lets ``DPLossFastGradientClipping`` run its two passes, after which ``p.grad`` holds
+    the chunk's *sum* of clipped gradients.
+    """
+    logits = engine.module(input_ids=tensors["input_ids"], attention_mask=tensors["attention_mask"]).logits
+    if engine.criterion is None:
+        losses = sequence_losses(logits, tensors["labels"])
+        (losses.mean() * weight).backward()
+        return losses.detach()
+    shifted = logits[:, :-1, :].float()
+    loss = engine.criterion(shifted.reshape(-1, shifted.size(-1)), tensors["labels"][:, 1:].reshape(-1),
+                            shape=shifted.shape)
+    loss.backward()
+    return loss.loss_per_sample.detach()
+
+
+def _accumulate(engine: _Engine, corpus: EncodedCorpus, batch: np.ndarray, config: TrainConfig, pad_id: int,
+                device: torch.device) -> tuple[float, int]:
+    """Gradients of one non-empty logical batch, chunk by chunk; the caller then steps the optimizer.
+
+    Returns:
+        ``(sum of per-sequence losses, non-padding tokens)``.
+    """
+    chunks = [batch[i:i + config.physical_batch] for i in range(0, len(batch), config.physical_batch)]
+    loss_sum, tokens = 0.0, 0
+    engine.optimizer.zero_grad(set_to_none=True)
+    for k, chunk in enumerate(chunks):
+        tensors = {key: value.to(device) for key, value in collate(corpus, chunk, pad_id).items()}
+        weight = 1.0 if engine.private else len(chunk) / len(batch)  # DP: each chunk's mean is rescaled
+        loss_sum += float(_backward(engine, tensors, weight).sum())
+        tokens += int(tensors["attention_mask"].sum())
+        if engine.private and k < len(chunks) - 1:  # clip (and store) this chunk, no step yet
+            engine.optimizer.signal_skip_step(do_skip=True)
+            engine.optimizer.step()
+            engine.optimizer.zero_grad(set_to_none=False)
+    return loss_sum, tokens
 
 
 def _noise_only_step(optimizer: Any, params: list[torch.nn.Parameter], config: TrainConfig,
@@ -121,6 +198,38 @@ def _noise_only_step(optimizer: Any, params: list[torch.nn.Parameter], config: T
     optimizer.original_optimizer.zero_grad(set_to_none=True)
 
 
+def _noise_generator(config: TrainConfig, device: torch.device, rng: np.random.Generator) -> torch.Generator | None:
+    if config.noise_multiplier is None or device.type != "cpu":
+        return None
+    return torch.Generator().manual_seed(int(rng.integers(2**31)))
+
+
+def clipped_gradient(model: Any, corpus: EncodedCorpus, batch: np.ndarray, config: TrainConfig, pad_id: int,
+                     device: torch.device | None = None) -> list[torch.Tensor]:
+    """The privatised gradient of one logical batch, as a DP step would apply it (no optimizer step).
+
+    With ``noise_multiplier=0`` this is the sum of per-sequence clipped gradients divided by the expected
+    batch size, which lets tests check that both clipping engines bound every sequence's contribution.
+
+    Returns:
+        One gradient per trainable parameter (in ``model.parameters()`` order).
+    """
+    device = device or pick_device()
+    model.to(device).train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    rng = np.random.default_rng(config.seed)
+    engine = _engine(model, config, params, _noise_generator(config, device, rng))
+    try:
+        _accumulate(engine, corpus, np.asarray(batch), config, pad_id, device)
+        engine.optimizer.pre_step()
+        return [p.grad.detach().clone() for p in params]
+    finally:
+        engine.optimizer.zero_grad(set_to_none=True)
+        if engine.private:
+            engine.module._close()
+        model.eval()
+
+
 def train_lora(model: Any, corpus: EncodedCorpus, config: TrainConfig, pad_id: int,
                device: torch.device | None = None) -> tuple[Any, TrainStats]:
     """Fine-tune LoRA adapters on the corpus (DP-SGD when ``config.noise_multiplier`` is set).
@@ -128,7 +237,7 @@ def train_lora(model: Any, corpus: EncodedCorpus, config: TrainConfig, pad_id: i
     Args:
         model: A causal LM (already carrying LoRA adapters, see :func:`add_lora`).
         corpus: Encoded training sequences.
-        config: Schedule and hyper-parameters.
+        config: Schedule and hyper-parameters (``config.clipping`` picks the per-sample clipping engine).
         pad_id: Padding token id.
         device: Where to train (default: :func:`pick_device`).
 
@@ -139,52 +248,38 @@ def train_lora(model: Any, corpus: EncodedCorpus, config: TrainConfig, pad_id: i
     model.to(device).train()
     params = [p for p in model.parameters() if p.requires_grad]
     rng = np.random.default_rng(config.seed)
-    private = config.noise_multiplier is not None
-    noise_gen = None
-    if private and device.type == "cpu":
-        noise_gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
-    if private:
-        module, optimizer = _wrap_private(model, config, params, noise_gen)
-    else:
-        module, optimizer = model, torch.optim.AdamW(params, lr=config.learning_rate)
+    noise_gen = _noise_generator(config, device, rng)
+    engine = _engine(model, config, params, noise_gen)
     stats = TrainStats()
-    bar = tqdm(total=config.steps, desc="DP-SGD" if private else "fine-tuning", disable=not config.progress,
-               unit="step")
+    label = f"DP-SGD ({config.clipping})" if engine.private else "fine-tuning"
+    bar = tqdm(total=config.steps, desc=label, disable=not config.progress, unit="step")
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
     start = time.perf_counter()
     for _ in range(config.steps):
-        batch = poisson_batch(len(corpus), config.sample_rate, rng)
+        batch = np.flatnonzero(rng.random(len(corpus)) < config.sample_rate)
         stats.steps += 1
         if len(batch) == 0:
             stats.empty_batches += 1
-            if private:
-                _noise_only_step(optimizer, params, config, noise_gen)
+            if engine.private:
+                _noise_only_step(engine.optimizer, params, config, noise_gen)
             bar.update(1)
             continue
-        chunks = [batch[i:i + config.physical_batch] for i in range(0, len(batch), config.physical_batch)]
-        step_loss = 0.0
-        optimizer.zero_grad(set_to_none=True)
-        for k, chunk in enumerate(chunks):
-            tensors = {key: value.to(device) for key, value in collate(corpus, chunk, pad_id).items()}
-            logits = module(input_ids=tensors["input_ids"], attention_mask=tensors["attention_mask"]).logits
-            losses = sequence_losses(logits, tensors["labels"])
-            weight = 1.0 if private else len(chunk) / len(batch)  # DP: opacus rescales each chunk's mean
-            (losses.mean() * weight).backward()
-            step_loss += float(losses.sum().detach())
-            stats.tokens += int(tensors["attention_mask"].sum())
-            if private and k < len(chunks) - 1:
-                optimizer.signal_skip_step(do_skip=True)
-                optimizer.step()
-                optimizer.zero_grad(set_to_none=False)
-        optimizer.step()
+        loss_sum, tokens = _accumulate(engine, corpus, batch, config, pad_id, device)
+        engine.optimizer.step()
+        stats.tokens += tokens
         stats.sequences += len(batch)
-        stats.losses.append(step_loss / len(batch))
+        stats.losses.append(loss_sum / len(batch))
         bar.update(1)
         bar.set_postfix(loss=f"{stats.losses[-1]:.3f}")
     bar.close()
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
     stats.seconds = time.perf_counter() - start
-    if private:
-        module._close()
+    if engine.private:
+        engine.module._close()
     model.eval()
-    log.info("text_model.trained", private=private, steps=stats.steps, tokens_per_second=round(
-        stats.tokens_per_second, 1), final_loss=stats.losses[-1] if stats.losses else None)
+    log.info("text_model.trained", private=engine.private, clipping=config.clipping if engine.private else None,
+             steps=stats.steps, tokens_per_second=round(stats.tokens_per_second, 1),
+             final_loss=stats.losses[-1] if stats.losses else None)
     return model, stats
