@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from privsynth.tools.pii.address_spans import extend_address
 from privsynth.tools.pii.recognizers._calendar import MONTHS, WEEKDAYS, is_calendar_phrase
 from privsynth.tools.pii.recognizers._lexicon import english_words, name_lists
 
@@ -56,10 +57,9 @@ _LABELS = frozenset({"iban", "ssn", "zip", "zip code", "phone", "email", "e-mail
                      "apt", "suite", "dob", "name", "address", "card", "credit card", "passport", "license"})
 _NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "NRP"})
 _PLACE_TYPES = frozenset({"LOCATION", "ADDRESS"})
-_TOKEN = r"(?:[A-ZÀ-ÞĀ-ŽΑ-ΩА-Я][^\s,]*|[A-Z]{2}|\d{3,6}(?:-\d{3,4})?|\([^\W\d_][^)\n]{0,20}\))"
-_LINK = r"(?:de|da|di|do|del|der|la|le|am|an|im|upon|on|sur|en)"
-_ADDRESS_PART = re.compile(rf"[ \t]*(?:,[ \t]*|\n[ \t]*(?:,[ \t]*)?)({_TOKEN}(?:[ \t]+(?:{_TOKEN}|{_LINK}))*)")
-_MAX_ADDRESS_PARTS = 4
+_UNIT_TAIL = re.compile(r"[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat)\.?$")
+"""A unit word glued to the end of a name by the NER ("Diana Usamov Suite" before "913 ...")."""
+_STRONG_ADDRESS_SCORE = 0.55
 
 
 def plausible(text: str, span: RawSpan) -> bool:
@@ -125,19 +125,11 @@ def _resolve(spans: list[RawSpan]) -> list[RawSpan]:
     return sorted(kept)
 
 
-def _extend_address(text: str, span: RawSpan) -> RawSpan:
-    end = span.end
-    for _ in range(_MAX_ADDRESS_PARTS):
-        match = _ADDRESS_PART.match(text, end)
-        if match is None:
-            break
-        end = match.end(1)
-    return span._replace(end=end) if end != span.end else span
-
-
 def _merge_places(text: str, spans: list[RawSpan]) -> list[RawSpan]:
     """Extend addresses, then merge places separated only by commas/whitespace and drop what they cover."""
-    spans = [_extend_address(text, s) if s.entity_type == "ADDRESS" else s for s in spans]
+    others = [s for s in spans if _family(s.entity_type) != "PLACE"
+              and (s.entity_type not in _NAME_TYPES or s.score >= STRONG_NAME_SCORE)]
+    spans = [extend_address(text, s, others) if s.entity_type == "ADDRESS" else s for s in spans]
     out: list[RawSpan] = []
     for span in sorted(spans):
         if out and _family(span.entity_type) == "PLACE" == _family(out[-1].entity_type) \
@@ -165,6 +157,21 @@ def clean_spans(text: str, spans: list[RawSpan]) -> list[RawSpan]:
         Non-overlapping spans sorted by start offset.
     """
     rescored = [s._replace(score=min(s.score, NER_SCORE)) if s.recognizer in NER_RECOGNIZERS else s for s in spans]
-    kept = [s for s in rescored
+    kept = [_trim_name(text, s) for s in rescored
             if s.score >= THRESHOLDS.get(s.entity_type, DEFAULT_THRESHOLD) and plausible(text, s)]
-    return _merge_places(text, _resolve(kept))
+    return _merge_places(text, _resolve(_drop_names_in_addresses(kept)))
+
+
+def _trim_name(text: str, span: RawSpan) -> RawSpan:
+    """Cut a trailing unit word off a name (``Diana Usamov Suite`` -> ``Diana Usamov``)."""
+    if span.entity_type not in _NAME_TYPES:
+        return span
+    match = _UNIT_TAIL.search(text, span.start, span.end)
+    return span._replace(end=match.start()) if match and match.start() > span.start else span
+
+
+def _drop_names_in_addresses(spans: list[RawSpan]) -> list[RawSpan]:
+    """Drop weak name guesses lying inside a street match (``Berg Hills Street``, ``Rua Cyro Schmutzer Franco 12``)."""
+    streets = [s for s in spans if s.entity_type == "ADDRESS" and s.score >= _STRONG_ADDRESS_SCORE]
+    return [s for s in spans if not (s.entity_type in _NAME_TYPES and s.score < STRONG_NAME_SCORE
+                                     and any(a.start <= s.start and s.end <= a.end for a in streets))]

@@ -16,6 +16,7 @@ from privsynth.tools.pii.recognizers.credit_card import LuhnCardRecognizer
 from privsynth.tools.pii.recognizers.intl_address import InternationalAddressRecognizer
 from privsynth.tools.pii.recognizers.intl_phone import InternationalPhoneRecognizer
 from privsynth.tools.pii.recognizers.named_street import NamedStreetRecognizer
+from privsynth.tools.pii.recognizers.numbered_street import NumberedStreetRecognizer
 from privsynth.tools.pii.recognizers.organization import OrganizationSuffixRecognizer
 from privsynth.tools.pii.recognizers.organization_context import OrganizationContextRecognizer
 from privsynth.tools.pii.recognizers.person_context import PersonContextRecognizer
@@ -41,6 +42,7 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     PlaceContextRecognizer,
     NamedStreetRecognizer,
     OrganizationContextRecognizer,
+    NumberedStreetRecognizer,
 ]
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "LuhnCardRecognizer",
     "NameListRecognizer",
     "NamedStreetRecognizer",
+    "NumberedStreetRecognizer",
     "OrganizationContextRecognizer",
     "OrganizationSuffixRecognizer",
     "PersonContextRecognizer",

@@ -20,7 +20,7 @@ _SUFFIXES = (
     "Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Loop|Alley|Crescent|Row|Path|Pike|"
     "Junction|Crossing|Estates?|Gardens?|Heights|Hills?|Manor|Meadows?|Mountains?|Park|Ridge|Creek|"
     "Valley|Views?|Village|Walk|Bridge|Brooks?|Dale|Glen|Grove|Harbor|Lake|Point|Ports?|Shores?|"
-    "Springs?|Station|Stream|Track|Turnpike|Skyway|Expressway|Freeway|Center"
+    "Springs?|Station|Stream|Track|Turnpike|Skyway|Expressway|Freeway|Center|Close|Mews"
 )
 _HOUSE = r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'.-]*\s+){0,3}[A-Z][A-Za-z'.-]*"
 _UNIT = r"(?:,?\s+(?:Apt\.?|Suite|Ste\.?|Unit|#)\s?[\w-]{1,6})?"
