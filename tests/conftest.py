@@ -47,6 +47,12 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _shared_model_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One converted text base model for the whole session (each test still has its own home folder)."""
+    os.environ.setdefault("PRIVSYNTH_MODEL_CACHE", str(tmp_path_factory.mktemp("models")))
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _one_thread() -> None:
     try:
         import torch
