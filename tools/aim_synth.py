@@ -73,7 +73,8 @@ from privsynth.tools.schema import TableSchema
 
 DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
                             "select_share": 0.1, "one_way_share": 0.1, "key_share": 0.3, "rounds": None,
-                            "max_cells": 4e5, "round_iters": 60, "iters": 400, "progress": None}
+                            "max_cells": 4e5, "round_iters": 60, "iters": 400, "rounded_sampling": True,
+                            "progress": None}
 LOW_EPSILON = 4.0
 
 
@@ -86,8 +87,8 @@ class AIMSynthesizer(MSTSynthesizer):
         delta: Privacy target delta.
         seed: Random seed (keep it secret for a real release).
         **options: As MST (``key``, ``target``, ``schema``, ``fine_bins``, ``numeric_groups``,
-            ``select_share``, ``one_way_share``, ``key_share``, ``iters``, ``progress``; ``numeric_groups``
-            None: 12 below epsilon 4, else 24, measured on MA 2019) plus ``rounds``
+            ``select_share``, ``one_way_share``, ``key_share``, ``iters``, ``rounded_sampling``, ``progress``;
+            ``numeric_groups`` None: 12 below epsilon 4, else 24, measured on MA 2019) plus ``rounds``
             (T; None: the number of non-key columns), ``max_cells`` (model size limit) and
             ``round_iters`` (mirror-descent steps after each measurement).
 

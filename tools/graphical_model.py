@@ -19,7 +19,9 @@ mirror-descent steps take seconds on one core; torch or jax (private-pgm's ``mbi
 a heavy dependency for no gain at this size.
 
 Sampling is forward sampling along the junction tree (root clique jointly, then each clique's new
-attributes given its separator), after optional evidence (fixed codes) is folded into the potentials.
+attributes given its separator), after optional evidence (fixed codes) is folded into the potentials;
+``rounding=True`` replaces the independent draws by :func:`~privsynth.tools.rounded_sampling.rounded_choice`
+(same model, much less sampling noise).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from privsynth.tools.rounded_sampling import rounded_choice
 
 
 def logsumexp(b: np.ndarray, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> np.ndarray:
@@ -219,13 +223,15 @@ class JunctionTreeModel:
             theta[i] = theta[i] + self._expand(mask, (attr,), self.cliques[i])
         return self.calibrate(theta)
 
-    def sample(self, n: int, rng: np.random.Generator, evidence: dict[int, int] | None = None) -> np.ndarray:
+    def sample(self, n: int, rng: np.random.Generator, evidence: dict[int, int] | None = None,
+               rounding: bool = False) -> np.ndarray:
         """Draw ``n`` records (codes) from the model, optionally with some attributes fixed.
 
         Args:
             n: Number of records.
             rng: Random generator.
             evidence: Attribute -> fixed code.
+            rounding: Rounded rather than independent draws (:mod:`privsynth.tools.rounded_sampling`).
 
         Returns:
             An ``(n, n_attributes)`` int64 array (attributes not in any clique stay 0).
@@ -243,8 +249,11 @@ class JunctionTreeModel:
             cum = np.cumsum(np.where(mass > 0, table / np.where(mass > 0, mass, 1.0), 1.0 / table.shape[1]), axis=1)
             row = np.ravel_multi_index(tuple(out[:, a] for a in sep), [self.domain[a] for a in sep]) if sep \
                 else np.zeros(n, dtype=np.int64)
-            u = rng.random(n)[:, None]
-            pick = np.minimum((cum[row] < u * cum[row][:, -1:]).sum(axis=1), table.shape[1] - 1)
+            if rounding:
+                pick = rounded_choice(row, np.diff(cum / cum[:, -1:], axis=1, prepend=0.0), rng)
+            else:
+                u = rng.random(n)[:, None]
+                pick = np.minimum((cum[row] < u * cum[row][:, -1:]).sum(axis=1), table.shape[1] - 1)
             if new:
                 for a, codes in zip(new, np.unravel_index(pick, [self.domain[a] for a in new]), strict=True):
                     out[:, a] = codes

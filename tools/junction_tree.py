@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from privsynth.tools.graphical_model import JunctionTreeModel
+from privsynth.tools.rounded_sampling import rounded_choice
 
 Graph = dict[int, set[int]]
 
@@ -175,7 +176,8 @@ class LargeCliqueModel(JunctionTreeModel):
     index and the draw is one :func:`numpy.searchsorted` on the flattened table (``O(cells + n log cells)``).
     """
 
-    def sample(self, n: int, rng: np.random.Generator, evidence: dict[int, int] | None = None) -> np.ndarray:
+    def sample(self, n: int, rng: np.random.Generator, evidence: dict[int, int] | None = None,
+               rounding: bool = False) -> np.ndarray:
         """Draw ``n`` records (codes), optionally with some attributes fixed (as the base class)."""
         probs = self.conditioned_marginals(evidence)
         out = np.zeros((n, len(self.domain)), dtype=np.int64)
@@ -189,14 +191,17 @@ class LargeCliqueModel(JunctionTreeModel):
             table = table.reshape(-1, width)
             mass = table.sum(axis=1, keepdims=True)
             cond = np.where(mass > 0, table / np.where(mass > 0, mass, 1.0), 1.0 / width)
-            cum = np.cumsum(cond, axis=1)
-            cum = cum / cum[:, -1:]
-            cum[:, -1] = 1.0
-            flat = (cum + np.arange(len(cum))[:, None]).ravel()
             row = np.ravel_multi_index(tuple(out[:, a] for a in sep), [self.domain[a] for a in sep]) if sep \
                 else np.zeros(n, dtype=np.int64)
-            pos = np.searchsorted(flat, row + rng.random(n), side="right")
-            pick = np.clip(pos - row * width, 0, width - 1)
+            if rounding:
+                pick = rounded_choice(row, cond / cond.sum(axis=1, keepdims=True), rng)
+            else:
+                cum = np.cumsum(cond, axis=1)
+                cum = cum / cum[:, -1:]
+                cum[:, -1] = 1.0
+                flat = (cum + np.arange(len(cum))[:, None]).ravel()
+                pos = np.searchsorted(flat, row + rng.random(n), side="right")
+                pick = np.clip(pos - row * width, 0, width - 1)
             for a, codes in zip(new, np.unravel_index(pick, [self.domain[a] for a in new]), strict=True):
                 out[:, a] = codes
         return out

@@ -68,7 +68,7 @@ from privsynth.tools.schema import TableSchema
 MAX_Z = 1e4
 DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": 24,
                             "select_share": 0.1, "one_way_share": 0.2, "key_share": 0.3, "key_triples": False,
-                            "iters": 500, "progress": None}
+                            "iters": 500, "rounded_sampling": True, "progress": None}
 
 
 def mst_event(z: float, rounds: int, select_share: float) -> dp_event.DpEvent:
@@ -125,7 +125,9 @@ class MSTSynthesizer(Generator):
         **options: ``key`` (a categorical column joined to every measured pair), ``target`` (the key when
             ``key`` is not given), ``schema``, ``fine_bins``, ``numeric_groups``, ``select_share``,
             ``one_way_share``, ``key_share``, ``key_triples`` (measure (key, X, Y) rather than (X, Y)),
-            ``iters`` (model-fit iterations), ``progress`` (progress bar; None: only on a terminal).
+            ``iters`` (model-fit iterations), ``rounded_sampling`` (low-variance sampling,
+            :mod:`privsynth.tools.rounded_sampling`; default True), ``progress`` (progress bar; None: only on
+            a terminal).
 
     Raises:
         ConfigError: An unknown option or an invalid value.
@@ -340,7 +342,7 @@ class MSTSynthesizer(Generator):
             code = self.columns[j].base.code_of(value)
             evidence[j] = int(self.groups[j].of_fine[code])
             fixed[j] = code
-        codes = self.model.sample(n, rng, evidence)
+        codes = self.model.sample(n, rng, evidence, rounding=bool(self.opts["rounded_sampling"]))
         frame = {}
         for j, (col, groups) in enumerate(zip(self.columns, self.groups, strict=True)):
             fine = np.full(n, fixed[j]) if j in fixed else groups.decode_fine(codes[:, j], rng)

@@ -1,0 +1,65 @@
+"""Low-variance ("rounded") forward sampling for the junction-tree models.
+
+Forward sampling draws each record's new attributes independently given its separator values, so a synthetic
+table of ``n`` rows carries multinomial sampling noise on top of the model's own error (for the SDNist
+k-marginal score, ``n`` rows drawn i.i.d. from the *real* table's own distribution score only about 948 of
+1000 on the NIST MA/TX excerpts). Rounded sampling keeps the model and the sampling order and removes most of
+that noise, as private-pgm's ``synthetic_data`` does: the records that share a separator configuration ``g``
+(``m_g`` of them) receive the new values in counts that are a randomised rounding of ``m_g * p(new | g)``:
+``floor`` of every expected count, plus one extra record on a set of cells drawn by systematic sampling whose
+inclusion probabilities are exactly the fractional parts. Every count therefore has expectation
+``m_g * p(new | g)`` (unbiased) and differs from it by less than one; which record of the group gets which
+value is a uniform random permutation. It is post-processing of the fitted model (no data is read).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def rounded_counts(m: np.ndarray, cond: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Integer counts per group and cell: a randomised systematic rounding of ``m[:, None] * cond``.
+
+    Args:
+        m: ``(G,)`` non-negative integer group sizes.
+        cond: ``(G, W)`` conditional probabilities (each row sums to 1).
+        rng: Random generator.
+
+    Returns:
+        ``(G, W)`` int64 counts; row ``g`` sums to ``m[g]`` and every cell is the floor or the ceiling of its
+        expected count, with the expected count as its mean.
+    """
+    expected = m[:, None].astype(float) * cond
+    base = np.floor(expected)
+    frac = expected - base
+    rem = np.rint(m - base.sum(axis=1))
+    cum = np.cumsum(frac, axis=1)
+    total = cum[:, -1:]
+    cum = np.where(total > 0, cum * (rem[:, None] / np.where(total > 0, total, 1.0)), 0.0)
+    hits = np.floor(cum + rng.random(len(m))[:, None])
+    extra = np.diff(hits, axis=1, prepend=0.0)
+    counts = (base + extra).astype(np.int64)
+    short = m.astype(np.int64) - counts.sum(axis=1)  # float round-off guard (0 in practice)
+    for g in np.flatnonzero(short):
+        counts[g, int(np.argmax(cond[g]))] += short[g]
+    return np.maximum(counts, 0)
+
+
+def rounded_choice(rows: np.ndarray, cond: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One pick per record: within each group of ``rows``, the values of :func:`rounded_counts`, shuffled.
+
+    Args:
+        rows: ``(n,)`` group index of every record, in ``[0, G)``.
+        cond: ``(G, W)`` conditional probabilities of the values given the group.
+        rng: Random generator.
+
+    Returns:
+        ``(n,)`` int64 values in ``[0, W)``.
+    """
+    n, (groups, width) = len(rows), cond.shape
+    counts = rounded_counts(np.bincount(rows, minlength=groups), cond, rng)
+    values = np.repeat(np.tile(np.arange(width), groups), counts.ravel())
+    order = np.lexsort((rng.random(n), rows))  # records by group, random order within a group
+    out = np.empty(n, dtype=np.int64)
+    out[order] = values
+    return out
