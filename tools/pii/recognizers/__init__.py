@@ -19,6 +19,7 @@ from privsynth.tools.pii.recognizers.named_street import NamedStreetRecognizer
 from privsynth.tools.pii.recognizers.numbered_street import NumberedStreetRecognizer
 from privsynth.tools.pii.recognizers.organization import OrganizationSuffixRecognizer
 from privsynth.tools.pii.recognizers.organization_context import OrganizationContextRecognizer
+from privsynth.tools.pii.recognizers.organization_partnership import PartnershipRecognizer
 from privsynth.tools.pii.recognizers.person_context import PersonContextRecognizer
 from privsynth.tools.pii.recognizers.person_name import NameListRecognizer
 from privsynth.tools.pii.recognizers.place_context import PlaceContextRecognizer
@@ -43,6 +44,7 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     NamedStreetRecognizer,
     OrganizationContextRecognizer,
     NumberedStreetRecognizer,
+    PartnershipRecognizer,
 ]
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "NumberedStreetRecognizer",
     "OrganizationContextRecognizer",
     "OrganizationSuffixRecognizer",
+    "PartnershipRecognizer",
     "PersonContextRecognizer",
     "PlaceContextRecognizer",
     "PlaceNameRecognizer",

@@ -1,0 +1,47 @@
+"""Organisation and person name cues: surname partnerships and sentences that say what people do."""
+
+from __future__ import annotations
+
+import pytest
+
+from privsynth.tools.pii.recognizers import RECOGNIZERS
+from privsynth.tools.pii.recognizers.organization_partnership import PartnershipRecognizer
+from privsynth.tools.pii.recognizers.person_context import PersonContextRecognizer
+
+
+def _values(recognizer: object, text: str) -> list[str]:
+    return [text[r.start:r.end] for r in recognizer.analyze(text, [])]
+
+
+def test_partnership_registered() -> None:
+    assert PartnershipRecognizer in RECOGNIZERS
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Tomomi is from Hawkins, Richardson and Santana", "Hawkins, Richardson and Santana"),
+    ("Zargan Vedzizhev from Garcia-Roberson is the keynote speaker", "Garcia-Roberson"),
+    ("naomi ryan\nsewer pipe cleaner\nhubbard, fox and gillespie\n3747 fourth avenue", "hubbard, fox and gillespie"),
+])
+def test_partnership(text: str, value: str) -> None:
+    assert _values(PartnershipRecognizer(), text) == [value]
+
+
+@pytest.mark.parametrize("text", ["Our 3 founders: Kónya, Becker and Vasquez.", "I went with John and Mary to the park",
+                                  "I am from Paris and London"])
+def test_partnership_needs_cue_and_surnames(text: str) -> None:
+    assert _values(PartnershipRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Tomomi is from Hawkins and Sons", "Tomomi"),
+    ("Asya spent a year at Allstate.", "Asya"),
+    ("Scott is a very sympathetic person.", "Scott"),
+    ("We met. Anna Smith was born in Oslo.", "Anna Smith"),
+])
+def test_human_subject(text: str, value: str) -> None:
+    assert value in _values(PersonContextRecognizer(), text)
+
+
+@pytest.mark.parametrize("text", ["It is from me.", "He was born in 1990.", "The company is from Ohio."])
+def test_human_subject_skips_pronouns_and_articles(text: str) -> None:
+    assert _values(PersonContextRecognizer(), text) == []
