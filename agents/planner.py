@@ -42,7 +42,8 @@ Answer with exactly one JSON object and nothing else. Fields (omit a field to us
 - "pii_action": "drop" (default; "drop names", "remove PII"), "fake" (replace PII with fake or surrogate
   values) or "keep" (only if the request explicitly says to keep PII).
 - "target" (string or null): column to predict for utility checks ("target income", "predict income").
-- "text_field", "label_field" (strings or null): text column and label column of a text corpus.
+- "text_field", "label_field", "user_field" (strings or null): text column, label column and user column of a
+  text corpus (a text request is modality "text", generator "dp_text_lm" unless the request names another).
 - "dataset" (string or null): dataset name for the privacy ledger, if given ("dataset name clinic").
 - "out" (string or null): where to save the synthetic data, if given ("save to out.csv").
 - "seed" (integer, default 0) and "review" (boolean, true if the person wants to review before release).

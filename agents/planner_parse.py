@@ -44,8 +44,9 @@ _PAIR = re.compile(rf"\(\s*(?:epsilon|eps|ε)\s*,\s*(?:delta|δ)\s*\)\s*=\s*\(\s
 _COUNT = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:e\d+)?)\s*(?P<mult>k|m|thousand|million)?(?!\w)"
 _ROW_NOUNS = (r"rows?|records?|samples?|examples?|entries|lines|texts?|sentences|documents|messages|tickets|"
               r"people|persons|patients|customers|individuals")
+_TEXT_NOUNS = r"texts|sentences|documents|messages|tickets|reviews|notes|utterances|emails|posts|comments"
 _ROWS_BEFORE = re.compile(rf"(?<![\w.,]){_COUNT}\s*(?:(?:synthetic|fake|new|private|dp|more|extra)\s+)*"
-                          rf"(?:{_ROW_NOUNS})(?!\w)", _I)
+                          rf"(?:(?:{_ROW_NOUNS})|[A-Za-z][\w-]*\s+(?:{_TEXT_NOUNS}))(?!\w)", _I)
 _ROWS_AFTER = re.compile(rf"(?<!\w)(?:rows|n_rows|n)\s*[=:]\s*{_COUNT}", _I)
 _NAME = r"(?:\"(?P<q1>[^\"]+)\"|'(?P<q2>[^']+)'|(?<!\w)(?P<bare>[A-Za-z_][\w.\-]*))"
 _STOP = {"a", "an", "the", "and", "or", "of", "to", "with", "from", "like", "at", "for", "in", "on", "is", "as",
@@ -386,7 +387,12 @@ def parse_offline(sentence: str) -> Plan:
     generator = _generator(text, generators)
     text_field = _first_name([rf"(?<!\w)text\s+(?:field|column)\s*(?:is|=|:|named|called)?\s*{_NAME}"], text)
     label_field = _first_name([rf"(?<!\w)label\s+(?:field|column)\s*(?:is|=|:|named|called)?\s*{_NAME}",
-                               rf"(?<!\w)condition(?:ed|al)?\s+on\s+(?:the\s+)?(?:label\s+)?{_NAME}"], text)
+                               rf"(?<!\w)condition(?:ed|al)?\s+on\s+(?:the\s+)?(?:label\s+)?{_NAME}",
+                               rf"(?<!\w)(?:labels?|labell?ed\s+by)\s*(?:is|=|:|named|called|in|from)?\s*{_NAME}"],
+                              text)
+    user_field = _first_name([rf"(?<!\w)user(?:\s+id)?\s+(?:field|column)\s*(?:is|=|:|named|called)?\s*{_NAME}",
+                              rf"(?<!\w)(?:per|by)[- ]user(?:\s+(?:privacy|level))?\s+(?:on|by|from|with)\s+"
+                              rf"(?:the\s+)?(?:column\s+)?{_NAME}"], text)
     modality = "text" if (_is_text(text, data[0]) or text_field or (generators or {}).get(generator or "") == "text"
                           ) else "tabular"
     target = _first_name([rf"(?<!\w)(?:target|outcome)(?:\s+(?:column|variable))?\s*(?:is|=|:)?\s*{_NAME}",
@@ -401,7 +407,10 @@ def parse_offline(sentence: str) -> Plan:
     review = not no_review and bool(re.search(
         r"(?<!\w)(?:review|let\s+me\s+(?:check|see|look|approve|confirm)|approval|human[- ]in[- ]the[- ]loop|"
         r"ask\s+me\s+(?:first|before))", text, _I))
-    return Plan(source=data[0], dataset=dataset, modality=modality,
+    basic = re.search(r"(?<!\w)(?:basic|quick|fast|light)\s+(?:validation|validators|checks)(?!\w)", text, _I)
+    return Plan(source=data[0], dataset=dataset, modality=modality, validation_level="basic" if basic else "full",
                 generator=generator or default_generator(modality, generators), rows=rows, epsilon=epsilon,
                 delta=delta, schema_path=schema, pii_action=pii_action, target=target, text_field=text_field,
-                label_field=label_field, out=out, seed=int(seed.group(1)) if seed else 0, review=review)
+                label_field=label_field if modality == "text" else None,
+                user_field=user_field if modality == "text" else None, out=out,
+                seed=int(seed.group(1)) if seed else 0, review=review)

@@ -18,12 +18,11 @@ from langgraph.types import Command
 from pydantic import ValidationError
 
 from privsynth import errors
-from privsynth.agents.plan import PIIAction, Plan
+from privsynth.agents.plan import PIIAction, Plan, ValidationLevel
 from privsynth.config import load_settings
 from privsynth.graphs.build import build_graph
-from privsynth.graphs.context import schema_path_for
+from privsynth.graphs.context import schema_for
 from privsynth.graphs.runfolder import new_run_id, read_synthetic
-from privsynth.tools.schema import load_schema
 
 
 @dataclass
@@ -58,8 +57,16 @@ class RunResult:
     def summary(self) -> str:
         """A few human-readable lines about the run."""
         lines = [f"run {self.run_id}: {self.status}"]
+        generation = self.state.get("generation") or {}
         if self.synthetic is not None:
-            lines.append(f"rows generated: {len(self.synthetic)}")
+            what = "texts" if generation.get("modality") == "text" else "rows"
+            lines.append(f"{what} generated: {len(self.synthetic)}")
+        pii = self.state.get("pii") or {}
+        if pii.get("modality") == "text":
+            found = ", ".join(f"{k}: {v}" for k, v in (pii.get("entity_counts") or {}).items()) or "none"
+            lines.append(f"PII in the training texts ({pii.get('action')}): {found} (scrubbing is not differential "
+                         "privacy; the DP guarantee comes from DP-SGD)")
+        lines += [f"warning: {w}" for w in generation.get("warnings", [])]
         if self.epsilon_run is not None and self.plan is not None:
             lines.append(f"epsilon spent by this run: {self.epsilon_run:g} (delta {self.plan.delta:g})")
         notice = (self.state.get("budget") or {}).get("notice")
@@ -118,7 +125,7 @@ def _result(graph: Any, run_id: str) -> RunResult:
         result.waiting = interrupts[0].value
     outputs = state.get("outputs") or {}
     if state.get("status") == "released" and outputs:
-        schema = load_schema(schema_path_for(plan)) if plan is not None else None
+        schema = schema_for(plan) if plan is not None else None
         result.synthetic = read_synthetic(Path(outputs["synthetic"]), schema)
         result.report = json.loads(Path(outputs["report_json"]).read_text())
     return result
@@ -135,27 +142,35 @@ def _start(initial: dict[str, Any], home: str | Path | None) -> RunResult:
 
 
 def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None, schema: str | Path | None = None,
-               rows: int | None = None, generator: str = "mst", dataset: str | None = None,
+               rows: int | None = None, generator: str | None = None, dataset: str | None = None,
                pii: PIIAction = "drop", target: str | None = None, out: str | Path | None = None,
                seed: int | None = 0, review: bool = False,
                release_thresholds: dict[str, dict[str, float]] | None = None,
+               text_field: str | None = None, label_field: str | None = None, user_field: str | None = None,
+               options: dict[str, Any] | None = None, validation: ValidationLevel = "full",
                home: str | Path | None = None) -> RunResult:
-    """Make private synthetic data from a table in one call (the typed path through the graph).
+    """Make private synthetic data from a table or a text corpus in one call (the typed path through the graph).
 
     Args:
-        source: The private table (CSV, Parquet or JSONL).
+        source: The private table or text corpus (CSV, Parquet or JSONL).
         epsilon: Epsilon this run may spend (> 0).
-        delta: Delta for this run; default ``min(1e-6, n**-1.1)``.
-        schema: Public schema or NIST data dictionary declaring every domain.
-        rows: Rows to generate; default as many as the source (a noisy count).
-        generator: A registered generator name.
+        delta: Delta for this run; default ``min(1e-6, n**-1.1)`` (n: rows, texts, or users).
+        schema: Public schema or NIST data dictionary declaring every domain (for text: the label list).
+        rows: Rows (texts) to generate; default as many as the source (a noisy count for tables).
+        generator: A registered generator name; default ``mst`` for tables, ``dp_text_lm`` for text.
         dataset: The ledger's name for the data (default: the file's stem).
-        pii: ``drop`` PII columns, ``fake`` them with fresh surrogates, or ``keep`` them out of the model.
+        pii: ``drop`` PII columns, ``fake`` them with fresh surrogates, or ``keep`` them out of the model; in
+            text, ``drop`` replaces each entity with its tag and ``fake`` with a consistent surrogate.
         target: Column for utility checks.
-        out: Also write the synthetic data here.
+        out: Also write the synthetic data here (``.csv``, ``.jsonl`` or ``.parquet``).
         seed: Random seed.
         review: Stop at the human checkpoints (resume with :func:`resume`).
         release_thresholds: Overrides of the release policy's thresholds for this request.
+        text_field: The text column: makes this a text request (synthetic text from a DP fine-tuned LM).
+        label_field: Label column to condition the text on (its labels come from the schema).
+        user_field: User column: user-level privacy (all of a user's texts are one unit).
+        options: Generator options, e.g. ``{"epochs": 1, "max_tokens": 64}`` for ``dp_text_lm``.
+        validation: ``full`` or ``basic`` validation (text: ``basic`` skips the embedding model).
         home: privsynth home folder (default ``$PRIVSYNTH_HOME`` or ``~/.privsynth``).
 
     Returns:
@@ -165,10 +180,13 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
         privsynth.errors.PrivsynthError: Bad input or over budget; nothing was spent.
     """
     try:
+        fields: dict[str, Any] = {"generator": generator} if generator else {}
         plan = Plan(source=str(source), epsilon=epsilon, delta=delta, schema_path=str(schema) if schema else None,
-                    rows=rows, generator=generator, dataset=dataset, pii_action=pii, target=target,
+                    rows=rows, dataset=dataset, pii_action=pii, target=target,
                     out=str(out) if out else None, seed=seed, review=review,
-                    release_thresholds=release_thresholds)
+                    release_thresholds=release_thresholds, text_field=text_field, label_field=label_field,
+                    user_field=user_field, generator_options=dict(options or {}), validation_level=validation,
+                    **fields)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise errors.ConfigError(f"Invalid argument {first['loc'][0]}: {first['msg']}.",

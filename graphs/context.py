@@ -47,6 +47,19 @@ def schema_path_for(plan: Plan) -> Path:
         f"Pass --schema FILE (a privsynth schema or a NIST data dictionary), or put {sidecar.name} next to the data.")
 
 
+def schema_for(plan: Plan) -> TableSchema:
+    """The public schema a plan's output follows: the schema file, or for text the in-memory text schema.
+
+    Raises:
+        SchemaError: No usable schema.
+    """
+    if plan.modality == "text":
+        from privsynth.graphs.text_corpus import text_schema
+
+        return text_schema(plan)
+    return load_schema(schema_path_for(plan))
+
+
 @dataclass
 class Source:
     """The private table, its fingerprint and its public schema."""

@@ -11,7 +11,7 @@ from privsynth.graphs.context import (
     HOLDOUT_FRACTION,
     ledger_for,
     load_source,
-    schema_path_for,
+    schema_for,
     settings_for,
     split_holdout,
 )
@@ -26,11 +26,12 @@ from privsynth.graphs.runfolder import (
     write_table,
 )
 from privsynth.graphs.state import RunState
+from privsynth.graphs.text_corpus import discard_private_corpus
+from privsynth.graphs.text_nodes import generate_text, validate_text_node
 from privsynth.logs import get_logger
 from privsynth.policies.events import event_to_dict
 from privsynth.policies.release import evaluate_release
 from privsynth.tools.pii import fake_values
-from privsynth.tools.schema import load_schema
 
 log = get_logger(__name__)
 
@@ -51,6 +52,8 @@ def generate_node(state: RunState) -> dict[str, Any]:
     """Fit the DP generator on the training split and sample; the spend is committed as reading starts."""
     settings = settings_for(state.get("home"))
     plan = plan_of(state)
+    if plan.modality == "text":
+        return generate_text(state)
     pii = state.get("pii", {})
     source = load_source(plan, state.get("fingerprint"))
     schema = modelled_schema(source.schema, pii.get("pii_columns", []))
@@ -90,6 +93,8 @@ def generate_node(state: RunState) -> dict[str, Any]:
 def validate_node(state: RunState) -> dict[str, Any]:
     """Measure fidelity, utility and privacy against the real data, then apply the release policy."""
     plan = plan_of(state)
+    if plan.modality == "text":
+        return validate_text_node(state)
     pii = state.get("pii", {})
     source = load_source(plan, state.get("fingerprint"))
     schema = modelled_schema(source.schema, pii.get("pii_columns", []))
@@ -112,14 +117,16 @@ def release_node(state: RunState) -> dict[str, Any]:
     os.replace(folder / PENDING_FILE, final)
     outputs = {"synthetic": str(final)}
     if plan.out:
-        released = read_synthetic(final, load_schema(schema_path_for(plan)))
+        released = read_synthetic(final, schema_for(plan))
         outputs["out"] = str(write_table(Path(plan.out).expanduser().resolve(), released))
+    discard_private_corpus(folder)
     history = [{"run_id": s.run_id, "generator": s.generator, "epsilon": s.epsilon, "delta": s.delta,
                 "created_at": s.created_at} for s in ledger_for(settings).history(plan.dataset or "")]
     report = {
         "run": {"run_id": state["run_id"], "dataset": plan.dataset, "generator": plan.generator,
-                "rows": state.get("generation", {}).get("rows"), "request": state.get("request"),
-                "status": "released"},
+                "modality": plan.modality, "rows": state.get("generation", {}).get("rows"),
+                "request": state.get("request"), "status": "released"},
+        "warnings": list(state.get("generation", {}).get("warnings", [])),
         "plan": plan.model_dump(),
         "budget": {**state.get("budget", {}), "history": history},
         "pii": state.get("pii", {}),
@@ -128,6 +135,8 @@ def release_node(state: RunState) -> dict[str, Any]:
         "release": state.get("release", {}),
         "reviews": state.get("reviews", []),
     }
+    if plan.modality == "text":
+        report["examples"] = read_synthetic(final, schema_for(plan)).head(10).to_dict(orient="records")
     json_path, html_path = write_report(folder, report)
     outputs.update(report_json=str(json_path), report_html=str(html_path))
     return {"outputs": outputs, "status": "released"}

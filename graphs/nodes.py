@@ -58,6 +58,19 @@ def default_delta(n_rows: int, configured: float | None) -> float:
     return configured if configured is not None else min(1e-6, float(n_rows) ** -1.1)
 
 
+def with_delta(plan: Plan, n: int, configured: float | None, what: str) -> Plan:
+    """The plan with its delta fixed (the request's, else the default rule), refusing ``delta >= 1/n``.
+
+    Raises:
+        ConfigError: The delta would allow publishing a record (or user) outright.
+    """
+    delta = plan.delta if plan.delta is not None else default_delta(n, configured)
+    if delta >= 1.0 / n:
+        raise ConfigError(f"delta {delta:g} is not below 1/n = {1.0 / n:.3g} for this {n}{what}; such a delta "
+                          "allows publishing a record outright.", f"Use a delta below {1.0 / n:.1g}, e.g. 1e-6.")
+    return plan.model_copy(update={"delta": delta})
+
+
 def modelled_schema(schema: TableSchema, pii_columns: list[str]) -> TableSchema:
     """The schema the generator sees: modelled columns that are not PII."""
     return TableSchema(name=schema.name, rows=schema.rows, na_values=schema.na_values,
@@ -72,12 +85,54 @@ def noise_seed(home: str | None, seed: int | None) -> int | None:
     return int.from_bytes(hmac.new(key, str(seed).encode(), hashlib.sha256).digest()[:8], "big")
 
 
-def make_generator(plan: Plan, schema: TableSchema, home: str | None = None):
-    """Instantiate the plan's generator for a (PII-free) schema, with a secret-keyed seed."""
+GRAPH_OPTIONS = frozenset({"schema", "target", "text_field", "label_field", "user_field", "records"})
+TEXT_LM_OPTIONS = frozenset({"base_model", "cache_dir", "label_proportions"})
+
+
+def accepted_options(cls: type) -> frozenset[str] | None:
+    """Option names a generator class accepts, where it says (``option_names``, or dp_text_lm's defaults)."""
+    names = getattr(cls, "option_names", None)
+    if names is not None:
+        return frozenset(names)
+    if getattr(cls, "name", None) == "dp_text_lm":
+        from privsynth.tools.textgen.generator import DEFAULTS
+
+        return frozenset(DEFAULTS) | TEXT_LM_OPTIONS
+    return None
+
+
+def generator_options(plan: Plan, home: str | None = None) -> dict[str, Any]:
+    """The generator's options: defaults from config.json's ``generator_options``, then the plan's.
+
+    Raises:
+        ConfigError: An option the graph sets itself, or one the generator does not know.
+    """
+    options = {**settings_for(home).generator_options.get(plan.generator, {}), **plan.generator_options}
+    reserved = sorted(set(options) & GRAPH_OPTIONS)
+    if reserved:
+        raise ConfigError(f"Generator option(s) {reserved} are set from the request itself.",
+                          "Use --text-field / --label-field / --user-field / --target instead of --option.")
+    accepted = accepted_options(get_generator(plan.generator))
+    unknown = sorted(set(options) - accepted) if accepted is not None else []
+    if unknown:
+        raise ConfigError(f"Generator '{plan.generator}' has no option(s) {unknown}.",
+                          f"Use one of: {', '.join(sorted(accepted or []))}.")
+    return options
+
+
+def make_generator(plan: Plan, schema: TableSchema, home: str | None = None, **extra: Any):
+    """Instantiate the plan's generator for a (PII-free) schema, with a secret-keyed seed.
+
+    Args:
+        plan: The plan (its ``delta`` is set).
+        schema: The schema the generator sees.
+        home: The privsynth home (settings, secret).
+        **extra: Options the graph derives from the data (text fields, number of training units).
+    """
     cls = get_generator(plan.generator)
     assert plan.delta is not None
     return cls(epsilon=plan.epsilon, delta=plan.delta, seed=noise_seed(home, plan.seed), schema=schema,
-               target=plan.target)
+               target=plan.target, **{**generator_options(plan, home), **extra})
 
 
 @stops_on_error
@@ -93,7 +148,16 @@ def plan_node(state: RunState) -> dict[str, Any]:
         "schema_path": str(Path(plan.schema_path).expanduser().resolve()) if plan.schema_path else None,
         "dataset": plan.dataset or Path(plan.source).stem,
     })
-    get_generator(plan.generator)  # unknown generator: clear error before anything else
+    cls = get_generator(plan.generator)  # unknown generator: clear error before anything else
+    if cls.modality != plan.modality:
+        raise ConfigError(f"Generator '{plan.generator}' makes {cls.modality} data, but this request is a "
+                          f"{plan.modality} request.", "Leave out --generator to use the default for the data, or "
+                          "pick one from `privsynth generators`.")
+    generator_options(plan, state.get("home"))  # unknown options: clear error before reading any data
+    if plan.modality == "text":
+        from privsynth.graphs.text_corpus import check_out
+
+        check_out(plan)
     folder = run_dir(settings.runs_dir, state["run_id"], create=True)
     write_json(folder / PLAN_FILE, {"request": state.get("request"), "plan": plan.model_dump()})
     return {"plan": plan.model_dump(), "status": "planned", "run_dir": str(folder), "dataset": plan.dataset}
@@ -104,20 +168,28 @@ def budget_gate(state: RunState) -> dict[str, Any]:
     """Read the source, fix delta, and refuse a plan that would pass the dataset's cap. Spends nothing."""
     settings = settings_for(state.get("home"))
     plan = plan_of(state)
+    if plan.modality == "text":
+        from privsynth.graphs.text_nodes import gate_text
+
+        plan, generator, fingerprint, n, extra = gate_text(state, plan, settings)
+        return _gate(state, plan, generator, fingerprint, n, extra)
     source = load_source(plan)
     n = len(source.data)
-    delta = plan.delta if plan.delta is not None else default_delta(n, settings.default_delta)
-    if delta >= 1.0 / n:
-        raise ConfigError(f"delta {delta:g} is not below 1/n = {1.0 / n:.3g} for this {n}-row table; such a delta "
-                          "allows publishing a record outright.", f"Use a delta below {1.0 / n:.1g}, e.g. 1e-6.")
-    plan = plan.model_copy(update={"delta": delta})
+    plan = with_delta(plan, n, settings.default_delta, "-row table")
     declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
     generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
+    return _gate(state, plan, generator, source.fingerprint, n, {})
+
+
+def _gate(state: RunState, plan: Plan, generator: Any, fingerprint: str, n: int,
+          extra: dict[str, Any]) -> dict[str, Any]:
+    """Check the generator's declared event against the dataset's cap (nothing is written)."""
+    settings = settings_for(state.get("home"))
     event = generator.privacy_event()
     if not supports(event):
         raise ConfigError(f"Generator '{plan.generator}' declares an event the accountant cannot compose.",
                           "Fix the generator's privacy_event().")
-    status = ledger_for(settings).status(plan.dataset, source.fingerprint, event)
+    status = ledger_for(settings).status(plan.dataset, fingerprint, event)
     if not status.fits:
         raise over_budget_error(status)
     budget = {"dataset": status.dataset, "is_new": status.is_new, "cap_epsilon": status.cap_epsilon,
@@ -128,8 +200,8 @@ def budget_gate(state: RunState) -> dict[str, Any]:
         budget["notice"] = (f"Dataset '{status.dataset}' is new: it gets the default cap epsilon "
                             f"{status.cap_epsilon:g}, delta {status.cap_delta:g} (change it with `privsynth budget set "
                             f"{status.dataset} --epsilon E --delta D`).")
-    return {"plan": plan.model_dump(), "status": "gated", "budget": budget, "fingerprint": source.fingerprint,
-            "dataset": status.dataset, "source_rows": n}
+    return {"plan": plan.model_dump(), "status": "gated", "budget": budget, "fingerprint": fingerprint,
+            "dataset": status.dataset, "source_rows": n, **extra}
 
 
 @stops_on_error
@@ -140,6 +212,10 @@ def scrub_pii_node(state: RunState) -> dict[str, Any]:
     from the generator.
     """
     plan = plan_of(state)
+    if plan.modality == "text":
+        from privsynth.graphs.text_nodes import scrub_text
+
+        return scrub_text(state, plan)
     source = load_source(plan, state.get("fingerprint"))
     findings = scan_table(source.data, source.schema, seed=plan.seed or 0)
     overrides = set(state.get("pii", {}).get("not_pii", []))

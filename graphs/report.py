@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from privsynth.graphs import report_plots as plots
+from privsynth.graphs import report_text
 from privsynth.graphs.atomic import atomic_write_text
 from privsynth.graphs.report_html import (  # noqa: F401 (to_jsonable is re-exported)
     _e,
@@ -78,6 +79,8 @@ def _pii(pii: Any) -> str:
     parts = [f"<p class='note'>{_e(PII_NOT_DP)}</p>"]
     if not isinstance(pii, dict):
         return parts[0] + _value(pii)
+    if pii.get("modality") == "text":
+        return parts[0] + report_text.scrub_pii(pii)
     findings = [f for f in pii.get("findings", []) if isinstance(f, dict)]
     flagged = [f for f in findings if f.get("is_pii")]
     if pii.get("action"):
@@ -250,7 +253,7 @@ def _glance(report: dict) -> str:
     fid, util, priv = (validation.get(k) if isinstance(validation.get(k), dict) else {}
                        for k in ("fidelity", "utility", "privacy"))
     values = {m.get("name"): m.get("value") for sec in (util, priv) for m in _section_metrics(sec)}
-    lines = []
+    lines = report_text.glance_lines(report) if report_text.is_text(report) else []
     mean = (fid.get("column_shape_mean") or {}).get("value")
     if mean is not None:
         lines.append(f"Look: the synthetic columns are {_verdict(mean)} to the real ones (score {_fmt(mean)} of 1).")
@@ -269,13 +272,22 @@ def _glance(report: dict) -> str:
     return verdict + (f"<ul>{items}</ul>" if items else "")
 
 
-def _section(key: str, render: Callable[[Any], str], value: Any) -> str:
+def _section(key: str, render: Callable[[Any], str], value: Any, heading: str | None = None) -> str:
     try:
         body = render(value)
     except Exception as exc:  # a malformed section must not cost the whole report
         log.warning("report_section_failed", section=key, error=str(exc))
         body = f"<p class='note'>This section could not be drawn ({_e(type(exc).__name__)}: {_e(exc)}).</p>"
-    return f"<section id='{key}'><h2>{_e(HEADINGS[key])}</h2>{body}</section>"
+    return f"<section id='{key}'><h2>{_e(heading or HEADINGS[key])}</h2>{body}</section>"
+
+
+def _text_parts(report: dict) -> list[str]:
+    try:
+        sections = report_text.text_sections(report)
+    except Exception as exc:  # a malformed text report must not cost the whole report
+        log.warning("report_section_failed", section="text", error=str(exc))
+        return [f"<p class='note'>The text sections could not be drawn ({_e(type(exc).__name__)}: {_e(exc)}).</p>"]
+    return [_section(key, lambda body: body, html, heading) for key, heading, html in sections]
 
 
 def render_html(report: dict) -> str:
@@ -288,12 +300,16 @@ def render_html(report: dict) -> str:
     if validation:
         parts.append(f"<p class='note'>{_e(validation.get('statement') or DEFAULT_STATEMENT)} {_e(RELEASE_NOTE)}</p>")
         parts += [f"<p class='note'>{_e(w)}</p>" for w in validation.get("warnings", [])]
+    if isinstance(report.get("warnings"), list):
+        parts += [f"<p class='note'>Warning: {_e(w)}</p>" for w in report["warnings"]]
     if "pii" in report:
         parts.append(_section("pii", _pii, report["pii"]))
+    if report_text.is_text(report):
+        parts += _text_parts(report)
     for key, render in (("schema", _schema), ("fidelity", _fidelity), ("utility", _utility),
                         ("privacy", _privacy)):
         value = validation.get("schema_diagnostics" if key == "schema" else key)
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not report_text.is_text(report):
             parts.append(_section(key, render, value))
     if "budget" in report:
         parts.append(_section("budget", _budget, report["budget"]))
@@ -301,7 +317,8 @@ def render_html(report: dict) -> str:
         parts.append(_section("release", _release, report["release"]))
     if "plan" in report:
         parts.append(_section("plan", _value, report["plan"]))
-    other = {k: v for k, v in report.items() if k not in ("run", "plan", "budget", "pii", "validation", "release")}
+    other = {k: v for k, v in report.items() if k not in ("run", "plan", "budget", "pii", "validation", "release",
+                                                           "warnings", "examples")}
     if other:
         parts.append(_section("other", _value, other))
     heading = "privsynth run report" + (f": {_e(title)}" if title else "")

@@ -2,8 +2,9 @@
 
 A checkpoint shows what a person needs to decide and resumes with a decision dict:
 ``{"action": "approve" | "reject", "not_pii": [columns], "pii_action": "drop" | "fake" | "keep", "note": str}``
-(``not_pii`` and ``pii_action`` edit the PII decisions before generation). Decisions are stored in the
-state (and so in the run's report).
+(``not_pii`` and ``pii_action`` edit the PII decisions before generation; a text corpus is scrubbed again
+under a changed action). Decisions are stored in the state (and so in the run's report). A rejection deletes
+the run's private scrubbed corpus, if any.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from langgraph.types import interrupt
 
 from privsynth.graphs.nodes import plan_of
 from privsynth.graphs.state import RunState
+from privsynth.graphs.text_corpus import discard_private_corpus
 
 
 def _decision(raw: Any) -> dict[str, Any]:
@@ -34,12 +36,15 @@ def review_generate(state: RunState) -> dict[str, Any]:
         "plan": plan.summary(),
         "budget": state.get("budget", {}),
         "pii_columns": pii.get("pii_columns", []),
+        **({"pii_entity_counts": pii.get("entity_counts", {}), "pii_note": pii.get("note")}
+           if plan.modality == "text" else {}),
         "findings": [{k: f.get(k) for k in ("column", "entity_type", "confidence", "evidence", "examples")}
                      for f in pii.get("findings", []) if f.get("is_pii")],
         "question": "Approve generation (this spends the budget shown), or reject?",
     }))
     reviews = [*state.get("reviews", []), {"checkpoint": "before_generate", **decision}]
     if decision["action"] == "reject":
+        discard_private_corpus(state.get("run_dir"))
         return {"reviews": reviews, "status": "rejected"}
     update: dict[str, Any] = {"reviews": reviews}
     not_pii = list(decision.get("not_pii") or [])
@@ -70,5 +75,6 @@ def review_release(state: RunState) -> dict[str, Any]:
     }))
     reviews = [*state.get("reviews", []), {"checkpoint": "before_release", **decision}]
     if decision["action"] == "reject":
+        discard_private_corpus(state.get("run_dir"))
         return {"reviews": reviews, "status": "rejected"}
     return {"reviews": reviews, "status": "validated"}

@@ -53,11 +53,12 @@ def read_synthetic(path: Path, schema: TableSchema | None = None) -> pd.DataFram
 
 
 def write_table(path: Path, df: pd.DataFrame) -> Path:
-    """Write a CSV or Parquet table atomically, chosen by suffix."""
+    """Write a CSV, JSON lines or Parquet table atomically, chosen by suffix (anything else: CSV)."""
     if path.suffix.lower() == ".parquet":
         atomic_write_bytes(path, df.to_parquet(index=False))
     elif path.suffix.lower() == ".jsonl":
-        atomic_write_text(path, df.to_json(orient="records", lines=True))
+        records = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+        atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records))
     else:
         atomic_write_text(path, df.to_csv(index=False))
     return path

@@ -30,7 +30,8 @@ class RunState(TypedDict, total=False):
         fingerprint: Content fingerprint of the source file.
         source_rows: Number of rows in the source (used for delta checks, never released).
         budget: Budget figures (cap, spent, planned, remaining, is_new).
-        pii: PII findings (masked) and the decided actions.
+        text: For text corpora: the text / label / user fields and the number of training units.
+        pii: PII findings (masked; for text, counts per entity type) and the decided actions.
         generation: What the generator did (rows, event, pending output path).
         validation: Validator results (non-DP statistics for the data owner).
         release: The release policy's verdict and reasons.
@@ -51,6 +52,7 @@ class RunState(TypedDict, total=False):
     fingerprint: str
     source_rows: int
     budget: dict[str, Any]
+    text: dict[str, Any]
     pii: dict[str, Any]
     generation: dict[str, Any]
     validation: dict[str, Any]

@@ -28,13 +28,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--yes", action="store_true", help="skip human checkpoints (scripted use)")
     run.add_argument("--llm", metavar="MODEL", help="litellm model string for planning (default: offline)")
 
-    syn = sub.add_parser("synthesize", help="typed request: synthesize a table")
+    syn = sub.add_parser("synthesize", help="typed request: synthesize a table or a text corpus")
     syn.add_argument("input")
     syn.add_argument("--epsilon", type=float, required=True)
     syn.add_argument("--delta", type=float)
-    syn.add_argument("--schema", help="privsynth schema or NIST data dictionary (public domains)")
-    syn.add_argument("--rows", type=int)
-    syn.add_argument("--generator", default="mst")
+    syn.add_argument("--schema", help="privsynth schema or NIST data dictionary (public domains, label lists)")
+    syn.add_argument("--rows", type=int, help="rows (or texts) to generate")
+    syn.add_argument("--generator", help="default: mst for tables, dp_text_lm for text")
+    syn.add_argument("--text-field", help="text column: synthesize text with the DP language model")
+    syn.add_argument("--label-field", help="label column to condition the text on (labels from the schema)")
+    syn.add_argument("--user-field", help="user column: user-level privacy for text")
+    syn.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                     help="generator option, e.g. epochs=1 or max_tokens=64 (repeatable; JSON values)")
+    syn.add_argument("--validation", choices=["basic", "full"], default="full",
+                     help="validation level (basic skips the text embedding model)")
     syn.add_argument("--dataset", help="ledger name of the data (default: file stem)")
     syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop")
     syn.add_argument("--target", help="column for utility checks")
@@ -80,6 +87,24 @@ def _finish(result: Any) -> int:
         _print_waiting(result.waiting or {})
         return EXIT_WAITING
     return 0 if result.status in ("released", "rejected") else EXIT_HELD
+
+
+def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
+    """Turn ``KEY=VALUE`` strings into options; values are read as JSON when they parse (``1``, ``true``).
+
+    Raises:
+        ConfigError: A pair without ``=`` or with an empty key.
+    """
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"Option '{pair}' is not KEY=VALUE.", "Write e.g. --option epochs=1.")
+        try:
+            options[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            options[key.strip()] = raw
+    return options
 
 
 def _budget(args: argparse.Namespace) -> int:
@@ -129,7 +154,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "synthesize":
         result = api.synthesize(args.input, epsilon=args.epsilon, delta=args.delta, schema=args.schema,
                                 rows=args.rows, generator=args.generator, dataset=args.dataset, pii=args.pii,
-                                target=args.target, out=args.out, seed=args.seed, review=not args.yes)
+                                target=args.target, out=args.out, seed=args.seed, review=not args.yes,
+                                text_field=args.text_field, label_field=args.label_field,
+                                user_field=args.user_field, options=parse_options(args.option),
+                                validation=args.validation)
         return _finish(_ask(result))
     if args.command == "review":
         if not (args.approve or args.reject):

@@ -1,0 +1,178 @@
+"""The graph's nodes for text corpora: budget gate, PII scrub, generate (the only spend) and validate.
+
+The tabular nodes in :mod:`privsynth.graphs.nodes` and :mod:`privsynth.graphs.generation_nodes` hand a text
+plan (``plan.modality == "text"``) to these functions. What goes into the state are counts, settings and
+metric values; the texts themselves stay in files (the source and the run's private scrubbed corpus).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from privsynth.agents.plan import Plan
+from privsynth.agents.text_validators import validate_text
+from privsynth.config import Settings
+from privsynth.errors import InputDataError
+from privsynth.graphs.context import ledger_for, settings_for
+from privsynth.graphs.runfolder import LEDGER_FILE, PENDING_FILE, read_synthetic, write_json, write_table
+from privsynth.graphs.state import RunState
+from privsynth.graphs.text_corpus import (
+    PII_NOTE,
+    TEXT_HOLDOUT_FRACTION,
+    check_labels,
+    read_corpus,
+    read_private_corpus,
+    resolve_text_field,
+    scrub_texts,
+    split_texts,
+    text_schema,
+    units,
+    write_private_corpus,
+)
+from privsynth.logs import get_logger
+from privsynth.policies.events import event_to_dict
+from privsynth.policies.text_release import evaluate_text_release
+from privsynth.tools.io import read_table
+
+log = get_logger(__name__)
+
+
+def _text_fields(plan: Plan) -> dict[str, Any]:
+    return {"text_field": plan.text_field, "label_field": plan.label_field, "user_field": plan.user_field}
+
+
+def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, Any, str, int, dict[str, Any]]:
+    """Everything the budget gate checks for a text corpus, before any spend.
+
+    Resolves the text column, reads the corpus (refusing one where every text is empty), checks the labels
+    against the public schema (and refuses a single class), splits off the holdout, and builds the generator
+    with the number of training units, so that its declared event (and an epsilon too small for the data)
+    is known now.
+
+    Returns:
+        ``(plan with text field and delta, generator, fingerprint, units, extra state)``.
+    """
+    from privsynth.graphs.nodes import make_generator, with_delta
+
+    if not plan.text_field:
+        plan = plan.model_copy(update={"text_field": resolve_text_field(plan, list(read_table(plan.source).columns))})
+    schema = text_schema(plan)
+    frame, fingerprint = read_corpus(plan)
+    check_labels(frame, plan, schema)
+    train, holdout = split_texts(frame, plan)
+    records = units(train, plan)
+    plan = with_delta(plan, units(frame, plan), settings.default_delta, " users" if plan.user_field else "-text corpus")
+    generator = make_generator(plan, schema, state.get("home"), records=records, **_text_fields(plan))
+    text = {"records": records, "train_units": records, "holdout_units": 0 if holdout is None else units(holdout, plan),
+            "unit": "user" if plan.user_field else "text", **_text_fields(plan)}
+    return plan, generator, fingerprint, units(frame, plan), {"text": text}
+
+
+def scrub_text(state: RunState, plan: Plan) -> dict[str, Any]:
+    """Scan the text column for PII and transform it by the plan's action; keep only counts in the state.
+
+    The scrubbed corpus (still private) goes to the run's private folder for the generate and validate nodes.
+    """
+    frame, fingerprint = read_corpus(plan)
+    if fingerprint != state.get("fingerprint"):
+        raise InputDataError(f"{plan.source} changed since this run was planned.", "Start a new run on the "
+                             "current file.")
+    assert plan.text_field is not None
+    texts, summary = scrub_texts(frame[plan.text_field].tolist(), plan.pii_action, plan.seed or 0)
+    frame[plan.text_field] = texts
+    write_private_corpus(state["run_dir"], frame)
+    pii = {"modality": "text", "text_field": plan.text_field, "action": plan.pii_action, "scrubbed_with":
+           plan.pii_action, **summary, "note": PII_NOTE, "findings": [], "pii_columns": []}
+    log.info("text.scrubbed", run_id=state.get("run_id"), texts=summary["texts_scanned"],
+             entities=summary["entity_counts"])
+    return {"pii": pii, "status": "scrubbed"}
+
+
+def _corpus(state: RunState, plan: Plan) -> Any:
+    """The scrubbed corpus; scrubbed again when a reviewer changed the PII action after the scan."""
+    pii = state.get("pii", {})
+    if pii.get("scrubbed_with") != plan.pii_action:
+        update = scrub_text(state, plan)
+        state = {**state, **update}  # type: ignore[assignment]
+    return read_private_corpus(state["run_dir"], plan), state.get("pii", {})
+
+
+def _target_texts(generator: Any, requested: int | None, has_holdout: bool) -> int:
+    if requested is not None:
+        return requested
+    estimate = generator.estimated_rows() or 1
+    return max(1, int(round(estimate / (1.0 - TEXT_HOLDOUT_FRACTION) if has_holdout else estimate)))
+
+
+def generate_text(state: RunState) -> dict[str, Any]:
+    """Fine-tune the DP text generator on the scrubbed training split and sample; the spend is committed first."""
+    from privsynth.graphs.nodes import make_generator, plan_of
+
+    settings = settings_for(state.get("home"))
+    plan = plan_of(state)
+    corpus, pii = _corpus(state, plan)
+    train, holdout = split_texts(corpus, plan)
+    text = state.get("text") or {}
+    generator = make_generator(plan, text_schema(plan), state.get("home"), records=text.get("records"),
+                               **_text_fields(plan))
+    ledger = ledger_for(settings)
+    committed: dict[str, Any] = {}
+
+    def spend(event: Any) -> None:
+        status = ledger.commit_spend(plan.dataset or "", state.get("fingerprint"), event, epsilon=plan.epsilon,
+                                     delta=plan.delta or 0.0, run_id=state["run_id"], generator=plan.generator)
+        committed.update(event=event_to_dict(event), status=status)
+        write_json(Path(state["run_dir"]) / LEDGER_FILE,
+                   {"dataset": plan.dataset, "run_id": state["run_id"], "event": committed["event"],
+                    "epsilon": plan.epsilon, "delta": plan.delta, "total_epsilon_after": status.planned_epsilon})
+
+    schema = text_schema(plan)
+    generator.fit(train[schema.names], schema, spend=spend)
+    wanted = _target_texts(generator, plan.rows, holdout is not None)
+    synthetic = generator.sample(wanted)
+    write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic)
+    info = dict(generator.fit_info)
+    warnings = []
+    if info.get("truncated"):
+        warnings.append(f"{info['truncated']} of {info.get('units')} training texts were longer than max_tokens="
+                        f"{generator.config['max_tokens']} tokens and were cut (raise it with --option "
+                        "max_tokens=N).")
+    if len(synthetic) < wanted:
+        warnings.append(f"Generated {len(synthetic)} distinct texts of the {wanted} asked for: the model kept "
+                        "repeating itself and duplicates were dropped.")
+    status = committed["status"]
+    budget = {**state.get("budget", {}), "spent_epsilon": status.planned_epsilon,
+              "remaining_after": status.remaining_epsilon, "committed": True}
+    generation = {"generator": plan.generator, "modality": "text", "rows": len(synthetic), "requested_rows": wanted,
+                  "train_rows": len(train), "holdout_rows": 0 if holdout is None else len(holdout),
+                  "train_units": text.get("records"), "unit": text.get("unit"), "event": committed["event"],
+                  "epsilon": plan.epsilon, "delta": plan.delta, "warnings": warnings,
+                  "settings": dict(generator.config), "training": info}
+    for warning in warnings:
+        log.warning("text.generation_warning", run_id=state["run_id"], warning=warning)
+    return {"generation": generation, "budget": budget, "pii": pii, "status": "generated"}
+
+
+def validate_text_node(state: RunState) -> dict[str, Any]:
+    """Validate synthetic texts against the scrubbed training texts and a real holdout; apply the text policy."""
+    from privsynth.graphs.nodes import plan_of
+
+    plan = plan_of(state)
+    assert plan.text_field is not None
+    corpus, _ = _corpus(state, plan)
+    train, holdout = split_texts(corpus, plan)
+    synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, text_schema(plan))
+    label = plan.label_field
+
+    def labels(frame: Any) -> list[str] | None:
+        return None if frame is None or not label or label not in frame.columns else frame[label].tolist()
+
+    result = validate_text(train[plan.text_field].tolist(),
+                           None if holdout is None else holdout[plan.text_field].tolist(),
+                           synthetic[plan.text_field].tolist(), train_labels=labels(train),
+                           holdout_labels=labels(holdout), synthetic_labels=labels(synthetic),
+                           level=plan.validation_level, seed=plan.seed or 0)
+    validation = {"modality": "text", **result.to_report()}
+    release = evaluate_text_release(validation, plan.release_thresholds)
+    return {"validation": validation, "release": release, "status": "validated"}

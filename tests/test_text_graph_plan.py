@@ -1,0 +1,99 @@
+"""Text requests before any training: planning, options, the text schema, the split and the PII scrub."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from privsynth.agents.plan import Plan
+from privsynth.agents.planner_parse import parse_offline
+from privsynth.cli import parse_options
+from privsynth.errors import ConfigError, SchemaError
+from privsynth.graphs.nodes import generator_options
+from privsynth.graphs.text_corpus import scrub_texts, split_texts, text_schema
+
+REPO = Path(__file__).resolve().parents[1]
+TICKETS = REPO / "privsynth" / "sample_data" / "support_tickets.jsonl"
+
+
+def test_sentence_naming_text_and_label_columns_plans_the_text_generator():
+    plan = parse_offline(f"20 synthetic support messages like {TICKETS}, text column 'text', label 'category', "
+                         "epsilon 3, user column customer_id, quick validation")
+    assert (plan.modality, plan.generator, plan.text_field, plan.label_field, plan.user_field) == (
+        "text", "dp_text_lm", "text", "category", "customer_id")
+    assert (plan.rows, plan.epsilon, plan.validation_level) == (20, 3.0, "basic")
+
+
+def test_tabular_sentence_is_unchanged():
+    plan = parse_offline("200 rows like data/people.csv, epsilon 1, drop names, target income")
+    assert (plan.modality, plan.generator, plan.label_field, plan.user_field) == ("tabular", "mst", None, None)
+
+
+def test_typed_plan_with_text_field_is_a_text_plan():
+    plan = Plan(source="t.jsonl", epsilon=1.0, text_field="body")
+    assert (plan.modality, plan.generator) == ("text", "dp_text_lm")
+    assert Plan.model_validate(plan.model_dump()) == plan  # the state round trip keeps it
+    assert Plan(source="t.csv", epsilon=1.0, text_field="body", generator="other").generator == "other"
+    assert "text 'body'" in plan.summary()
+
+
+def test_cli_options_are_json_values():
+    assert parse_options(["epochs=0.5", "progress=false", "cache_dir=/tmp/x y", "label_proportions={\"a\": 1}"]) == {
+        "epochs": 0.5, "progress": False, "cache_dir": "/tmp/x y", "label_proportions": {"a": 1}}
+    with pytest.raises(ConfigError, match="KEY=VALUE"):
+        parse_options(["epochs"])
+
+
+def test_generator_options_merge_config_defaults_and_refuse_unknown(privsynth_home):
+    privsynth_home.mkdir(parents=True, exist_ok=True)
+    (privsynth_home / "config.json").write_text(json.dumps({"generator_options": {"dp_text_lm": {
+        "epochs": 1.0, "max_tokens": 16}}}))
+    plan = Plan(source="t.jsonl", epsilon=1.0, text_field="text", generator_options={"max_tokens": 24})
+    assert generator_options(plan, str(privsynth_home)) == {"epochs": 1.0, "max_tokens": 24}
+    with pytest.raises(ConfigError, match="no option"):
+        generator_options(plan.model_copy(update={"generator_options": {"epoch": 1}}), str(privsynth_home))
+    with pytest.raises(ConfigError, match="set from the request"):
+        generator_options(plan.model_copy(update={"generator_options": {"records": 5}}), str(privsynth_home))
+
+
+def test_text_schema_in_memory_from_sidecar_or_refused(tmp_path):
+    corpus = tmp_path / "notes.jsonl"
+    corpus.write_text('{"text": "hello"}\n')
+    schema = text_schema(Plan(source=str(corpus), epsilon=1.0, text_field="text"))
+    assert [(c.name, c.kind) for c in schema.columns] == [("text", "text")]
+    with pytest.raises(SchemaError, match="list of labels") as err:
+        text_schema(Plan(source=str(corpus), epsilon=1.0, text_field="text", label_field="topic"))
+    assert "notes.schema.json" in str(err.value)
+    (tmp_path / "notes.schema.json").write_text(json.dumps({"columns": [
+        {"name": "topic", "kind": "categorical", "categories": ["a", "b"]}]}))
+    schema = text_schema(Plan(source=str(corpus), epsilon=1.0, text_field="text", label_field="topic",
+                              user_field="who"))
+    assert [(c.name, c.kind) for c in schema.columns] == [("text", "text"), ("topic", "categorical"), ("who", "id")]
+    (tmp_path / "notes.schema.json").write_text(json.dumps({"columns": [{"name": "text", "kind": "pii"}]}))
+    with pytest.raises(SchemaError, match="kind 'pii'"):
+        text_schema(Plan(source=str(corpus), epsilon=1.0, text_field="text"))
+
+
+def test_holdout_split_keeps_each_user_on_one_side():
+    frame = pd.DataFrame({"text": [f"t{i}" for i in range(100)], "who": [f"u{i % 30}" for i in range(100)]})
+    plan = Plan(source="x.csv", epsilon=1.0, text_field="text", user_field="who", seed=3)
+    train, holdout = split_texts(frame, plan)
+    assert holdout is not None and not set(train["who"]) & set(holdout["who"])
+    assert holdout["who"].nunique() == 6 and len(train) + len(holdout) == 100
+    small, none = split_texts(frame.head(10), plan.model_copy(update={"user_field": None}))
+    assert none is None and len(small) == 10
+
+
+def test_scrub_tags_fakes_or_keeps_and_reports_counts_only():
+    texts = ["Please call Maria Gonzalez on 415-555-0132 about my refund.", "The parcel never arrived."]
+    tagged, summary = scrub_texts(texts, "drop", 0)
+    assert "<PERSON>" in tagged[0] and "<PHONE_NUMBER>" in tagged[0] and tagged[1] == texts[1]
+    assert summary["entity_counts"]["PERSON"] == 1 and summary["texts_with_pii"] == 1
+    assert "Maria" not in json.dumps(summary)
+    faked, _ = scrub_texts(texts, "fake", 0)
+    assert "Maria Gonzalez" not in faked[0] and "<PERSON>" not in faked[0] and faked[0].endswith("about my refund.")
+    kept, summary = scrub_texts(texts, "keep", 0)
+    assert kept == texts and summary["entity_counts"]["PERSON"] == 1
