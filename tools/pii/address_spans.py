@@ -7,8 +7,8 @@ is written around it in many ways. :func:`extend_address` grows an ``ADDRESS`` s
   ``Apt. 117 5720 Skoanveien 226``), at most :data:`MAX_PARTS_BEFORE` of them;
 * **forwards** over the city, region, country and postal-code parts that follow after a comma or a line
   break (``..., Grubbenvorst, Netherlands 04020``), and over a whole short line that ends in a postal code
-  whatever its middle looks like (``\nASKER nan 1386``, ``\nAalborg NO 9100``), at most
-  :data:`MAX_PARTS_AFTER` parts.
+  whatever its middle looks like (``\nASKER nan 1386``, ``\nAalborg NO 9100``), and over upper-case
+  words that end the street's line after a number (``Apt. 597 MÜLLNERN KA``), at most :data:`MAX_PARTS_AFTER` parts.
 
 Growth stops where another entity (a phone number on the next line, a name found by a cue) begins.
 """
@@ -35,6 +35,8 @@ _TOKEN = r"(?:[A-ZÀ-ÞĀ-ŽΑ-ΩА-Я][^\s,]*|[A-Z]{2}|\d{3,6}(?:-\d{3,4})?|\([
 _LINK = r"(?:de|da|di|do|del|der|la|le|am|an|im|upon|on|sur|en)"
 _POSTCODE = r"(?:\d{4,6}|\d{3}[ ]\d{2}|\d{5}-\d{4}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})"
 _PART_AFTER = re.compile(rf"[ \t]*(?:,[ \t]*|\n[ \t]*(?:,[ \t]*)?)({_TOKEN}(?:[ \t]+(?:{_TOKEN}|{_LINK}))*)")
+_UPPER_TAIL = re.compile(
+    rf"[ \t]+((?:[A-ZÀ-ÞĀ-Ž]{{2,}}[ \t]+){{0,3}}[A-ZÀ-ÞĀ-Ž]{{2,}}(?:[ \t]+{_POSTCODE})?)(?=[ \t]*(?:\n|$))")
 _LINE_WITH_POSTCODE = re.compile(
     rf"[ \t]*,?[ \t]*\n[ \t]*(?:,[ \t]*)?({_TOKEN}(?:[ \t]+[^\s]+){{0,3}}?[ \t]+{_POSTCODE})(?=[ \t]*(?:\n|$))")
 
@@ -51,6 +53,8 @@ def _grow_back(text: str, start: int, floor: int) -> int:
 def _grow_forward(text: str, end: int, ceiling: int) -> int:
     for _ in range(MAX_PARTS_AFTER):
         match = _LINE_WITH_POSTCODE.match(text, end) or _PART_AFTER.match(text, end)
+        if match is None and text[end - 1].isdigit():  # a town after a house or unit number
+            match = _UPPER_TAIL.match(text, end)
         if match is None or match.end(1) > ceiling:
             break
         end = match.end(1)

@@ -28,6 +28,8 @@ import re
 from typing import NamedTuple
 
 from privsynth.tools.pii.address_spans import extend_address
+from privsynth.tools.pii.coordination import unify_person_lists
+from privsynth.tools.pii.letterhead import header_organizations
 from privsynth.tools.pii.recognizers._calendar import MONTHS, WEEKDAYS, is_calendar_phrase
 from privsynth.tools.pii.recognizers._lexicon import english_words, name_lists
 
@@ -133,7 +135,8 @@ def _merge_places(text: str, spans: list[RawSpan]) -> list[RawSpan]:
     out: list[RawSpan] = []
     for span in sorted(spans):
         if out and _family(span.entity_type) == "PLACE" == _family(out[-1].entity_type) \
-                and re.fullmatch(r"[\s,]{0,3}", text[out[-1].end:span.start]) is not None:
+                and re.fullmatch(r"[\s,]{0,3}", text[out[-1].end:span.start]) is not None \
+                and text.count("\n", out[-1].end, span.start) < 2:  # a blank line ends an address block
             prev = out[-1]
             kind = "ADDRESS" if "ADDRESS" in (prev.entity_type, span.entity_type) else prev.entity_type
             out[-1] = prev._replace(end=max(prev.end, span.end), entity_type=kind, score=max(prev.score, span.score))
@@ -159,13 +162,17 @@ def clean_spans(text: str, spans: list[RawSpan]) -> list[RawSpan]:
     rescored = [s._replace(score=min(s.score, NER_SCORE)) if s.recognizer in NER_RECOGNIZERS else s for s in spans]
     kept = [_trim_name(text, s) for s in rescored
             if s.score >= THRESHOLDS.get(s.entity_type, DEFAULT_THRESHOLD) and plausible(text, s)]
-    return _merge_places(text, _resolve(_drop_names_in_addresses(kept)))
+    kept = unify_person_lists(text, kept, NER_RECOGNIZERS)
+    return header_organizations(text, _merge_places(text, _resolve(_drop_names_in_addresses(kept))), NER_RECOGNIZERS)
 
 
 def _trim_name(text: str, span: RawSpan) -> RawSpan:
-    """Cut a trailing unit word off a name (``Diana Usamov Suite`` -> ``Diana Usamov``)."""
+    """Cut a name at a line break, and a trailing unit word off it (``Diana Usamov Suite`` -> ``Diana Usamov``)."""
     if span.entity_type not in _NAME_TYPES:
         return span
+    newline = text.find("\n", span.start, span.end)
+    if newline > span.start and text[span.start:newline].strip():
+        span = span._replace(end=len(text[:newline].rstrip()))  # a name does not run onto the next line
     match = _UNIT_TAIL.search(text, span.start, span.end)
     return span._replace(end=match.start()) if match and match.start() > span.start else span
 
