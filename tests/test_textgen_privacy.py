@@ -137,3 +137,21 @@ def test_bad_corpora_fail_before_any_spend():
     gen = DPTextLM(3.0, 1e-5, schema=schema, text_field="text", label_field="label")
     with pytest.raises(ConfigError, match="number of training records"):
         gen.privacy_event()
+
+
+def test_user_level_privacy_packs_each_users_records_into_one_unit():
+    from privsynth.tools.textgen.corpus import pack_by_user
+
+    texts = ["a1", "b1", "a2", "a3", "c1", "a4"]
+    users = ["ann", "bob", "ann", "ann", "cy", "ann"]
+    packed, first = pack_by_user(texts, users, max_records=3)
+    assert packed == ["a1\na2\na3", "b1", "c1"] and first == [0, 1, 4]
+    data = pd.DataFrame({"text": texts, "user": users, "label": ["x", "y", "x", "x", "y", "x"]})
+    schema = _schema(["x", "y"])
+    gen = DPTextLM(3.0, 1e-5, schema=schema, text_field="text", label_field="label", user_field="user", records=3)
+    units, labels, weights = gen._corpus(data)
+    assert len(units) == 3 and labels == ["x", "y", "y"] and sum(weights) == 3
+    # Declaring the record count instead of the user count is refused before any spend.
+    wrong = DPTextLM(3.0, 1e-5, schema=schema, text_field="text", label_field="label", user_field="user", records=6)
+    with pytest.raises(ConfigError, match="3 training units but 6"):
+        wrong.fit(data, schema, spend=_never)
