@@ -13,7 +13,7 @@ from typing import Any
 from privsynth.agents.plan import Plan
 from privsynth.agents.text_validators import validate_text
 from privsynth.config import Settings
-from privsynth.errors import InputDataError
+from privsynth.errors import AccountingError, InputDataError
 from privsynth.graphs.context import ledger_for, settings_for
 from privsynth.graphs.runfolder import LEDGER_FILE, PENDING_FILE, read_synthetic, write_json, write_table
 from privsynth.graphs.state import RunState
@@ -64,6 +64,15 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
     records = units(train, plan)
     plan = with_delta(plan, units(frame, plan), settings.default_delta, " users" if plan.user_field else "-text corpus")
     generator = make_generator(plan, schema, state.get("home"), records=records, **_text_fields(plan))
+    try:
+        generator.privacy_event()
+    except AccountingError as exc:  # name the run's epsilon and data size, whichever part could not meet it
+        if str(exc.problem).startswith(f"epsilon {plan.epsilon} is too small"):
+            raise
+        raise AccountingError(f"epsilon {plan.epsilon:g} is too small for the text generator on {records} training "
+                              f"{'users' if plan.user_field else 'texts'} ({exc.problem.rstrip('.')}).",
+                              "Raise epsilon, give public label proportions (--option label_proportions=...), or use "
+                              "more training texts.") from exc
     text = {"records": records, "train_units": records, "holdout_units": 0 if holdout is None else units(holdout, plan),
             "unit": "user" if plan.user_field else "text", **_text_fields(plan)}
     return plan, generator, fingerprint, units(frame, plan), {"text": text}
