@@ -58,7 +58,8 @@ def _summary(report: dict) -> str:
     rows = {
         "Dataset": _pick([run, plan], "dataset", "dataset_name", "name"),
         "Generator": _pick([run, plan], "generator", "generator_name"),
-        "Rows generated": _pick([run, validation.get("rows")], "rows_generated", "rows", "n_rows", "synthetic"),
+        ("Texts generated" if run.get("modality") == "text" else "Rows generated"):
+            _pick([run, validation.get("rows")], "rows_generated", "rows", "n_rows", "synthetic"),
         "Epsilon spent by this run": _pick([run, budget, plan], "epsilon", "run_epsilon"),
         "Epsilon spent on this dataset so far": _pick([budget], "epsilon_spent", "spent_epsilon", "total_epsilon"),
         "Epsilon remaining": _pick([budget], "epsilon_remaining", "remaining_epsilon", "remaining_after",
@@ -67,7 +68,7 @@ def _summary(report: dict) -> str:
         "Delta": _pick([run, budget, plan], "delta"),
     }
     extra = {k: v for k, v in run.items() if not isinstance(v, dict | list) and k not in
-             ("dataset", "generator", "rows", "rows_generated", "n_rows", "epsilon", "delta")}
+             ("dataset", "generator", "rows", "rows_generated", "n_rows", "epsilon", "delta", "modality")}
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_fmt(v)}</td></tr>" for k, v in {**rows, **extra}.items()
                    if v is not None)
     return (f"<table>{body}</table><p class='muted'>Epsilon measures the privacy loss: smaller means stronger "

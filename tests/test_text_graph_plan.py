@@ -97,3 +97,41 @@ def test_scrub_tags_fakes_or_keeps_and_reports_counts_only():
     assert "Maria Gonzalez" not in faked[0] and "<PERSON>" not in faked[0] and faked[0].endswith("about my refund.")
     kept, summary = scrub_texts(texts, "keep", 0)
     assert kept == texts and summary["entity_counts"]["PERSON"] == 1
+
+
+def test_gate_declares_the_event_for_users_in_the_training_split(tmp_path, privsynth_home):
+    from privsynth.config import load_settings
+    from privsynth.graphs.text_nodes import gate_text
+    from privsynth.tools.textgen.generator import DPTextLM
+
+    rows = [{"text": f"message number {i}", "who": f"u{i % 25}"} for i in range(75)] + [{"text": "", "who": "u99"}]
+    source = tmp_path / "msgs.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    plan = Plan(source=str(source), epsilon=2.0, text_field="text", user_field="who",
+                generator_options={"epochs": 1.0, "expected_batch": 5})
+    plan, generator, _, units, extra = gate_text({"home": str(privsynth_home)}, plan, load_settings())
+    assert units == 25 and extra["text"]["records"] == 20 and extra["text"]["holdout_units"] == 5  # users, not texts
+    assert plan.delta == 1e-6
+    expected = DPTextLM(2.0, 1e-6, schema=text_schema(plan), text_field="text", user_field="who", records=20,
+                        epochs=1.0, expected_batch=5).privacy_event()
+    assert generator.privacy_event() == expected
+
+
+def test_review_before_generation_shows_counts_and_a_rejection_discards_the_scrubbed_corpus(tmp_path):
+    import privsynth
+    from privsynth.config import load_settings
+    from privsynth.graphs.context import ledger_for
+
+    source = tmp_path / "tickets.jsonl"
+    source.write_bytes(TICKETS.read_bytes())
+    result = privsynth.synthesize(source, epsilon=1.0, text_field="text", review=True)
+    assert result.status == "waiting" and result.waiting["checkpoint"] == "before_generate"
+    assert result.waiting["pii_entity_counts"]["EMAIL_ADDRESS"] >= 1
+    assert "not differential privacy" in result.waiting["pii_note"]
+    corpus = result.run_dir / "private" / "corpus.jsonl"
+    assert corpus.is_file() and (corpus.stat().st_mode & 0o077) == 0  # owner-only
+    assert "@" not in corpus.read_text()  # e-mail addresses are tags in the scrubbed corpus
+    rejected = privsynth.resume(result.run_id, "reject")
+    assert rejected.status == "rejected" and not corpus.exists()
+    ledger = ledger_for(load_settings())
+    assert sum(len(ledger.history(d.name)) for d in ledger.datasets()) == 0
