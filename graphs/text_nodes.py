@@ -141,12 +141,11 @@ def generate_text(state: RunState) -> dict[str, Any]:
     wanted = _target_texts(generator, plan.rows, holdout is not None)
     synthetic = generator.sample(wanted)
     write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic)
-    info = dict(generator.fit_info)
+    info, config = dict(getattr(generator, "fit_info", {})), dict(getattr(generator, "config", {}))
     warnings = []
     if info.get("truncated"):
         warnings.append(f"{info['truncated']} of {info.get('units')} training texts were longer than max_tokens="
-                        f"{generator.config['max_tokens']} tokens and were cut (raise it with --option "
-                        "max_tokens=N).")
+                        f"{config.get('max_tokens')} tokens and were cut (raise it with --option max_tokens=N).")
     if len(synthetic) < wanted:
         warnings.append(f"Generated {len(synthetic)} distinct texts of the {wanted} asked for: the model kept "
                         "repeating itself and duplicates were dropped.")
@@ -157,7 +156,7 @@ def generate_text(state: RunState) -> dict[str, Any]:
                   "train_rows": len(train), "holdout_rows": 0 if holdout is None else len(holdout),
                   "train_units": text.get("records"), "unit": text.get("unit"), "event": committed["event"],
                   "epsilon": plan.epsilon, "delta": plan.delta, "warnings": warnings,
-                  "settings": dict(generator.config), "training": info}
+                  "settings": config, "training": info}
     for warning in warnings:
         log.warning("text.generation_warning", run_id=state["run_id"], warning=warning)
     return {"generation": generation, "budget": budget, "pii": pii, "status": "generated"}

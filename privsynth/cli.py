@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +17,7 @@ from privsynth.errors import ConfigError, PrivsynthError
 
 EXIT_WAITING = 0
 EXIT_HELD = 4
+NOISY_LOGGERS = ("absl", "presidio-analyzer")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -189,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from privsynth.logs import configure_logging
 
     configure_logging("DEBUG" if args.debug else None)
+    if not args.debug:  # third-party notes (RDP orders skipped, spaCy labels kept) would bury the run summary
+        for name in NOISY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.ERROR)
     try:
         return _dispatch(args)
     except PrivsynthError as exc:

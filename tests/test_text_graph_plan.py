@@ -135,3 +135,50 @@ def test_review_before_generation_shows_counts_and_a_rejection_discards_the_scru
     assert rejected.status == "rejected" and not corpus.exists()
     ledger = ledger_for(load_settings())
     assert sum(len(ledger.history(d.name)) for d in ledger.datasets()) == 0
+
+
+def test_plug_in_text_generator_warnings_reach_the_summary_and_report(tmp_path):
+    """A text generator that cuts texts and returns fewer than asked: the run says so (no model training)."""
+    from dp_accounting import dp_event
+
+    import privsynth
+    from privsynth.agents.generator import Generator
+    from privsynth.agents.registry import register_generator, unregister_generator
+
+    class ShortText(Generator):
+        name = "test_short_text"
+        modality = "text"
+
+        def privacy_event(self) -> dp_event.DpEvent:
+            return dp_event.GaussianDpEvent(50.0)
+
+        def output_columns(self) -> list[str]:
+            return [self.options["text_field"]]
+
+        def _fit(self, data, schema) -> None:
+            self.fit_info = {"truncated": 3, "units": len(data)}
+            self.config = {"max_tokens": 16}
+
+        def _sample(self, n, conditions, seed):
+            return pd.DataFrame({self.options["text_field"]: ["first synthetic note", "second synthetic note"][:n]})
+
+    register_generator(ShortText)
+    try:
+        source = tmp_path / "tickets.jsonl"
+        source.write_bytes(TICKETS.read_bytes())
+        result = privsynth.synthesize(source, epsilon=1.0, text_field="text", generator="test_short_text", rows=5,
+                                      validation="basic", out=tmp_path / "out.jsonl")
+    finally:
+        unregister_generator("test_short_text")
+    warnings = result.state["generation"]["warnings"]
+    assert warnings[0] == ("3 of 48 training texts were longer than max_tokens=16 tokens and were cut (raise it "
+                           "with --option max_tokens=N).")
+    assert warnings[1].startswith("Generated 2 distinct texts of the 5 asked for")
+    summary = result.summary()
+    assert all(f"warning: {w}" in summary for w in warnings)
+    if result.status == "waiting":
+        result = privsynth.resume(result.run_id, "approve")
+    assert result.report["warnings"] == warnings
+    assert [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()] == [
+        {"text": "first synthetic note"}, {"text": "second synthetic note"}]
+    assert "Warning: 3 of 48 training texts" in (result.run_dir / "report.html").read_text()
