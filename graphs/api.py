@@ -191,7 +191,7 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
         first = exc.errors()[0]
         raise errors.ConfigError(f"Invalid argument {first['loc'][0]}: {first['msg']}.",
                                  "Check the value (epsilon > 0, 0 < delta < 1, rows > 0).") from exc
-    return _start({"plan": plan.model_dump(), "skip_review": not review}, home)
+    return _start({"plan": plan.model_dump(), "skip_review": not review, "detect_text": generator is None}, home)
 
 
 def run(sentence: str, *, review: bool = False, llm_model: str | None = None,

@@ -143,6 +143,12 @@ def plan_node(state: RunState) -> dict[str, Any]:
         plan = Plan.model_validate(state["plan"])
     else:
         plan = plan_request(state.get("request") or "", settings, llm_model=state.get("llm_model"))
+    if state.get("detect_text") or (state.get("request") and plan.generator == "mst"):
+        from privsynth.graphs.text_corpus import detect_text_column
+
+        found = detect_text_column(plan)
+        if found:  # a text corpus asked for without naming its text column: the text generator, on that column
+            plan = plan.model_copy(update={"modality": "text", "text_field": found, "generator": "dp_text_lm"})
     plan = plan.model_copy(update={
         "source": str(Path(plan.source).expanduser().resolve()),
         "schema_path": str(Path(plan.schema_path).expanduser().resolve()) if plan.schema_path else None,

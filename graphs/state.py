@@ -23,6 +23,8 @@ class RunState(TypedDict, total=False):
         plan: The validated :class:`~privsynth.agents.plan.Plan` as a dict.
         llm_model: A litellm model string for planning, if any.
         skip_review: True for scripted runs (``--yes``): no human checkpoints unless a release fails.
+        detect_text: The typed request named no generator: a text corpus (recognised from its schema or header)
+            goes to the text generator.
         status: Where the run stands.
         error: ``{"type", "message", "question"}`` when the run stopped on a clear error.
         run_dir: The run folder.
@@ -45,6 +47,7 @@ class RunState(TypedDict, total=False):
     plan: dict[str, Any] | None
     llm_model: str | None
     skip_review: bool
+    detect_text: bool
     status: Status
     error: dict[str, Any] | None
     run_dir: str

@@ -83,6 +83,41 @@ def text_schema(plan: Plan) -> TableSchema:
     return TableSchema(name=declared.name, na_values=declared.na_values, columns=columns)
 
 
+def _header(path: Path) -> list[str]:
+    """Column names of a CSV / TSV / JSONL file (the first record), without reading the rest; [] if unknown."""
+    try:
+        if path.suffix.lower() in (".csv", ".tsv"):
+            return [str(c) for c in pd.read_csv(path, nrows=0, sep="\t" if path.suffix.lower() == ".tsv" else ",")]
+        if path.suffix.lower() in (".jsonl", ".json"):
+            with open(path, encoding="utf-8") as handle:
+                first = next((line for line in handle if line.strip()), "")
+            record = json.loads(first) if first else {}
+            return [str(k) for k in record] if isinstance(record, dict) else []
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return []
+    return []
+
+
+def detect_text_column(plan: Plan) -> str | None:
+    """The text column when a plan that names none is about a text corpus, else None.
+
+    A corpus is recognised from public information only: a schema (``--schema`` or the sidecar) that declares
+    one column of kind ``text`` and at most one modelled column (a label), or, with no schema, a column named
+    ``text`` in the file's header. The label is never guessed: conditioning needs ``--label-field``.
+    """
+    if plan.modality != "tabular" or plan.text_field or plan.target:
+        return None
+    path = schema_file(plan)
+    if path is not None:
+        try:
+            declared = load_schema(path)
+        except SchemaError:
+            return None
+        texts = [c.name for c in declared.columns if c.kind == "text"]
+        return texts[0] if len(texts) == 1 and len(declared.modelled_columns) <= 1 else None
+    return DEFAULT_TEXT_FIELD if DEFAULT_TEXT_FIELD in _header(Path(plan.source)) else None
+
+
 def _as_text(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""

@@ -122,3 +122,15 @@ def test_tabular_generator_on_a_text_request_is_refused(tmp_path, capsys):
     line = _bad(["synthesize", str(source), "--text-field", "text", "--generator", "mst", "--epsilon", "2"], capsys,
                 tmp_path / "out.csv")
     assert "makes tabular data" in line
+
+
+def test_text_corpus_is_recognised_without_text_field(tmp_path, capsys):
+    """A corpus whose sidecar schema declares a text column goes to the text generator (here: refused at the gate)."""
+    source = tmp_path / "tickets.jsonl"
+    source.write_bytes(TICKETS.read_bytes())
+    (tmp_path / "tickets.schema.json").write_bytes(TICKETS.with_name("support_tickets.schema.json").read_bytes())
+    line = _bad(["synthesize", str(source), "--epsilon", "0.001"], capsys, tmp_path / "out.jsonl")
+    assert "too small for DP-SGD on 48 records" in line
+    plain = _write(tmp_path, [{"id": i, "text": t} for i, t in enumerate(_tickets()["text"])], name="plain")
+    line = _bad(["synthesize", str(plain), "--epsilon", "0.001"], capsys, tmp_path / "out.jsonl")
+    assert "too small for DP-SGD on 48 records" in line  # no schema: the column named 'text'
