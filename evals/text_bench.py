@@ -49,8 +49,8 @@ from text_bench_parts import LABEL, TEXT, BenchData, Timer  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "text" / "banking77"
 PRESETS: dict[str, dict[str, Any]] = {
-    "full": {"intents": 15, "per_intent": 0, "epochs": 3.0, "expected_batch": 64, "max_tokens": 48,
-             "rows_per_label": 100, "physical_batch": 64, "max_new_tokens": 40, "sample_batch": 128,
+    "full": {"intents": 15, "per_intent": 0, "epochs": 6.0, "expected_batch": 256, "max_tokens": 48,
+             "rows_per_label": 100, "physical_batch": 320, "max_new_tokens": 40, "sample_batch": 128,
              "learning_rate": 2e-3, "canaries": 4, "canary_repeats": 3, "candidates": 1000, "speed_steps": 20},
     "smoke": {"intents": 3, "per_intent": 8, "epochs": 1.0, "expected_batch": 6, "max_tokens": 32,
               "rows_per_label": 4, "physical_batch": 8, "max_new_tokens": 16, "sample_batch": 12,
@@ -234,23 +234,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     report["seconds"] = timers = {}
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
-    def stage(name: str, run: Any) -> Any:
+    def stage(name: str, run: Any, where: dict[str, Any], key: str) -> None:
         with Timer() as t:
-            value = run()
+            where[key] = run()
         timers[name] = t.seconds
         print(f"[text_bench] {name}: {t.seconds:.1f} s", file=sys.stderr, flush=True)
         args.out.write_text(json.dumps(report, indent=2, default=str))  # partial results survive a time-out
-        return value
 
     test_vectors = encode(data.test[TEXT].tolist()) if embeddings_available() else None
     if args.speed_steps > 0:
-        report["throughput"] = stage("throughput", lambda: run_throughput(data, args))
-    report["real"] = stage("real", lambda: evaluate(data.real_train[TEXT].tolist(), data.real_train[LABEL].tolist(),
-                                                    data, test_vectors, None))
-    report["non_private"] = stage("non_private", lambda: run_non_private(data, args, test_vectors, report["real"]))
+        stage("throughput", lambda: run_throughput(data, args), report, "throughput")
+    stage("real", lambda: evaluate(data.real_train[TEXT].tolist(), data.real_train[LABEL].tolist(), data,
+                                   test_vectors, None), report, "real")
+    stage("non_private", lambda: run_non_private(data, args, test_vectors, report["real"]), report, "non_private")
     for eps in args.epsilon_list:
-        report["dp"][f"{eps:g}"] = stage(f"dp_{eps:g}", lambda e=eps: run_dp(e, data, args, test_vectors,
-                                                                              report["real"]))
+        stage(f"dp_{eps:g}", lambda e=eps: run_dp(e, data, args, test_vectors, report["real"]), report["dp"],
+              f"{eps:g}")
     args.out.write_text(json.dumps(report, indent=2, default=str))
     print_tables(report)
     print(f"\nseconds: {json.dumps({k: round(v, 1) for k, v in timers.items()})}\nwrote {args.out}")

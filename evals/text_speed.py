@@ -61,6 +61,21 @@ def synthetic_corpus(records: int, min_len: int, max_len: int, vocab: int, seed:
     return out
 
 
+def sampling_speed(model: Any, tokenizer: Any, texts: int, max_new_tokens: int, batch: int) -> dict[str, Any]:
+    """Seconds to sample ``texts`` texts spread over 15 labels (the bench's sampler, deduplication included)."""
+    import time
+
+    from privsynth.tools.textgen.sampling import SamplingConfig, sample_texts
+
+    quotas = {f"intent {k}": texts // 15 for k in range(15)}
+    model.to(pick_device()).eval()
+    start = time.perf_counter()
+    pairs = sample_texts(model, tokenizer, quotas, SamplingConfig(max_new_tokens=max_new_tokens, batch_size=batch,
+                                                                  progress=False))
+    seconds = time.perf_counter() - start
+    return {"texts": len(pairs), "seconds": seconds, "texts_per_second": len(pairs) / seconds}
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Tokens/s of every mode on the same batches."""
     corpus = synthetic_corpus(args.records, args.min_len, args.max_len, 49152, args.seed)
@@ -86,6 +101,21 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     base = results.get("non_private", {}).get("tokens_per_second")
     for r in results.values():
         r["vs_non_private"] = r["tokens_per_second"] / base if base else None
+    if args.sample:
+        from transformers import AutoTokenizer
+
+        model, _ = base_model(args.random_init)
+        tokenizer = AutoTokenizer.from_pretrained(args.tokenizer) if args.tokenizer else None
+        if tokenizer is None:
+            from privsynth.config import load_settings
+            from privsynth.tools.textgen.base_model import load_base_model
+
+            settings = load_settings()
+            tokenizer = load_base_model(settings.text_base_model, settings.model_cache_dir).tokenizer
+        tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token
+        tokenizer.padding_side = "left"
+        results["sampling"] = sampling_speed(add_lora(model, 8, args.seed), tokenizer, args.sample,
+                                             args.max_new_tokens, args.sample_batch)
     return results
 
 
@@ -101,6 +131,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--max-len", type=int, default=40)
     p.add_argument("--modes", default="non_private,dp_hooks,dp_ghost")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sample", type=int, default=0, help="also time sampling this many texts")
+    p.add_argument("--tokenizer", default=None, help="tokenizer folder (with --random-init --sample)")
+    p.add_argument("--max-new-tokens", type=int, default=40)
+    p.add_argument("--sample-batch", type=int, default=128)
     p.add_argument("--out", type=Path, default=REPO / "evals" / "results" / "text_speed.json")
     args = p.parse_args(argv)
     device = pick_device()
@@ -108,6 +142,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     name = torch.cuda.get_device_name() if device.type == "cuda" else "cpu"
     print(f"device {name}, {args.steps} steps, expected batch {args.expected_batch}, physical {args.physical_batch}")
     for mode, r in results.items():
+        if mode == "sampling":
+            print(f"  sampling    {r['texts']} texts in {r['seconds']:.1f} s ({r['texts_per_second']:.1f} texts/s)")
+            continue
         peak = f"   peak {r['peak_gpu_mib']:.0f} MiB" if "peak_gpu_mib" in r else ""
         print(f"  {mode:<12}{r['tokens_per_second']:>10.0f} tok/s   x{r['vs_non_private'] or 0:.2f}{peak}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
