@@ -77,4 +77,7 @@ def extend_address(text: str, span: _Span, others: Sequence[_Span] = ()) -> _Spa
     ceiling = min((o.start for o in others if o.start >= span.end), default=len(text))
     start = _grow_back(text, span.start, floor)
     end = _grow_forward(text, span.end, ceiling)
+    if end > span.end and text[end - 1] == "." and (end == len(text) or text[end].isspace()) \
+            and not re.search(r"\b[A-Z]\.$|\b(?:St|Ave|Rd|Apt|Dr)\.$", text[start:end]):
+        end -= 1  # the sentence's full stop, not part of the town or country
     return span._replace(start=start, end=end) if (start, end) != (span.start, span.end) else span

@@ -13,6 +13,7 @@ from presidio_analyzer import EntityRecognizer
 
 from privsynth.tools.pii.recognizers.age import AgeRecognizer
 from privsynth.tools.pii.recognizers.credit_card import LuhnCardRecognizer
+from privsynth.tools.pii.recognizers.driver_license import DriverLicenseRecognizer
 from privsynth.tools.pii.recognizers.intl_address import InternationalAddressRecognizer
 from privsynth.tools.pii.recognizers.intl_phone import InternationalPhoneRecognizer
 from privsynth.tools.pii.recognizers.named_street import NamedStreetRecognizer
@@ -45,11 +46,13 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     OrganizationContextRecognizer,
     NumberedStreetRecognizer,
     PartnershipRecognizer,
+    DriverLicenseRecognizer,
 ]
 
 __all__ = [
     "RECOGNIZERS",
     "AgeRecognizer",
+    "DriverLicenseRecognizer",
     "InternationalAddressRecognizer",
     "InternationalPhoneRecognizer",
     "LuhnCardRecognizer",

@@ -4,7 +4,8 @@ Patterns (entity ``ADDRESS``):
 
 * a street word with a street-type ending or prefix in common European languages, with a house
   number (``Koskikatu 25``, ``Mellemvej 32``, ``Erzsébet tér 19.``, ``Rua Igreja 25``, ``ul. Zakrzowska 92``,
-  ``4241 Steinfelden 73``);
+  ``4241 Steinfelden 73``), or with the house number first, before a capitalised street prefix, up to a comma
+  or the line's end (``15 Rue de la Paix``, ``8 Via Garibaldi``);
 * post-office boxes (``P.O. Box 287``) and US military addresses (``PSC 1437, Box 3833``, ``APO AA 66791``);
 * units (``Apt. 864``, ``Suite 282``), which alone score low and mainly glue address parts together.
 
@@ -46,6 +47,9 @@ PATTERNS = [
      0.6),
     ("street_type_prefix",
      rf"(?<![\w.])(?P<ent>{_HOUSE}(?:{_PREFIXES})\s+(?:{_L}[\w'.-]*\s+){{0,4}}?{_NUMBER}{_UNIT})(?!\w)", 0.6),
+    ("house_then_prefix",
+     rf"(?<![\w.])(?P<ent>\d{{1,5}}(?:[ ]?(?:bis|ter))?,?[ \t]+(?-i:{_PREFIXES})[ \t]+(?:{_L}[\w'’.-]*[ \t]+){{0,4}}"
+     rf"{_L}[\w'’.-]*)(?=[ \t]*(?:,|\n|$))", 0.6),
     ("po_box", r"(?<!\w)(?P<ent>(?:\d{1,6}\s+)?(?:P\.?\s?O\.?\s?Box|Post Office Box|Postfach|Apartado)\s+\d{1,6}"
                rf"{_UNIT})(?!\w)", 0.7),
     ("military", r"(?<!\w)(?P<ent>(?:PSC|CMR|Unit)\s+\d{3,5},?\s+Box\s+\d{1,5}(?:\s+(?:APO|FPO|DPO)\s+(?:AA|AE|AP)"

@@ -22,6 +22,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from privsynth.tools.pii.recognizers._lexicon import english_words, name_lists
+from privsynth.tools.pii.recognizers._tokens import token_rows
 
 _NOUNS = frozenset({"PROPN", "NOUN"})
 
@@ -74,7 +75,7 @@ class NameListRecognizer(LocalRecognizer):
         """
         if (entities and "PERSON" not in entities) or nlp_artifacts is None or nlp_artifacts.tokens is None:
             return []
-        tokens = list(nlp_artifacts.tokens)
+        tokens = token_rows(nlp_artifacts.tokens)
         results: list[RecognizerResult] = []
         i = 0
         while i < len(tokens):

@@ -23,6 +23,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from privsynth.tools.pii.recognizers._gazetteer import max_place_tokens, place_names
 from privsynth.tools.pii.recognizers._lexicon import english_words, name_lists
+from privsynth.tools.pii.recognizers._tokens import token_rows
 
 PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "at", "via", "across", "around", "outside", "inside",
                                 "towards", "toward", "into", "visit", "visiting", "visited"})
@@ -96,7 +97,7 @@ class PlaceNameRecognizer(LocalRecognizer):
         """
         if (entities and "LOCATION" not in entities) or nlp_artifacts is None or nlp_artifacts.tokens is None:
             return []
-        tokens = list(nlp_artifacts.tokens)
+        tokens = token_rows(nlp_artifacts.tokens)
         results: list[RecognizerResult] = []
         i = 0
         while i < len(tokens):
