@@ -69,3 +69,24 @@ def test_rounded_model_samples_track_the_model_more_tightly(cls: type) -> None:
     assert error(True) < 0.6 * error(False)
     fixed = model.sample(50, rng, evidence={1: 2}, rounding=True)
     assert (fixed[:, 1] == 2).all()
+
+
+def test_smoothing_keeps_spikes_and_denoises_flat_columns() -> None:
+    from privsynth.tools.mst_codec import compress, spiky
+
+    rng = np.random.default_rng(4)
+    sigma = 60.0
+    flat = np.full(100, 75.0)  # an age-like column: about as much noise as signal per bin
+    noisy_flat = flat + rng.normal(0, sigma, 100)
+    spikes = np.zeros(100)
+    spikes[[10, 40, 70]] = 2500.0  # a density-like column: a few strong values
+    noisy_spikes = spikes + rng.normal(0, sigma, 100)
+    assert not spiky(noisy_flat, sigma) and spiky(noisy_spikes, sigma)
+
+    def within_error(noisy: np.ndarray, true: np.ndarray, smooth: float | None) -> float:
+        g = compress(np.concatenate([noisy, [0.0]]), 100, 3 * sigma, 1, smooth)
+        w = g.weights[:100] / g.weights[:100].sum()
+        return float(np.abs(w - true / true.sum()).sum())
+
+    assert within_error(noisy_flat, flat, sigma) < 0.5 * within_error(noisy_flat, flat, None)
+    assert within_error(noisy_spikes, spikes, sigma) == pytest.approx(within_error(noisy_spikes, spikes, None))

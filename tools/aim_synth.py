@@ -74,7 +74,7 @@ from privsynth.tools.schema import TableSchema
 DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
                             "select_share": 0.1, "one_way_share": 0.1, "key_share": 0.3, "rounds": None,
                             "max_cells": 4e5, "round_iters": 60, "iters": 400, "rounded_sampling": True,
-                            "progress": None}
+                            "smooth_bins": True, "progress": None}
 LOW_EPSILON = 4.0
 
 

@@ -20,9 +20,10 @@ Two levels, both on the column's *public* domain (:class:`~privsynth.tools.schem
   roughly equal noisy mass (DP quantile bins), each with noisy mass of at least ``threshold``.
 
 Decoding a group draws a fine code within it in proportion to the clipped noisy fine counts (uniformly
-when they are all zero), then a value within the fine bin uniformly (a uniform integer of the bin for
-integer columns). Output types follow the discretizer: strings for categories, int64 for an integer
-column without missing values, float64 otherwise, object when a special value is not a number.
+when they are all zero; for ordered bins, when the caller passes the noise scale, the noisy counts smoothed
+over neighbouring bins, :func:`smoothing_window`), then a value within the fine bin uniformly (a uniform
+integer of the bin for integer columns). Output types follow the discretizer: strings for categories,
+int64 for an integer column without missing values, float64 otherwise, object when a special value is not a number.
 """
 
 from __future__ import annotations
@@ -122,7 +123,38 @@ class Groups:
         return fine
 
 
-def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int) -> Groups:
+def smoothing_window(noisy_ordered: np.ndarray, sigma: float) -> int:
+    """Width of the moving average over ordered bins: noise of a smoothed bin about a quarter of the mean count.
+
+    ``w = (4 sigma / mean)^2`` rounded, between 1 and an eighth of the bins; ``mean`` is the noisy mean count
+    per bin (post-processing only).
+    """
+    n = len(noisy_ordered)
+    mean = max(float(np.clip(noisy_ordered, 0, None).sum()), 1.0) / max(n, 1)
+    return int(np.clip(round((4.0 * sigma / mean) ** 2), 1, max(1, n // 8)))
+
+
+def spiky(noisy_ordered: np.ndarray, sigma: float) -> bool:
+    """Whether at least half the (clipped) noisy mass sits in bins above ``3 sigma``.
+
+    Such a column has a few strong values (a density constant within each PUMA, say) that smoothing would blur.
+    """
+    clipped = np.clip(noisy_ordered, 0.0, None)
+    return bool(clipped[noisy_ordered >= 3.0 * sigma].sum() >= 0.5 * max(clipped.sum(), 1e-12))
+
+
+def smoothed(values: np.ndarray, window: int) -> np.ndarray:
+    """Centred moving average (shorter at the edges), clipped at 0."""
+    if window <= 1:
+        return np.clip(values, 0.0, None)
+    kernel = np.ones(window)
+    total = np.convolve(values, kernel, mode="same")
+    count = np.convolve(np.ones(len(values)), kernel, mode="same")
+    return np.clip(total / count, 0.0, None)
+
+
+def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
+             sigma: float | None = None) -> Groups:
     """Group a column's fine codes using its noisy one-way marginal only (DP post-processing).
 
     Args:
@@ -130,6 +162,10 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int) -
         n_ordered: The first ``n_ordered`` codes are ordered numeric bins; the rest are unordered.
         threshold: Noisy mass a group must reach (unordered codes below it merge into a rare group).
         groups: Target number of groups for the ordered bins.
+        sigma: Noise of each fine count. When given, the within-group weights of the ordered bins are the
+            noisy counts smoothed over :func:`smoothing_window` neighbouring bins rather than the counts
+            thresholded at ``threshold / 3`` (which, at low epsilon, zeroes most bins of a column such as
+            age and makes its decoded values lumpy), unless the column is :func:`spiky`.
 
     Returns:
         The grouping.
@@ -168,7 +204,10 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int) -
     if rare:
         of_fine[rare] = next_group
         next_group += 1
-    weights = np.clip(mass, 0.0, None) + 1e-9 * max(float(np.clip(noisy, 0, None).max(initial=0.0)), 1.0)
+    weights = np.clip(mass, 0.0, None)
+    if sigma is not None and n_ordered > 1 and not spiky(noisy[:n_ordered], sigma):
+        weights[:n_ordered] = smoothed(noisy[:n_ordered], smoothing_window(noisy[:n_ordered], sigma))
+    weights = weights + 1e-9 * max(float(np.clip(noisy, 0, None).max(initial=0.0)), 1.0)
     return Groups(of_fine=of_fine, weights=weights, n_groups=int(next_group))
 
 

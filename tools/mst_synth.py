@@ -68,7 +68,7 @@ from privsynth.tools.schema import TableSchema
 MAX_Z = 1e4
 DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": 24,
                             "select_share": 0.1, "one_way_share": 0.2, "key_share": 0.3, "key_triples": False,
-                            "iters": 500, "rounded_sampling": True, "progress": None}
+                            "iters": 500, "rounded_sampling": True, "smooth_bins": True, "progress": None}
 
 
 def mst_event(z: float, rounds: int, select_share: float) -> dp_event.DpEvent:
@@ -234,7 +234,8 @@ class MSTSynthesizer(Generator):
         sizes = np.array([c.size for c in self.columns], dtype=float)
         totals = np.array([y.sum() for y in self.noisy_fine])
         self.noisy_rows = max(1, int(round(float(np.sum(totals / sizes) / np.sum(1.0 / sizes)))))
-        self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * sigma, int(self.opts["numeric_groups"]))
+        smooth = sigma if self.opts["smooth_bins"] else None
+        self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * sigma, int(self.opts["numeric_groups"]), smooth)
                                      for y, c in zip(self.noisy_fine, self.columns, strict=True)]
         codes = np.stack([g.of_fine[fine[:, j]] for j, g in enumerate(self.groups)], axis=1)
         one_way = [Measurement((j,), group_counts(y, g), one_way_sigma(g, sigma))
