@@ -15,6 +15,11 @@ import structlog
 _configured = False
 
 
+def _current_stderr_logger(*_args: object) -> structlog.PrintLogger:
+    """A print logger on the *current* ``sys.stderr`` (it may be swapped after configuration, e.g. by pytest)."""
+    return structlog.PrintLogger(file=sys.stderr)
+
+
 def configure_logging(level: str | None = None) -> None:
     """Configure structlog once for the process.
 
@@ -32,7 +37,7 @@ def configure_logging(level: str | None = None) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level_name, logging.WARNING)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_current_stderr_logger,
         cache_logger_on_first_use=False,
     )
     _configured = True
