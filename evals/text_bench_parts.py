@@ -19,7 +19,7 @@ import torch
 
 from privsynth.tools.text_metrics import Canary, Scorer, canary_exposure
 from privsynth.tools.textgen.corpus import encode_corpus
-from privsynth.tools.textgen.trainer import TrainConfig, add_lora, sequence_losses, train_lora
+from privsynth.tools.textgen.trainer import TrainConfig, add_lora, pick_device, sequence_losses, train_lora
 
 TEXT, LABEL = "text", "category"
 CANARY_TEMPLATES = (
@@ -136,11 +136,11 @@ def classifier_accuracy(train_texts: list[str], train_labels: list[str], test_te
 
 
 def fresh_lora_model(base_name: str, cache_dir: Path, rank: int, seed: int) -> tuple[Any, Any]:
-    """A freshly loaded base model carrying new LoRA adapters, and its tokenizer."""
+    """A freshly loaded base model carrying new LoRA adapters (on CUDA when present), and its tokenizer."""
     from privsynth.tools.textgen.base_model import load_base_model
 
     base = load_base_model(base_name, cache_dir)
-    return add_lora(base.model, rank, seed), base.tokenizer
+    return add_lora(base.model, rank, seed).to(pick_device()), base.tokenizer
 
 
 def train_peer(texts: list[str], labels: list[str], knobs: dict[str, Any], schedule: Any, base_name: str,
