@@ -11,7 +11,9 @@ Steps, in order:
    (a month or weekday name, a year, a ``12/05``-style date, a clock time such as ``10:30`` or ``3pm``), so
    relative phrases such as "this month" and bare numbers go; names and places must contain a letter and
    must not be a field label ("IBAN", "ZIP", "P.O. Box"); a place or organisation made only of month and
-   weekday names ("March", "Friday") is a date, not a name, and goes; a ``PERSON`` that only the NER
+   weekday names ("March", "Friday") is a date, not a name, and goes, and so does a name or place that only
+   the NER proposes and that is an everyday acronym ("PIN", "ATM") or, for an organisation, a department
+   (:mod:`~privsynth.tools.pii.generic_terms`); a ``PERSON`` that only the NER
    proposes and whose every word is an English dictionary word and no known name ("Guilty Pleasures",
    "Salesperson") goes.
 4. **Overlaps**: where spans overlap, the stronger one wins (higher score, then longer span); spans
@@ -29,6 +31,7 @@ from typing import NamedTuple
 
 from privsynth.tools.pii.address_spans import extend_address
 from privsynth.tools.pii.coordination import unify_person_lists
+from privsynth.tools.pii.generic_terms import COMMON_ACRONYMS, is_generic_organization
 from privsynth.tools.pii.letterhead import header_organizations
 from privsynth.tools.pii.recognizers._calendar import MONTHS, WEEKDAYS, is_calendar_phrase
 from privsynth.tools.pii.recognizers._lexicon import english_words, name_lists
@@ -79,10 +82,13 @@ def plausible(text: str, span: RawSpan) -> bool:
         return False
     if span.entity_type == "DATE_TIME":
         return bool(_DATE_SHAPE.search(value))
+    if span.recognizer in NER_RECOGNIZERS and value.lower() in COMMON_ACRONYMS:
+        return False
     if span.entity_type in _NAME_TYPES:
         if span.entity_type == "PERSON" and span.recognizer in NER_RECOGNIZERS and _dictionary_phrase(value):
             return False
-        if span.entity_type == "ORGANIZATION" and is_calendar_phrase(value):
+        if span.entity_type == "ORGANIZATION" and (is_calendar_phrase(value) or (
+                span.recognizer in NER_RECOGNIZERS and is_generic_organization(value))):
             return False
         return bool(re.search(r"[^\W\d_]", value)) and value.lower().strip(".:#") not in _LABELS
     if span.entity_type in _PLACE_TYPES:
