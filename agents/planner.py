@@ -136,7 +136,8 @@ def _plan_from_answer(data: dict[str, Any], sentence: str) -> Plan:
                             question=question.strip())
     values = {k: v for k, v in data.items() if k != "question" and v is not None and v != ""}
     if "generator" not in values:
-        values["generator"] = planner_parse.default_generator(values.get("modality") or "tabular")
+        modality = values.get("modality") or ("text" if values.get("text_field") else "tabular")
+        values["generator"] = planner_parse.default_generator(modality)
     try:
         plan = Plan.model_validate(values)
     except ValidationError as exc:

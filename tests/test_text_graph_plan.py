@@ -182,3 +182,13 @@ def test_plug_in_text_generator_warnings_reach_the_summary_and_report(tmp_path):
     assert [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()] == [
         {"text": "first synthetic note"}, {"text": "second synthetic note"}]
     assert "Warning: 3 of 48 training texts" in (result.run_dir / "report.html").read_text()
+
+
+def test_llm_plan_with_a_text_field_gets_the_text_generator():
+    from privsynth.agents.planner import plan_with_llm
+
+    answer = json.dumps({"source": "t.jsonl", "epsilon": 2, "text_field": "body", "label_field": "intent"})
+    plan = plan_with_llm("synthetic tickets like t.jsonl, text column body, label intent, epsilon 2",
+                         "openai/gpt-4o-mini", mock_response=answer)
+    assert (plan.modality, plan.generator, plan.text_field, plan.label_field) == ("text", "dp_text_lm", "body",
+                                                                                  "intent")
