@@ -45,3 +45,24 @@ def test_human_subject(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", ["It is from me.", "He was born in 1990.", "The company is from Ohio."])
 def test_human_subject_skips_pronouns_and_articles(text: str) -> None:
     assert _values(PersonContextRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Thanks, Siobhán", "Siobhán"),
+    ("Kind regards,\nNaledi Dlamini", "Naledi Dlamini"),
+])
+def test_greeting_and_signature(text: str, value: str) -> None:
+    assert value in _values(PersonContextRecognizer(), text)
+
+
+def test_signature_of_a_team_is_no_person() -> None:
+    assert _values(PersonContextRecognizer(), "Best,\nThe Team") == []
+
+
+def test_overlapping_name_parts_merge_into_one_span() -> None:
+    from privsynth.tools.pii.postprocess import RawSpan, clean_spans
+
+    text = "Please send the invoice to Mariam Okonkwo-Beltrán."
+    spans = [RawSpan(27, 41, "PERSON", 0.65, "NameListRecognizer"), RawSpan(27, 49, "PERSON", 0.5, "SpacyRecognizer"),
+             RawSpan(42, 49, "PERSON", 0.6, "NameListRecognizer")]
+    assert [(s.start, s.end) for s in clean_spans(text, spans)] == [(27, 49)]

@@ -121,15 +121,18 @@ def _resolve(spans: list[RawSpan]) -> list[RawSpan]:
     ranked = sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start))
     kept: list[RawSpan] = []
     for span in ranked:
-        clash = False
-        for i, other in enumerate(kept):
-            if span.start < other.end and other.start < span.end:
-                if _family(span.entity_type) == _family(other.entity_type):
-                    kept[i] = other._replace(start=min(span.start, other.start), end=max(span.end, other.end))
-                clash = True
-                break
-        if not clash:
+        hits = [i for i, other in enumerate(kept) if span.start < other.end and other.start < span.end]
+        if not hits:
             kept.append(span)
+            continue
+        if any(_family(kept[i].entity_type) != _family(span.entity_type) for i in hits):
+            continue  # a stronger span of another type holds this text
+        # One family: the strongest kept span absorbs this one and every other kept span it bridges.
+        group = [kept[i] for i in hits]
+        merged = group[0]._replace(start=min([span.start] + [g.start for g in group]),
+                                   end=max([span.end] + [g.end for g in group]))
+        kept = [k for i, k in enumerate(kept) if i not in hits[1:]]
+        kept[hits[0]] = merged
     return sorted(kept)
 
 

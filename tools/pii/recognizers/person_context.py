@@ -1,10 +1,11 @@
 """Person names announced by a cue: ``my name is Anna``, ``Dear Mr. Holm``, ``Name: aantje mourik``, ``calls me Anna``.
 
 The cue makes the next one or two words a name whatever their case or origin, so these results
-score high (0.7). A sentence that opens with a name and goes on to say what is said of people
-(``Tomomi is from``, ``Asya spent a year at``, ``Scott is a very kind person``) makes the name a person
-at 0.55, just above the NER's verdict (often "organisation" for an unfamiliar name). Titles (``Mr.``,
-``Mrs.``, ``Dr.``...) are not part of the span.
+score high (0.7); a greeting or a letter's closing line before a name (``Thanks, Siobhán``, ``Regards,``
+then ``Tadeusz Wróblewski`` on the next line) scores 0.6. A sentence that opens with a name and goes on to
+say what is said of people (``Tomomi is from``, ``Asya spent a year at``, ``Scott is a very kind
+person``) makes the name a person at 0.55, just above the NER's verdict (often "organisation" for an
+unfamiliar name). Titles (``Mr.``, ``Mrs.``, ``Dr.``...) are not part of the span.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _HUMAN_PREDICATE = (r"(?:is|was)\s+from\b|was\s+born\b|grew\s+up\b|(?:lives|live
                     r"(?:is|was)\s+(?:a|an)\s+(?:very\s+)?\w+\s+(?:person|man|woman|guy|girl|boy|lady|gentleman)\b")
 _NOT_SUBJECT = (r"(?!(?-i:It|He|She|They|We|I|You|This|That|There|The|A|An|My|Our|His|Her|Their|Your|Who|What|"
                 r"Which|Everyone|Someone|Nobody|One|Each|Every|Our|Its)\b)")
+_NOT_GROUP = r"(?!(?-i:Team|Staff|All|Everyone|Everybody|Guys|Folks|Sir|Madam)\b)"
 """What is said of people, not companies: where they are from, were born, grew up, live, spent years."""
 PATTERNS = [
     ("my_name_is", rf"\b(?:my name is|my name's|name is|names? ?:|i am called|signed,?)\s+{_NAME}", 0.7),
@@ -31,7 +33,11 @@ PATTERNS = [
     ("called_lower", rf"\b(?:(?:was|is|am|are|were|be|being) called|calls? me|goes by)\s+{_NAME}(?=\s*(?:[.,;!?\n]|$))",
      0.6),
     ("title", rf"\b(?-i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau)\.?\s+{_CAP_NAME}", 0.7),
-    ("dear", rf"\b(?:dear|hi|hello|thanks|thank you)\s+{_CAP_NAME}\s*[,!]", 0.6),
+    ("dear", rf"\b(?:dear|hi|hello|thanks|thank you)\s*,?\s+{_NOT_GROUP}{_CAP_NAME}\s*(?:[,!.]|$)", 0.6),
+    ("signature", rf"(?m)\b(?:regards|best|thanks|thank you|sincerely|cheers|yours(?: truly| sincerely)?|"
+                  rf"best wishes|kind regards|warm regards),?[ \t]*\n[ \t]*{_NOT_SUBJECT}{_NOT_GROUP}{_CAP_NAME}"
+                  r"[ \t]*$",
+     0.6),
     ("human_subject", rf"(?:^|(?<=[.!?]\s)|(?<=\n)){_NOT_SUBJECT}{_CAP_NAME}\s+(?={_HUMAN_PREDICATE})", 0.55),
 ]
 
