@@ -23,7 +23,7 @@ _HUMAN_PREDICATE = (r"(?:is|was)\s+from\b|was\s+born\b|grew\s+up\b|(?:lives|live
                     r"(?:is|was)\s+(?:a|an)\s+(?:very\s+)?\w+\s+(?:person|man|woman|guy|girl|boy|lady|gentleman)\b")
 _NOT_SUBJECT = (r"(?!(?-i:It|He|She|They|We|I|You|This|That|There|The|A|An|My|Our|His|Her|Their|Your|Who|What|"
                 r"Which|Everyone|Someone|Nobody|One|Each|Every|Our|Its)\b)")
-_NOT_GROUP = r"(?!(?-i:Team|Staff|All|Everyone|Everybody|Guys|Folks|Sir|Madam)\b)"
+_NOT_GROUP = r"(?!(?-i:Team|Staff|All|Everyone|Everybody|Guys|Folks|Sir|Madam|Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\b)"
 """What is said of people, not companies: where they are from, were born, grew up, live, spent years."""
 PATTERNS = [
     ("my_name_is", rf"\b(?:my name is|my name's|name is|names? ?:|i am called|signed,?)\s+{_NAME}", 0.7),
