@@ -87,7 +87,7 @@ def test_declared_event_matches_spent_noise() -> None:
 def test_round_noise_matches_declared_sigma() -> None:
     """The measured cliques' noise has the declared per-round standard deviation."""
     data, schema = small_data(2000, 4), small_schema()
-    gen = AIMSynthesizer(1.0, 1e-6, seed=5, key="region", rounds=8, **FAST).fit(data, schema)
+    gen = AIMSynthesizer(1.0, 1e-6, seed=5, key="region", rounds=8, key_share=0.3, **FAST).fit(data, schema)
     codes = np.stack([g.of_fine[c.encode(data[c.name])] for c, g in zip(gen.columns, gen.groups, strict=True)], 1)
     residuals = []
     for m in gen.measurements[2 * 5 - 1:]:

@@ -90,3 +90,26 @@ def test_smoothing_keeps_spikes_and_denoises_flat_columns() -> None:
 
     assert within_error(noisy_flat, flat, sigma) < 0.5 * within_error(noisy_flat, flat, None)
     assert within_error(noisy_spikes, spikes, sigma) == pytest.approx(within_error(noisy_spikes, spikes, None))
+
+
+def test_group_decoding_with_rounding_gives_floor_or_ceil_counts() -> None:
+    from privsynth.tools.mst_codec import Groups
+
+    groups = Groups(of_fine=np.array([0, 0, 0, 1, 1]), weights=np.array([1.0, 2.0, 1.0, 3.0, 1.0]), n_groups=2)
+    rng = np.random.default_rng(5)
+    codes = np.repeat([0, 1], [10, 6])
+    fine = groups.decode_fine(codes, rng, rounding=True)
+    assert set(fine[:10]) <= {0, 1, 2} and set(fine[10:]) <= {3, 4}
+    got = np.bincount(fine, minlength=5)
+    want = np.array([2.5, 5.0, 2.5, 4.5, 1.5])
+    assert (np.abs(got - want) < 1.0).all()
+
+
+def test_low_epsilon_puts_more_budget_on_the_key_tables() -> None:
+    from privsynth.tools.aim_synth import AIMSynthesizer
+    from privsynth.tools.mst_synth import MSTSynthesizer
+
+    assert AIMSynthesizer(1.0, 1e-5).opts["key_share"] == 0.65
+    assert AIMSynthesizer(10.0, 1e-5).opts["key_share"] == 0.3
+    assert MSTSynthesizer(1.0, 1e-5).opts["key_share"] == 0.5
+    assert MSTSynthesizer(1.0, 1e-5, key_share=0.2).opts["key_share"] == 0.2

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from privsynth.tools.discretize import ColumnDiscretizer
+from privsynth.tools.rounded_sampling import rounded_choice
 from privsynth.tools.schema import ColumnSpec
 
 WIDE_RANGE = 1000.0
@@ -111,8 +112,13 @@ class Groups:
     weights: np.ndarray
     n_groups: int
 
-    def decode_fine(self, groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Draw a fine code within each group, in proportion to the weights."""
+    def decode_fine(self, groups: np.ndarray, rng: np.random.Generator, rounding: bool = False) -> np.ndarray:
+        """Draw a fine code within each group, in proportion to the weights (rounded counts when ``rounding``)."""
+        if rounding:
+            cond = np.zeros((self.n_groups, len(self.of_fine)))
+            cond[self.of_fine, np.arange(len(self.of_fine))] = self.weights
+            cond /= np.maximum(cond.sum(axis=1, keepdims=True), 1e-300)
+            return rounded_choice(np.asarray(groups, dtype=np.int64), cond, rng)
         fine = np.zeros(len(groups), dtype=np.int64)
         u = rng.random(len(groups))
         for g in np.unique(groups):
