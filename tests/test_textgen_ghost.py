@@ -119,3 +119,15 @@ def test_unknown_clipping_mode_is_refused() -> None:
                          clipping="ghosts")
     with pytest.raises(ConfigError):
         train_lora(_tiny_lora_model(), _corpus([5]), config, PAD, CPU)
+
+
+def test_all_modes_see_the_same_poisson_batches() -> None:
+    """Non-private, hooks and ghost runs with one seed draw identical batches (a like-for-like speed comparison)."""
+    corpus = _corpus([5, 8, 6, 9, 7, 10, 4, 6])
+    seen = set()
+    for noise, clipping in ((None, "hooks"), (1.0, "hooks"), (1.0, "ghost")):
+        config = TrainConfig(sample_rate=0.4, steps=6, expected_batch=3, noise_multiplier=noise, physical_batch=2,
+                             progress=False, clipping=clipping, seed=11)
+        _, stats = train_lora(_tiny_lora_model(), corpus, config, PAD, CPU)
+        seen.add((stats.sequences, stats.tokens, stats.empty_batches))
+    assert len(seen) == 1

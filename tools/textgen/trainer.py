@@ -198,10 +198,11 @@ def _noise_only_step(optimizer: Any, params: list[torch.nn.Parameter], config: T
     optimizer.original_optimizer.zero_grad(set_to_none=True)
 
 
-def _noise_generator(config: TrainConfig, device: torch.device, rng: np.random.Generator) -> torch.Generator | None:
+def _noise_generator(config: TrainConfig, device: torch.device) -> torch.Generator | None:
+    """A seeded CPU noise source, drawn from its own stream so that every mode sees the same Poisson batches."""
     if config.noise_multiplier is None or device.type != "cpu":
         return None
-    return torch.Generator().manual_seed(int(rng.integers(2**31)))
+    return torch.Generator().manual_seed(int(np.random.default_rng([config.seed, 1]).integers(2**31)))
 
 
 def clipped_gradient(model: Any, corpus: EncodedCorpus, batch: np.ndarray, config: TrainConfig, pad_id: int,
@@ -217,8 +218,7 @@ def clipped_gradient(model: Any, corpus: EncodedCorpus, batch: np.ndarray, confi
     device = device or pick_device()
     model.to(device).train()
     params = [p for p in model.parameters() if p.requires_grad]
-    rng = np.random.default_rng(config.seed)
-    engine = _engine(model, config, params, _noise_generator(config, device, rng))
+    engine = _engine(model, config, params, _noise_generator(config, device))
     try:
         _accumulate(engine, corpus, np.asarray(batch), config, pad_id, device)
         engine.optimizer.pre_step()
@@ -248,7 +248,7 @@ def train_lora(model: Any, corpus: EncodedCorpus, config: TrainConfig, pad_id: i
     model.to(device).train()
     params = [p for p in model.parameters() if p.requires_grad]
     rng = np.random.default_rng(config.seed)
-    noise_gen = _noise_generator(config, device, rng)
+    noise_gen = _noise_generator(config, device)
     engine = _engine(model, config, params, noise_gen)
     stats = TrainStats()
     label = f"DP-SGD ({config.clipping})" if engine.private else "fine-tuning"
