@@ -62,3 +62,19 @@ def test_scan_whole_address_block() -> None:
     text = "Mrs. Barbara Yudina Apt. 675 62314 Mellemvej 32\nAalborg NO 9100"
     spans = {(text[s.start:s.end], s.entity_type) for s in scan_text(text)}
     assert ("Apt. 675 62314 Mellemvej 32\nAalborg NO 9100", "ADDRESS") in spans
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("my address is 4123 maple avenue apt 5, springfield, il 62704", "4123 maple avenue apt 5, springfield, il 62704"),
+    ("deliver to 77 harbour road, wellington 6011, new zealand", "77 harbour road, wellington 6011, new zealand"),
+    ("the office on 221b baker street is closed", "221b baker street"),
+])
+def test_lowercase_address(text: str, value: str) -> None:
+    assert (value, "ADDRESS") in [(text[s.start:s.end], s.entity_type) for s in scan_text(text)]
+
+
+@pytest.mark.parametrize("text", ["i walked 5 miles down the road", "it costs 20 dollars per street"])
+def test_lowercase_prose_is_no_address(text: str) -> None:
+    from privsynth.tools.pii.recognizers.lowercase_street import LowercaseStreetRecognizer
+
+    assert LowercaseStreetRecognizer().analyze(text, []) == []

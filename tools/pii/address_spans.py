@@ -8,7 +8,8 @@ is written around it in many ways. :func:`extend_address` grows an ``ADDRESS`` s
 * **forwards** over the city, region, country and postal-code parts that follow after a comma or a line
   break (``..., Grubbenvorst, Netherlands 04020``), and over a whole short line that ends in a postal code
   whatever its middle looks like (``\nASKER nan 1386``, ``\nAalborg NO 9100``), and over upper-case
-  words that end the street's line after a number (``Apt. 597 MÜLLNERN KA``), at most :data:`MAX_PARTS_AFTER` parts.
+  words that end the street's line after a number (``Apt. 597 MÜLLNERN KA``), at most :data:`MAX_PARTS_AFTER` parts;
+  in an all-lower-case text, lower-case parts without function words count too (``, wellington 6011``).
 
 Growth stops where another entity (a phone number on the next line, a name found by a cue) begins.
 """
@@ -18,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Protocol
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 
 class _Span(Protocol):
@@ -37,6 +40,9 @@ _POSTCODE = r"(?:\d{4,6}|\d{3}[ ]\d{2}|\d{5}-\d{4}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-
 _PART_AFTER = re.compile(rf"[ \t]*(?:,[ \t]*|\n[ \t]*(?:,[ \t]*)?)({_TOKEN}(?:[ \t]+(?:{_TOKEN}|{_LINK}))*)")
 _UPPER_TAIL = re.compile(
     rf"[ \t]+((?:[A-ZÀ-ÞĀ-Ž]{{2,}}[ \t]+){{0,3}}[A-ZÀ-ÞĀ-Ž]{{2,}}(?:[ \t]+{_POSTCODE})?)(?=[ \t]*(?:\n|$))")
+_LOWER_TOKEN = r"(?:[a-zà-ÿ][\w'’.-]*|\d{3,6}(?:-\d{3,4})?)"
+_LOWER_PART_AFTER = re.compile(rf"[ \t]*(?:,[ \t]*|\n[ \t]*(?:,[ \t]*)?)({_LOWER_TOKEN}(?:[ \t]+{_LOWER_TOKEN}){{0,3}})"
+                               r"(?=[ \t]*(?:[,.;!?\n]|$))")
 _LINE_WITH_POSTCODE = re.compile(
     rf"[ \t]*,?[ \t]*\n[ \t]*(?:,[ \t]*)?({_TOKEN}(?:[ \t]+[^\s]+){{0,3}}?[ \t]+{_POSTCODE})(?=[ \t]*(?:\n|$))")
 
@@ -51,10 +57,15 @@ def _grow_back(text: str, start: int, floor: int) -> int:
 
 
 def _grow_forward(text: str, end: int, ceiling: int) -> int:
+    lowercase = not any(c.isupper() for c in text)
     for _ in range(MAX_PARTS_AFTER):
         match = _LINE_WITH_POSTCODE.match(text, end) or _PART_AFTER.match(text, end)
         if match is None and text[end - 1].isdigit():  # a town after a house or unit number
             match = _UPPER_TAIL.match(text, end)
+        if match is None and lowercase:
+            match = _LOWER_PART_AFTER.match(text, end)
+            if match is not None and any(w in STOP_WORDS for w in match.group(1).split()):
+                match = None
         if match is None or match.end(1) > ceiling:
             break
         end = match.end(1)

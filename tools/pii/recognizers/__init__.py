@@ -16,6 +16,7 @@ from privsynth.tools.pii.recognizers.credit_card import LuhnCardRecognizer
 from privsynth.tools.pii.recognizers.driver_license import DriverLicenseRecognizer
 from privsynth.tools.pii.recognizers.intl_address import InternationalAddressRecognizer
 from privsynth.tools.pii.recognizers.intl_phone import InternationalPhoneRecognizer
+from privsynth.tools.pii.recognizers.lowercase_street import LowercaseStreetRecognizer
 from privsynth.tools.pii.recognizers.named_street import NamedStreetRecognizer
 from privsynth.tools.pii.recognizers.numbered_street import NumberedStreetRecognizer
 from privsynth.tools.pii.recognizers.organization import OrganizationSuffixRecognizer
@@ -47,6 +48,7 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     NumberedStreetRecognizer,
     PartnershipRecognizer,
     DriverLicenseRecognizer,
+    LowercaseStreetRecognizer,
 ]
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "DriverLicenseRecognizer",
     "InternationalAddressRecognizer",
     "InternationalPhoneRecognizer",
+    "LowercaseStreetRecognizer",
     "LuhnCardRecognizer",
     "NameListRecognizer",
     "NamedStreetRecognizer",
