@@ -66,3 +66,26 @@ def test_overlapping_name_parts_merge_into_one_span() -> None:
     spans = [RawSpan(27, 41, "PERSON", 0.65, "NameListRecognizer"), RawSpan(27, 49, "PERSON", 0.5, "SpacyRecognizer"),
              RawSpan(42, 49, "PERSON", 0.6, "NameListRecognizer")]
     assert [(s.start, s.end) for s in clean_spans(text, spans)] == [(27, 49)]
+
+
+def test_given_name_that_is_a_place_before_a_surname_is_a_person() -> None:
+    from privsynth.tools.pii.text import scan_text
+
+    text = "please change it to Moira Pagan"
+    assert [(text[s.start:s.end], s.entity_type) for s in scan_text(text)] == [("Moira Pagan", "PERSON")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Name: Chise T. Horiguchi Phone: 0378 3549890", "0378 3549890"),
+    ("085 175 7641-Office,3660170548-Fax", "3660170548"),
+])
+def test_cued_phone(text: str, value: str) -> None:
+    from privsynth.tools.pii.recognizers.cued_phone import CuedPhoneRecognizer
+
+    assert value in _values(CuedPhoneRecognizer(), text)
+
+
+def test_phone_label_without_number() -> None:
+    from privsynth.tools.pii.recognizers.cued_phone import CuedPhoneRecognizer
+
+    assert _values(CuedPhoneRecognizer(), "Phone: 2020-01-01; my phone is broken since 2019") == []

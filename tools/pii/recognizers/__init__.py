@@ -13,6 +13,7 @@ from presidio_analyzer import EntityRecognizer
 
 from privsynth.tools.pii.recognizers.age import AgeRecognizer
 from privsynth.tools.pii.recognizers.credit_card import LuhnCardRecognizer
+from privsynth.tools.pii.recognizers.cued_phone import CuedPhoneRecognizer
 from privsynth.tools.pii.recognizers.driver_license import DriverLicenseRecognizer
 from privsynth.tools.pii.recognizers.intl_address import InternationalAddressRecognizer
 from privsynth.tools.pii.recognizers.intl_phone import InternationalPhoneRecognizer
@@ -49,11 +50,13 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     PartnershipRecognizer,
     DriverLicenseRecognizer,
     LowercaseStreetRecognizer,
+    CuedPhoneRecognizer,
 ]
 
 __all__ = [
     "RECOGNIZERS",
     "AgeRecognizer",
+    "CuedPhoneRecognizer",
     "DriverLicenseRecognizer",
     "InternationalAddressRecognizer",
     "InternationalPhoneRecognizer",

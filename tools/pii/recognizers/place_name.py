@@ -11,9 +11,10 @@ Bernardino``) or upper case (``LYCKSELE``, three letters or more), with a score 
 * a place that is also a person name (``Victoria``, ``Salem``): 0.45, below the NER's verdict.
 
 No place is reported right after an honorific or a quote attribution (:data:`PERSON_CUES`), nor a few
-words before a company's legal form (:data:`LEGAL_FORMS`). A place preposition right before (``in``,
-``to``, ``from``, ``near``...) adds :data:`CUE_BONUS`; it also admits a lower-case place (``returned
-to kiel``) that is neither an English word nor a person name.
+words before a company's legal form (:data:`LEGAL_FORMS`), nor when a place that is also a person name is
+followed by a capitalised word that starts no place name (``Moira Pagan``: a given name and a surname).
+A place preposition right before (``in``, ``to``, ``from``, ``near``...) adds :data:`CUE_BONUS`; it also
+admits a lower-case place (``returned to kiel``) that is neither an English word nor a person name.
 """
 
 from __future__ import annotations
@@ -68,6 +69,14 @@ class PlaceNameRecognizer(LocalRecognizer):
         """Whether a company legal form follows within three tokens of ``end``."""
         return any(t.lower_.rstrip(".") in LEGAL_FORMS for t in tokens[end:end + 3])
 
+    def _before_surname(self, tokens: list, end: int, value: str) -> bool:
+        """Whether a place that is also a person name is followed by a surname (``Moira Pagan``)."""
+        if value not in self.person_names or end >= len(tokens):
+            return False
+        after = tokens[end]
+        return after.text[:1].isupper() and not after.text.isupper() and after.text.isalpha() \
+            and after.lower_ not in self.heads
+
     def _score(self, tokens: list, cue: bool) -> float:
         value = " ".join(t.lower_ for t in tokens)
         lowercase = tokens[0].text.islower()
@@ -115,7 +124,8 @@ class PlaceNameRecognizer(LocalRecognizer):
                 if not self._shape(window, lowercase_ok=cue):
                     continue
                 value = text[window[0].idx:window[-1].idx + len(window[-1].text)].lower()
-                if value in self.places and not self._before_company(tokens, i + n):
+                if value in self.places and not self._before_company(tokens, i + n) \
+                        and not self._before_surname(tokens, i + n, value):
                     score = self._score(window, cue)
                     if score:
                         found = n
