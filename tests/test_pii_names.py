@@ -89,3 +89,15 @@ def test_phone_label_without_number() -> None:
     from privsynth.tools.pii.recognizers.cued_phone import CuedPhoneRecognizer
 
     assert _values(CuedPhoneRecognizer(), "Phone: 2020-01-01; my phone is broken since 2019") == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Anna is from Plotwatt", ["Plotwatt"]),
+    ("Tom I. Holzman from Predilytics is the keynote speaker", ["Predilytics"]),
+    ("I am from Ouagadougou.", []),
+    ("A letter from Mom.", []),
+])
+def test_coined_organization_after_from(text: str, found: list[str]) -> None:
+    from privsynth.tools.pii.recognizers.organization_from import CoinedOrganizationRecognizer
+
+    assert _values(CoinedOrganizationRecognizer(), text) == found

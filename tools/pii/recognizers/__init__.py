@@ -22,6 +22,7 @@ from privsynth.tools.pii.recognizers.named_street import NamedStreetRecognizer
 from privsynth.tools.pii.recognizers.numbered_street import NumberedStreetRecognizer
 from privsynth.tools.pii.recognizers.organization import OrganizationSuffixRecognizer
 from privsynth.tools.pii.recognizers.organization_context import OrganizationContextRecognizer
+from privsynth.tools.pii.recognizers.organization_from import CoinedOrganizationRecognizer
 from privsynth.tools.pii.recognizers.organization_partnership import PartnershipRecognizer
 from privsynth.tools.pii.recognizers.person_context import PersonContextRecognizer
 from privsynth.tools.pii.recognizers.person_name import NameListRecognizer
@@ -51,11 +52,13 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     DriverLicenseRecognizer,
     LowercaseStreetRecognizer,
     CuedPhoneRecognizer,
+    CoinedOrganizationRecognizer,
 ]
 
 __all__ = [
     "RECOGNIZERS",
     "AgeRecognizer",
+    "CoinedOrganizationRecognizer",
     "CuedPhoneRecognizer",
     "DriverLicenseRecognizer",
     "InternationalAddressRecognizer",
