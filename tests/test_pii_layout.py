@@ -65,3 +65,10 @@ def test_scan_business_card() -> None:
     found = {(text[s.start:s.end], s.entity_type) for s in scan_text(text)}
     assert ("Cormac Allan", "PERSON") in found
     assert ("Placeilivecom", "ORGANIZATION") in found
+
+
+def test_place_absorbs_a_bracketed_qualifier() -> None:
+    text = "Glad that Cyprus (Greek) is moving."
+    spans = [_find(text, "Cyprus", "LOCATION", 0.6, "PlaceNameRecognizer"), _find(text, "Greek", "NRP", 0.5)]
+    assert [(text[s.start:s.end], s.entity_type) for s in clean_spans(text, spans)] == \
+        [("Cyprus (Greek)", "LOCATION")]

@@ -65,6 +65,7 @@ _PLACE_TYPES = frozenset({"LOCATION", "ADDRESS"})
 _UNIT_TAIL = re.compile(r"[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat)\.?$")
 """A unit word glued to the end of a name by the NER ("Diana Usamov Suite" before "913 ...")."""
 _STRONG_ADDRESS_SCORE = 0.55
+_QUALIFIER = re.compile(r"[ \t]*\([^\W\d_][^()\n]{0,24}\)")
 
 
 def plausible(text: str, span: RawSpan) -> bool:
@@ -153,9 +154,25 @@ def _merge_places(text: str, spans: list[RawSpan]) -> list[RawSpan]:
         if out and out[-1].entity_type == "ADDRESS" and span.start < out[-1].end and span.score <= NER_SCORE:
             continue  # an NER guess inside an extended address
         out.append(span)
-    addresses = [s for s in out if s.entity_type == "ADDRESS"]
-    return [s for s in out if not (s.entity_type in ("PERSON", "ORGANIZATION") and s.score < STRONG_NAME_SCORE
-                                   and any(a.start <= s.start and s.end <= a.end for a in addresses))]
+    out = [_with_qualifier(text, s) if _family(s.entity_type) == "PLACE" else s for s in out]
+    places = [s for s in out if _family(s.entity_type) == "PLACE"]
+    return [s for s in out if not any(a is not s and a.start <= s.start and s.end <= a.end and _covered(s, a)
+                                      for a in places)]
+
+
+def _covered(span: RawSpan, place: RawSpan) -> bool:
+    """Whether ``span``, lying inside ``place``, is part of it rather than an entity of its own."""
+    if _family(span.entity_type) == "PLACE":
+        return True
+    if span.entity_type not in _NAME_TYPES:
+        return False
+    return span.recognizer in NER_RECOGNIZERS or (place.entity_type == "ADDRESS" and span.score < STRONG_NAME_SCORE)
+
+
+def _with_qualifier(text: str, span: RawSpan) -> RawSpan:
+    """Extend a place over a short bracketed qualifier right after it (``Cyprus (Greek)``)."""
+    match = _QUALIFIER.match(text, span.end)
+    return span._replace(end=match.end()) if match else span
 
 
 def clean_spans(text: str, spans: list[RawSpan]) -> list[RawSpan]:
