@@ -101,3 +101,11 @@ def test_coined_organization_after_from(text: str, found: list[str]) -> None:
     from privsynth.tools.pii.recognizers.organization_from import CoinedOrganizationRecognizer
 
     assert _values(CoinedOrganizationRecognizer(), text) == found
+
+
+@pytest.mark.parametrize("text", ["The Senior Vice President of Marketing will attend.",
+                                  "The Chief Technology Officer, Jane Park, joined in 2019."])
+def test_roles_are_not_organizations(text: str) -> None:
+    from privsynth.tools.pii.text import scan_text
+
+    assert not any(s.entity_type == "ORGANIZATION" for s in scan_text(text))

@@ -18,7 +18,10 @@ _SUFFIX = (
 _WORD = r"[A-Z][\w'&.-]*"
 _STOPWORDS = "The|A|An|My|Our|Your|This|That|At|In|For|From|With|To|And|Of"
 _ORG = rf"(?!(?:{_STOPWORDS})\b){_WORD}(?:[ ,]+{_WORD}){{0,3}} (?:{_SUFFIX})"
-PATTERNS = [("org_with_legal_form", rf"(?<![\w-])(?P<ent>{_ORG})(?![\w-])", 0.6)]
+_ROLE = (r"Officer|Director|Manager|Engineer|Lead|Specialist|Consultant|Architect|Analyst|Advisor|Adviser|"
+         r"Administrator|Coordinator|Assistant|Associate|Executive|Supervisor|Technician|Developer|Scientist")
+"""A job title follows: ``Chief Technology Officer`` names a role, not a company."""
+PATTERNS = [("org_with_legal_form", rf"(?<![\w-])(?P<ent>{_ORG})(?![\w-])(?![ \t]+(?:{_ROLE})\b)", 0.6)]
 
 
 class OrganizationSuffixRecognizer(GroupRegexRecognizer):

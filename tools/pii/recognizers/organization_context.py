@@ -41,8 +41,28 @@ PATTERNS = [
 ]
 
 
+BUSINESS_FUNCTIONS = frozenset({
+    "marketing", "sales", "finance", "engineering", "operations", "accounting", "research", "development",
+    "product", "products", "design", "legal", "compliance", "procurement", "logistics", "security", "support",
+    "communications", "strategy", "technology", "administration", "customer", "customers", "business",
+    "infrastructure", "quality", "production", "manufacturing", "purchasing", "planning", "analytics"})
+"""A role's area rather than an employer: ``Vice President of Marketing``, ``Head of Sales``."""
+
+
 class OrganizationContextRecognizer(GroupRegexRecognizer):
     """Recognize names after an employment or corporate cue, or before a company description, as ``ORGANIZATION``."""
 
     def __init__(self) -> None:
         super().__init__("ORGANIZATION", "OrganizationContextRecognizer", PATTERNS, flags=re.IGNORECASE)
+
+    def validate(self, value: str) -> bool:
+        """Drop business functions (``Marketing``, ``Research and Development``) named after a role.
+
+        Args:
+            value: The matched name.
+
+        Returns:
+            False when every word is a business function or a joining word.
+        """
+        words = [w for w in re.split(r"[\s,&-]+", value.lower()) if w and w != "and"]
+        return not all(w in BUSINESS_FUNCTIONS for w in words) and super().validate(value)
