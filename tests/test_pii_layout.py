@@ -72,3 +72,11 @@ def test_place_absorbs_a_bracketed_qualifier() -> None:
     spans = [_find(text, "Cyprus", "LOCATION", 0.6, "PlaceNameRecognizer"), _find(text, "Greek", "NRP", 0.5)]
     assert [(text[s.start:s.end], s.entity_type) for s in clean_spans(text, spans)] == \
         [("Cyprus (Greek)", "LOCATION")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Hiroshi Tanaka's report is late.", "Hiroshi Tanaka"),
+    ("Customer: Jean-Baptiste Lefèvre", "Jean-Baptiste Lefèvre"),
+])
+def test_name_edges(text: str, value: str) -> None:
+    assert (value, "PERSON") in [(text[s.start:s.end], s.entity_type) for s in scan_text(text)]

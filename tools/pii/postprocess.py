@@ -65,6 +65,7 @@ _PLACE_TYPES = frozenset({"LOCATION", "ADDRESS"})
 _UNIT_TAIL = re.compile(r"[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat)\.?$")
 """A unit word glued to the end of a name by the NER ("Diana Usamov Suite" before "913 ...")."""
 _STRONG_ADDRESS_SCORE = 0.55
+_HYPHEN_HEAD = re.compile(r"(?<![\w-])(?-i:[A-ZÀ-Þ])[^\W\d_]+-$")
 _QUALIFIER = re.compile(r"[ \t]*\([^\W\d_][^()\n]{0,24}\)")
 
 
@@ -193,14 +194,26 @@ def clean_spans(text: str, spans: list[RawSpan]) -> list[RawSpan]:
 
 
 def _trim_name(text: str, span: RawSpan) -> RawSpan:
-    """Cut a name at a line break, and a trailing unit word off it (``Diana Usamov Suite`` -> ``Diana Usamov``)."""
+    """Fix a name's edges.
+
+    Cut at a line break, drop a trailing unit word (``Diana Usamov Suite``) and a possessive
+    (``Tanaka's``), and take in the first part of a hyphenated given name (``Jean-Baptiste``).
+    """
     if span.entity_type not in _NAME_TYPES:
         return span
     newline = text.find("\n", span.start, span.end)
     if newline > span.start and text[span.start:newline].strip():
         span = span._replace(end=len(text[:newline].rstrip()))  # a name does not run onto the next line
     match = _UNIT_TAIL.search(text, span.start, span.end)
-    return span._replace(end=match.start()) if match and match.start() > span.start else span
+    if match and match.start() > span.start:
+        span = span._replace(end=match.start())
+    if span.entity_type == "PERSON":
+        if re.search(r"['’]s$", text[span.start:span.end]) and span.end - span.start > 3:
+            span = span._replace(end=span.end - 2)  # the possessive is not part of the name
+        head = _HYPHEN_HEAD.search(text, max(0, span.start - 20), span.start)
+        if head is not None:
+            span = span._replace(start=head.start())  # "Jean-" of "Jean-Baptiste Lefèvre"
+    return span
 
 
 def _drop_names_in_addresses(spans: list[RawSpan]) -> list[RawSpan]:
