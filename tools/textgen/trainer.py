@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 from privsynth.errors import ConfigError
 from privsynth.logs import get_logger
 from privsynth.tools.textgen.corpus import IGNORE_INDEX, EncodedCorpus, collate
+from privsynth.tools.textgen.dp_sgd import poisson_batch
 
 log = get_logger(__name__)
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
@@ -257,7 +258,7 @@ def train_lora(model: Any, corpus: EncodedCorpus, config: TrainConfig, pad_id: i
         torch.cuda.synchronize(device)
     start = time.perf_counter()
     for _ in range(config.steps):
-        batch = np.flatnonzero(rng.random(len(corpus)) < config.sample_rate)
+        batch = poisson_batch(len(corpus), config.sample_rate, rng)
         stats.steps += 1
         if len(batch) == 0:
             stats.empty_batches += 1
