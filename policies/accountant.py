@@ -87,6 +87,32 @@ class Calibration:
     delta: float
 
 
+def smallest_fitting_noise(fits: Callable[[float], bool], lo: float, hi: float, rel_tol: float) -> float:
+    """Smallest noise in ``[lo, hi]`` for which the monotone test ``fits`` holds, given that ``fits(hi)`` holds.
+
+    Brackets from 1.0 outwards (accounting a very small noise multiplier is slow, so the search never starts
+    there), then bisects geometrically until the bracket is ``rel_tol`` tight; the answer always fits.
+    """
+    upper = min(max(1.0, lo), hi)
+    if fits(upper):
+        lower = upper
+        while lower > lo and fits(lower):
+            upper, lower = lower, max(lo, lower / 2)
+        if fits(lower):
+            upper = lower
+    else:
+        lower = upper
+        while not fits(upper):
+            lower, upper = upper, min(hi, upper * 2)
+    while upper - lower > rel_tol * lower:
+        mid = math.sqrt(lower * upper)
+        if fits(mid):
+            upper = mid
+        else:
+            lower = mid
+    return upper
+
+
 def calibrate_noise(make_event: Callable[[float], dp_event.DpEvent], epsilon: float, delta: float,
                     lo: float = 1e-2, hi: float = 1e4, rel_tol: float = 1e-3) -> Calibration:
     """Smallest noise multiplier whose event meets ``(epsilon, delta)`` under the PLD accountant.
@@ -116,23 +142,5 @@ def calibrate_noise(make_event: Callable[[float], dp_event.DpEvent], epsilon: fl
     if not fits(hi):
         raise AccountingError(f"epsilon {epsilon} is too small to measure anything at delta {delta}.",
                               "Raise epsilon or delta.")
-    # Bracket from 1.0 outwards: accounting a very small noise multiplier is slow, so never start there.
-    upper = min(max(1.0, lo), hi)
-    if fits(upper):
-        lower = upper
-        while lower > lo and fits(lower):
-            upper, lower = lower, max(lo, lower / 2)
-        if fits(lower):
-            upper = lower
-    else:
-        lower = upper
-        while not fits(upper):
-            lower, upper = upper, min(hi, upper * 2)
-    while upper - lower > rel_tol * lower:
-        mid = math.sqrt(lower * upper)
-        if fits(mid):
-            upper = mid
-        else:
-            lower = mid
-    hi = upper
+    hi = smallest_fitting_noise(fits, lo, hi, rel_tol)
     return Calibration(noise_multiplier=hi, epsilon=epsilon_of([make_event(hi)], delta), delta=delta)

@@ -20,7 +20,7 @@ from dp_accounting import dp_event
 from dp_accounting.pld import pld_privacy_accountant
 
 from privsynth.errors import AccountingError, ConfigError
-from privsynth.policies.accountant import epsilon_of
+from privsynth.policies.accountant import epsilon_of, smallest_fitting_noise
 
 LABEL_SHARE_OF_EPSILON = 0.1
 MAX_SIGMA = 200.0
@@ -89,17 +89,6 @@ class TextPrivacyPlan:
         return parts[0] if len(parts) == 1 else dp_event.ComposedDpEvent(parts)
 
 
-def _bisect(fits: Callable[[float], bool], lower: float, upper: float, rel_tol: float) -> float:
-    """Smallest noise in ``[lower, upper]`` that fits, given ``fits(upper)`` (geometric bisection)."""
-    while upper - lower > rel_tol * lower:
-        mid = math.sqrt(lower * upper)
-        if fits(mid):
-            upper = mid
-        else:
-            lower = mid
-    return upper
-
-
 def _coarse_epsilon(event: dp_event.DpEvent, delta: float) -> float:
     accountant = pld_privacy_accountant.PLDAccountant(value_discretization_interval=COARSE_DISCRETIZATION)
     accountant.compose(event)
@@ -125,16 +114,7 @@ def calibrate_sigma(make: Callable[[float], dp_event.DpEvent], epsilon: float, d
 
     if not fits(MAX_SIGMA):
         raise AccountingError(f"epsilon {epsilon} cannot be met with noise multiplier {MAX_SIGMA}.", "Raise epsilon.")
-    lower = upper = 1.0
-    if fits(upper):
-        while lower > MIN_SIGMA and fits(lower):
-            upper, lower = lower, max(MIN_SIGMA, lower / 2)
-        if fits(lower):
-            upper = lower
-    else:
-        while not fits(upper):
-            lower, upper = upper, min(MAX_SIGMA, upper * 2)
-    sigma = _bisect(fits, lower, upper, rel_tol)
+    sigma = smallest_fitting_noise(fits, MIN_SIGMA, MAX_SIGMA, rel_tol)
     accounted = epsilon_of([make(sigma)], delta)
     while accounted > epsilon:  # not expected (the coarse grid is pessimistic), but never overshoot
         sigma *= 1.005
