@@ -3,6 +3,7 @@
 Run (GPU when present; CUDA is picked automatically)::
 
     .venv/bin/python evals/text_bench.py                   # full run (about 8 minutes on one H100)
+    .venv/bin/python evals/text_bench.py --preset cpu      # 10 intents on 2 CPU cores (under an hour)
     .venv/bin/python evals/text_bench.py --preset smoke    # tiny CPU run (a few minutes on 2 cores)
 
 Data: ``../shared/data/text/banking77/`` (``train.csv``/``test.csv`` with ``text,category``; the public label
@@ -53,6 +54,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     "full": {"intents": 15, "per_intent": 0, "epochs": 6.0, "expected_batch": 256, "max_tokens": 48,
              "rows_per_label": 100, "physical_batch": 320, "max_new_tokens": 40, "sample_batch": 128,
              "learning_rate": 2e-3, "canaries": 8, "canary_repeats": 3, "candidates": 1000, "speed_steps": 20},
+    "cpu": {"intents": 10, "per_intent": 0, "epochs": 3.0, "expected_batch": 128, "max_tokens": 40,
+            "rows_per_label": 40, "physical_batch": 32, "max_new_tokens": 32, "sample_batch": 80,
+            "learning_rate": 2e-3, "canaries": 4, "canary_repeats": 3, "candidates": 200, "speed_steps": 3},
     "smoke": {"intents": 3, "per_intent": 8, "epochs": 1.0, "expected_batch": 6, "max_tokens": 32,
               "rows_per_label": 4, "physical_batch": 8, "max_new_tokens": 16, "sample_batch": 12,
               "learning_rate": 2e-3, "canaries": 1, "canary_repeats": 2, "candidates": 20, "speed_steps": 1},
@@ -73,7 +77,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--progress", action="store_true", help="show progress bars")
     for name, value in PRESETS["full"].items():
         p.add_argument("--" + name.replace("_", "-"), type=type(value), default=None,
-                       help=f"(full: {value}, smoke: {PRESETS['smoke'][name]})")
+                       help=f"(full: {value}, cpu: {PRESETS['cpu'][name]}, smoke: {PRESETS['smoke'][name]})")
     args = p.parse_args(argv)
     for name, value in PRESETS[args.preset].items():
         if getattr(args, name) is None:

@@ -120,6 +120,14 @@ def test_label_list_must_be_public_and_have_two_classes():
         DPTextLM(3.0, 1e-5, schema=_schema())
 
 
+def test_clipping_engine_is_an_option_checked_before_any_spend():
+    gen = DPTextLM(3.0, 1e-5, schema=_schema(), text_field="text", records=10, clipping="ghost")
+    assert gen.config["clipping"] == "ghost"
+    assert DPTextLM(3.0, 1e-5, schema=_schema(), text_field="text", records=10).config["clipping"] == "hooks"
+    with pytest.raises(ConfigError, match="clipping engine 'fast'"):
+        DPTextLM(3.0, 1e-5, schema=_schema(), text_field="text", records=10, clipping="fast")
+
+
 def _never(event: object) -> None:
     raise AssertionError("nothing may be spent for a run that never read the data")
 

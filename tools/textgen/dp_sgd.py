@@ -22,6 +22,8 @@ from dp_accounting.pld import pld_privacy_accountant
 from privsynth.errors import AccountingError, ConfigError
 from privsynth.policies.accountant import epsilon_of, smallest_fitting_noise
 
+CLIPPING_MODES = ("hooks", "ghost")  # per-sample clipping engines of the trainer (same mechanism, same event)
+
 LABEL_SHARE_OF_EPSILON = 0.1
 MAX_SIGMA = 200.0
 MIN_SIGMA = 0.05

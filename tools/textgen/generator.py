@@ -26,14 +26,20 @@ from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError, InputDataError, NotFittedError, SchemaError
 from privsynth.logs import get_logger
 from privsynth.tools.schema import TableSchema
-from privsynth.tools.textgen.dp_sgd import DPSGDSchedule, TextPrivacyPlan, noisy_label_counts, plan_privacy
+from privsynth.tools.textgen.dp_sgd import (
+    CLIPPING_MODES,
+    DPSGDSchedule,
+    TextPrivacyPlan,
+    noisy_label_counts,
+    plan_privacy,
+)
 
 log = get_logger(__name__)
 
 DEFAULTS: dict[str, Any] = {
     "epochs": 2.0, "expected_batch": 32, "max_tokens": 64, "learning_rate": 2e-3, "max_grad_norm": 1.0,
     "lora_rank": 8, "physical_batch": 8, "max_records_per_user": 8, "temperature": 1.0, "top_p": 0.95,
-    "max_new_tokens": 48, "sample_batch": 32, "progress": True,
+    "max_new_tokens": 48, "sample_batch": 32, "progress": True, "clipping": "hooks",
 }
 
 
@@ -80,6 +86,10 @@ class DPTextLM(Generator):
         self.user_field: str | None = options.get("user_field")
         if not self.text_field:
             raise ConfigError("The text generator needs the name of the text column.", "Pass --text-field NAME.")
+        if self.config["clipping"] not in CLIPPING_MODES:
+            raise ConfigError(f"Unknown clipping engine {self.config['clipping']!r}.",
+                              f"Use --option clipping=<one of {', '.join(CLIPPING_MODES)}> (hooks is the faster "
+                              "on every machine measured; see evals/text_speed.py).")
         self.label_domain = self._label_domain(options.get("schema"))
         self.model: Any = None
         self.tokenizer: Any = None
@@ -188,7 +198,8 @@ class DPTextLM(Generator):
                             max_grad_norm=float(self.config["max_grad_norm"]),
                             learning_rate=float(self.config["learning_rate"]),
                             physical_batch=int(self.config["physical_batch"]), lora_rank=int(self.config["lora_rank"]),
-                            seed=int(rng.integers(2**31)), progress=bool(self.config["progress"]))
+                            seed=int(rng.integers(2**31)), progress=bool(self.config["progress"]),
+                            clipping=str(self.config["clipping"]))
         self.model, stats = train_lora(model, corpus, train, base.tokenizer.pad_token_id)
         self.tokenizer = base.tokenizer
         self.fit_info = {"base_model": base.name, "model_from_cache": base.from_cache, "units": len(texts),

@@ -29,11 +29,10 @@ from tqdm.auto import tqdm
 from privsynth.errors import ConfigError
 from privsynth.logs import get_logger
 from privsynth.tools.textgen.corpus import IGNORE_INDEX, EncodedCorpus, collate
-from privsynth.tools.textgen.dp_sgd import poisson_batch
+from privsynth.tools.textgen.dp_sgd import CLIPPING_MODES, poisson_batch
 
 log = get_logger(__name__)
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
-CLIPPING_MODES = ("hooks", "ghost")
 
 
 @dataclass
