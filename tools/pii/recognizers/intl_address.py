@@ -35,7 +35,9 @@ _ENDINGS = (
 _PREFIXES = (
     r"Rua|Rúa|Via|Viale|Vicolo|Calle|Carrer|Avenida|Av\.|Avenue|Rue|Route|Chemin|Boulevard|Bd\.|Piazza|"
     r"Praça|Largo|Travessa|Estrada|Camino|Paseo|Plaza|Plac|ul\.|ulica|al\.|Aleja|Strada|Str\.|Quinta|"
-    r"Ulitsa|Ul\.|Pr\.|Prospekt|Odos|Leoforos|Carretera|Ronda|Rambla"
+    r"Ulitsa|Ul\.|Pr\.|Prospekt|Odos|Leoforos|Carretera|Ronda|Rambla|C/|Avda\.?|Avinguda|Passeig|Plaça|Travesía|"
+    r"Callejón|Pasaje|Alameda|Rodovia|Ladeira|Beco|Viela|Corso|Piazzale|Vicolo|Lungomare|Quai|Impasse|Allée|Cours|"
+    r"Calçada"
 )
 _WORD_YEAR = re.compile(r"([^\W\d_]+)\s+(?:1[89]|20)\d\d\.?")
 _NUMBER = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,4})?\.?"
@@ -46,7 +48,8 @@ PATTERNS = [
      rf"(?<![\w.])(?P<ent>{_HOUSE}(?:(?-i:[A-ZÀ-ÞĀ-Ž]){_L}*[ -]){{0,3}}{_L}*(?:{_ENDINGS})\s+{_NUMBER}{_UNIT})(?!\w)",
      0.6),
     ("street_type_prefix",
-     rf"(?<![\w.])(?P<ent>{_HOUSE}(?:{_PREFIXES})\s+(?:{_L}[\w'.-]*\s+){{0,4}}?{_NUMBER}{_UNIT})(?!\w)", 0.6),
+     rf"(?<![\w.])(?P<ent>{_HOUSE}(?:{_PREFIXES})\s+(?:{_L}[\w'.-]*\s+){{0,4}}?(?:{_L}[\w'.-]*,[ \t]*)?"
+     rf"{_NUMBER}{_UNIT})(?!\w)", 0.6),
     ("house_then_prefix",
      rf"(?<![\w.])(?P<ent>\d{{1,5}}(?:[ ]?(?:bis|ter))?,?[ \t]+(?-i:{_PREFIXES})[ \t]+(?:{_L}[\w'’.-]*[ \t]+){{0,4}}"
      rf"{_L}[\w'’.-]*)(?=[ \t]*(?:,|\n|$))", 0.6),

@@ -20,7 +20,15 @@ _SUFFIXES = (
     "Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Loop|Alley|Crescent|Row|Path|Pike|"
     "Junction|Crossing|Estates?|Gardens?|Heights|Hills?|Manor|Meadows?|Mountains?|Park|Ridge|Creek|"
     "Valley|Views?|Village|Walk|Bridge|Brooks?|Dale|Glen|Grove|Harbor|Lake|Point|Ports?|Shores?|"
-    "Springs?|Station|Stream|Track|Turnpike|Skyway|Expressway|Freeway|Center|Close|Mews"
+    "Springs?|Station|Stream|Track|Turnpike|Skyway|Expressway|Freeway|Center|Close|Mews|"
+    # the other spelled-out USPS street suffixes (Publication 28, appendix C1), singular and plural
+    "Branch|Burgs?|Bypass|Camp|Canyon|Cape|Causeway|Centers|Circles|Cliffs?|Club|Common|Corners?|Course|"
+    "Courts|Coves?|Crest|Crossroad|Curve|Dam|Divide|Drives|Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|"
+    "Forest|Forges?|Forks?|Fort|Gateway|Glens|Greens?|Groves|Harbors|Haven|Hollow|Inlet|Islands?|Isle|"
+    "Junctions|Keys?|Knolls?|Lakes|Landing|Lights?|Loaf|Locks?|Lodge|Mall|Manors|Mills?|Mission|Motorway|"
+    "Mount|Neck|Orchard|Oval|Overpass|Parks|Parkways|Pass|Passage|Pines?|Plains?|Points|Prairie|Radial|"
+    "Ramp|Ranch|Rapids?|Rest|Ridges|River|Roads|Route|Run|Shoals?|Spurs?|Squares|Stravenue|Streets|Summit|"
+    "Trace|Trafficway|Tunnel|Underpass|Unions?|Valleys|Viaduct|Villages|Ville|Vista|Walks|Wall|Ways|Wells?"
 )
 _HOUSE = r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'.-]*\s+){0,3}[A-Z][A-Za-z'.-]*"
 _UNIT = r"(?:,?\s+(?:Apt\.?|Suite|Ste\.?|Unit|#)\s?[\w-]{1,6})?"
