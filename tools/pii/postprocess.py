@@ -21,12 +21,14 @@ Steps, in order:
 5. **Addresses**: an ``ADDRESS`` span extends over the city, region, country and postal-code parts
    that follow it after a comma or line break, and absorbs ``LOCATION`` spans it touches; a name
    guess (``PERSON``, ``ORGANIZATION``) inside an address, below :data:`STRONG_NAME_SCORE`, is a street or
-   town named after someone ("Rua Cyro Schmutzer Franco") and goes.
+   town named after someone ("Rua Cyro Schmutzer Franco") and goes; a place takes in a short bracketed
+   qualifier and a postal code written right after it (``Cyprus (Greek)``, ``Hungary 34796``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from privsynth.tools.pii.address_spans import extend_address
@@ -67,6 +69,9 @@ _UNIT_TAIL = re.compile(r"[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat)\.?$")
 _STRONG_ADDRESS_SCORE = 0.55
 _HYPHEN_HEAD = re.compile(r"(?<![\w-])(?-i:[A-ZÀ-Þ])[^\W\d_]+-$")
 _QUALIFIER = re.compile(r"[ \t]*\([^\W\d_][^()\n]{0,24}\)")
+_POSTCODE_AFTER = re.compile(r"[ \t]+(?!(?:19|20)\d\d\b)(\d{4,6}|\d{3}[ ]\d{2}|\d{5}-\d{3,4}|\d{4}-\d{3})"
+                             r"(?![\w-])(?![ \t]*[a-z%$€£])")
+"""A postal code after a place (``Hungary 34796``): not a year, nor a count (``Oslo 2000 people``)."""
 
 
 def plausible(text: str, span: RawSpan) -> bool:
@@ -155,7 +160,7 @@ def _merge_places(text: str, spans: list[RawSpan]) -> list[RawSpan]:
         if out and out[-1].entity_type == "ADDRESS" and span.start < out[-1].end and span.score <= NER_SCORE:
             continue  # an NER guess inside an extended address
         out.append(span)
-    out = [_with_qualifier(text, s) if _family(s.entity_type) == "PLACE" else s for s in out]
+    out = [_with_qualifier(text, s, out) if _family(s.entity_type) == "PLACE" else s for s in out]
     places = [s for s in out if _family(s.entity_type) == "PLACE"]
     return [s for s in out if not any(a is not s and a.start <= s.start and s.end <= a.end and _covered(s, a)
                                       for a in places)]
@@ -170,10 +175,18 @@ def _covered(span: RawSpan, place: RawSpan) -> bool:
     return span.recognizer in NER_RECOGNIZERS or (place.entity_type == "ADDRESS" and span.score < STRONG_NAME_SCORE)
 
 
-def _with_qualifier(text: str, span: RawSpan) -> RawSpan:
-    """Extend a place over a short bracketed qualifier right after it (``Cyprus (Greek)``)."""
+def _with_qualifier(text: str, span: RawSpan, spans: Sequence[RawSpan] = ()) -> RawSpan:
+    """Extend a place over a short bracketed qualifier (``Cyprus (Greek)``) and a postal code right after it.
+
+    The postal code (:data:`_POSTCODE_AFTER`) is taken only where no other span holds it.
+    """
     match = _QUALIFIER.match(text, span.end)
-    return span._replace(end=match.end()) if match else span
+    if match:
+        span = span._replace(end=match.end())
+    code = _POSTCODE_AFTER.match(text, span.end)
+    if code and not any(o.start < code.end(1) and span.end < o.end and o is not span for o in spans):
+        span = span._replace(end=code.end(1))
+    return span
 
 
 def clean_spans(text: str, spans: list[RawSpan]) -> list[RawSpan]:
