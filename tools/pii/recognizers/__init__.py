@@ -26,6 +26,7 @@ from privsynth.tools.pii.recognizers.organization_from import CoinedOrganization
 from privsynth.tools.pii.recognizers.organization_partnership import PartnershipRecognizer
 from privsynth.tools.pii.recognizers.person_context import PersonContextRecognizer
 from privsynth.tools.pii.recognizers.person_name import NameListRecognizer
+from privsynth.tools.pii.recognizers.person_surname import SurnameShapeRecognizer
 from privsynth.tools.pii.recognizers.place_context import PlaceContextRecognizer
 from privsynth.tools.pii.recognizers.place_name import PlaceNameRecognizer
 from privsynth.tools.pii.recognizers.postal_code import PostalCodeRecognizer
@@ -53,6 +54,7 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     LowercaseStreetRecognizer,
     CuedPhoneRecognizer,
     CoinedOrganizationRecognizer,
+    SurnameShapeRecognizer,
 ]
 
 __all__ = [
@@ -76,5 +78,6 @@ __all__ = [
     "PlaceNameRecognizer",
     "PostalCodeRecognizer",
     "StreetAddressRecognizer",
+    "SurnameShapeRecognizer",
     "UsPhoneRecognizer",
 ]

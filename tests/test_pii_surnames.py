@@ -1,0 +1,45 @@
+"""Names known by the shape of the surname (patronymic and family-name suffixes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from privsynth.tools.pii.recognizers import RECOGNIZERS
+from privsynth.tools.pii.recognizers.person_surname import SurnameShapeRecognizer
+from privsynth.tools.pii.text import scan_text
+
+
+def _values(text: str) -> list[str]:
+    return [text[r.start:r.end] for r in SurnameShapeRecognizer().analyze(text, [], None)]
+
+
+def test_registered() -> None:
+    assert SurnameShapeRecognizer in RECOGNIZERS
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Please transfer the deposit to Zhanibek Tulegenovich today.", "Zhanibek Tulegenovich"),
+    ("Our guide was Tamriko Gelashvili.", "Tamriko Gelashvili"),
+    ("The report by Stavros K. Papadopoulos arrived.", "Stavros K. Papadopoulos"),
+    ("Signed for by Ingibjörg Haraldsdóttir", "Ingibjörg Haraldsdóttir"),
+])
+def test_surname_shape(text: str, value: str) -> None:
+    assert _values(text) == [value]
+
+
+@pytest.mark.parametrize("text", ["The Grand Prix was held in Kyiv.", "We met at the Soviet Embassy.",
+                                  "Many Slavs live there."])
+def test_no_name_by_shape(text: str) -> None:
+    assert _values(text) == []
+
+
+def test_scan_prefers_person_over_ner_organisation() -> None:
+    text = "Kindly update the payee to Yerlan Abdrakhmanovich before Friday."
+    spans = {(text[s.start:s.end], s.entity_type) for s in scan_text(text)}
+    assert ("Yerlan Abdrakhmanovich", "PERSON") in spans
+
+
+def test_company_with_legal_form_stays_an_organisation() -> None:
+    text = "She signed with Volkov Logistics Ltd last year."
+    spans = {(text[s.start:s.end], s.entity_type) for s in scan_text(text)}
+    assert not any(kind == "PERSON" for _value, kind in spans)
