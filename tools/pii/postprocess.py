@@ -167,8 +167,11 @@ def _merge_places(text: str, spans: list[RawSpan]) -> list[RawSpan]:
 
 
 def _covered(span: RawSpan, place: RawSpan) -> bool:
-    """Whether ``span``, lying inside ``place``, is part of it rather than an entity of its own."""
-    if _family(span.entity_type) == "PLACE":
+    """Whether ``span``, lying inside ``place``, is part of it rather than an entity of its own.
+
+    A nationality inside a place is the place's qualifier (``Cyprus (Greek)``), not a group of people.
+    """
+    if _family(span.entity_type) == "PLACE" or span.entity_type == "NRP":
         return True
     if span.entity_type not in _NAME_TYPES:
         return False

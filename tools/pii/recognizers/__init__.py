@@ -19,6 +19,7 @@ from privsynth.tools.pii.recognizers.intl_address import InternationalAddressRec
 from privsynth.tools.pii.recognizers.intl_phone import InternationalPhoneRecognizer
 from privsynth.tools.pii.recognizers.lowercase_street import LowercaseStreetRecognizer
 from privsynth.tools.pii.recognizers.named_street import NamedStreetRecognizer
+from privsynth.tools.pii.recognizers.nrp_words import NrpWordRecognizer
 from privsynth.tools.pii.recognizers.numbered_street import NumberedStreetRecognizer
 from privsynth.tools.pii.recognizers.organization import OrganizationSuffixRecognizer
 from privsynth.tools.pii.recognizers.organization_context import OrganizationContextRecognizer
@@ -55,6 +56,7 @@ RECOGNIZERS: list[type[EntityRecognizer]] = [
     CuedPhoneRecognizer,
     CoinedOrganizationRecognizer,
     SurnameShapeRecognizer,
+    NrpWordRecognizer,
 ]
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "LowercaseStreetRecognizer",
     "LuhnCardRecognizer",
     "NameListRecognizer",
+    "NrpWordRecognizer",
     "NamedStreetRecognizer",
     "NumberedStreetRecognizer",
     "OrganizationContextRecognizer",
