@@ -72,9 +72,10 @@ def test_declared_event_matches_spent_noise() -> None:
     key_pairs = gen.measurements[m:m + m - 1]
     rounds = gen.measurements[2 * m - 1:]
     assert len(one_way) == m and len(rounds) == t
-    assert all(0 in x.attrs and len(x.attrs) == 2 and x.sigma == plan["key"] for x in key_pairs)
+    key_sigmas = gen.key_sigmas()
+    assert all(0 in x.attrs and len(x.attrs) == 2 and x.sigma == key_sigmas[x.attrs[1]] for x in key_pairs)
     assert all(x.sigma == plan["tree"] for x in rounds)
-    inv = m / plan["one_way"] ** 2 + (m - 1) / plan["key"] ** 2 + t / plan["tree"] ** 2
+    inv = m / plan["one_way"] ** 2 + sum(s ** -2 for s in key_sigmas.values()) + t / plan["tree"] ** 2
     assert math.isclose(inv, 1.0 / gauss.noise_multiplier ** 2, rel_tol=1e-9)
     assert isinstance(laplace, dp_event.SelfComposedDpEvent) and laplace.count == t
     assert math.isclose(plan["eps0"], exp_mech_epsilon(1.0 / laplace.event.noise_multiplier))

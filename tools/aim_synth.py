@@ -6,7 +6,10 @@ Pipeline (all domains from the public schema; coding and DP compression exactly 
 1. **Measure** every column's fine one-way marginal with Gaussian noise ``sigma_1`` (the noisy row count
    and the compression into model groups are post-processing of these).
 2. **Key workload** (option ``key``, e.g. ``PUMA``; defaults to ``target``): measure every ``(key, X)``
-   with noise ``sigma_k``. The key is then adjacent to every column, so it lies in every clique.
+   with noise ``sigma_X`` (option ``key_noise``: ``"cells"``, the default, sets ``sigma_X ∝ c_X^(-1/3)``
+   from the column's public cell count ``c_X``, which minimises the tables' summed L1 error for the budget;
+   ``"equal"``: one ``sigma_k``; either way ``sum_X 1 / sigma_X^2 = (m - 1) / sigma_k^2``). The key is then
+   adjacent to every column, so it lies in every clique.
 3. **T rounds**, ``T`` fixed before any data is read (option ``rounds``; default: the number of non-key
    columns). Each round:
 
@@ -30,14 +33,20 @@ Pipeline (all domains from the public schema; coding and DP compression exactly 
 Defaults (tuned on MA 2019, seeds 0-1, checked on TX 2019; ``evals/tabular_bench.py``): budget shares
 one-way 0.1, key 0.65 below epsilon 4 and 0.3 above (k-marginal at epsilon 1, MA / TX: 885 / 878 with
 0.65, 873 / 864 with 0.3; at epsilon 10 on MA, 0.3 scores 931 and 0.65 928), selection 0.1, the rest for
-the T round measurements; ``numeric_groups`` 12 below epsilon 4 (fewer cells, less noise) and 24 above.
+the T round measurements; ``numeric_groups`` 10 below epsilon 4 (fewer cells, less noise; 10 rather than 12
+since the session of issue 4: with ``key_noise="cells"`` and ``drop_empty_key``, MA / TX at epsilon 1,
+seeds 0-2, paired gains of about +3.5 / +0.4 (10 groups), +1.6 / +1.4 (cells) and +1.9 on MA (drop)) and
+24 above.
 
-4. **Generate**: a final longer fit, then sampling (with optional conditions) as MST.
+4. **Generate**: a final longer fit, then sampling (with optional conditions) as MST. With
+   ``drop_empty_key`` (default), when the key's rare group (values with noisy counts below ``3 sigma_1``)
+   has a noisy total below ``2 sigma_1 sqrt(k)``, it gets probability 0: absent key values (a national
+   PUMA list on one state's data) would otherwise receive fitted noise, a wrong key in every marginal.
 
 Privacy accounting (add/remove of one record). It is the MST event with ``r = T``
 (:func:`privsynth.tools.mst_synth.mst_event`): with ``rho = 1 / (2 z^2)`` and ``s`` = ``select_share``,
 the measurements (L2 sensitivity 1 each) compose exactly and adaptively into one Gaussian mechanism,
-``1 / z_meas^2 = m / sigma_1^2 + (m - 1) / sigma_k^2 + T / sigma_r^2 = (1 - s) / z^2``, the shares
+``1 / z_meas^2 = m / sigma_1^2 + sum_X 1 / sigma_X^2 + T / sigma_r^2 = (1 - s) / z^2``, the shares
 ``one_way_share`` / ``key_share`` / rest split ``(1 - s) rho``; each selection is ``eps0``-DP and is
 declared as ``LaplaceDpEvent(1/u)``, ``u = sqrt(2 s rho / T)``, ``eps0 = log(2 e^(u/2) - 1)``, which
 dominates every ``eps0``-DP mechanism (argument in :mod:`privsynth.tools.mst_synth`). Declared:
@@ -75,7 +84,8 @@ from privsynth.tools.schema import TableSchema
 DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
                             "select_share": 0.1, "one_way_share": 0.1, "key_share": None, "rounds": None,
                             "max_cells": 4e5, "round_iters": 60, "iters": 400, "rounded_sampling": True,
-                            "smooth_bins": True, "progress": None}
+                            "smooth_bins": True, "key_noise": "cells",
+                            "drop_empty_key": True, "progress": None}
 LOW_EPSILON = 4.0
 
 
@@ -89,9 +99,10 @@ class AIMSynthesizer(MSTSynthesizer):
         seed: Random seed (keep it secret for a real release).
         **options: As MST (``key``, ``target``, ``schema``, ``fine_bins``, ``numeric_groups``,
             ``select_share``, ``one_way_share``, ``key_share``, ``iters``, ``rounded_sampling``, ``progress``;
-            ``numeric_groups`` None: 12 below epsilon 4, else 24, measured on MA 2019) plus ``rounds``
-            (T; None: the number of non-key columns), ``max_cells`` (model size limit) and
-            ``round_iters`` (mirror-descent steps after each measurement).
+            ``numeric_groups`` None: 10 below epsilon 4, else 24, measured on MA and TX 2019) plus ``rounds``
+            (T; None: the number of non-key columns), ``max_cells`` (model size limit),
+            ``round_iters`` (mirror-descent steps after each measurement), ``key_noise`` (``"cells"`` or
+            ``"equal"``) and ``drop_empty_key`` (bool), both in the module docstring.
 
     Raises:
         ConfigError: An unknown option or an invalid value.
@@ -107,7 +118,7 @@ class AIMSynthesizer(MSTSynthesizer):
             raise ConfigError(f"Unknown option(s) for aim: {unknown}.", f"Use only: {', '.join(DEFAULTS)}.")
         self.opts = {**DEFAULTS, **options}
         if self.opts["numeric_groups"] is None:  # coarser numeric groups at low epsilon (public rule)
-            self.opts["numeric_groups"] = 12 if self.epsilon < LOW_EPSILON else 24
+            self.opts["numeric_groups"] = 10 if self.epsilon < LOW_EPSILON else 24
         if self.opts["key_share"] is None:  # more budget on the (key, X) tables at low epsilon (public rule)
             self.opts["key_share"] = 0.65 if self.epsilon < LOW_EPSILON else 0.3
         for share in ("select_share", "one_way_share", "key_share"):
@@ -120,6 +131,8 @@ class AIMSynthesizer(MSTSynthesizer):
             raise ConfigError(f"rounds must be a non-negative integer, got {self.opts['rounds']!r}.", "Use e.g. 20.")
         if not float(self.opts["max_cells"]) > 0:
             raise ConfigError("max_cells must be positive.", "Use e.g. 4e5.")
+        if self.opts["key_noise"] not in ("cells", "equal"):
+            raise ConfigError(f"key_noise must be 'cells' or 'equal', got {self.opts['key_noise']!r}.", "Use 'cells'.")
         if self.opts["schema"] is not None and not isinstance(self.opts["schema"], TableSchema):
             raise ConfigError("The 'schema' option must be a TableSchema.", "Load it with load_schema().")
         self.sigmas: dict[str, float] = {}
@@ -134,6 +147,28 @@ class AIMSynthesizer(MSTSynthesizer):
             return 0
         return int(self.opts["rounds"]) if self.opts["rounds"] is not None else m
 
+    def key_sigmas(self) -> dict[int, float]:
+        """Noise of each ``(key, X)`` table, by column index (public: options and schema only).
+
+        ``key_noise="equal"``: ``sigma_k`` for all. ``"cells"``: ``sigma_X ∝ c_X^(-1/3)``, with ``c_X`` the
+        column's public cell count (categories, or ``numeric_groups`` bins, plus special and missing codes),
+        which minimises the summed expected L1 error ``sum_X c_X sigma_X`` of the tables for the same
+        budget; the total precision is unchanged, ``sum_X 1 / sigma_X^2 = (m - 1) / sigma_k^2``.
+        """
+        schema, key = self._schema(), self.key_index()
+        if key is None:
+            return {}
+        sigma = self.noise_plan()["key"]
+        fine = int(self.opts["fine_bins"])
+        cols = {j: FineColumn(spec, fine) for j, spec in enumerate(schema.modelled_columns) if j != key}
+        if self.opts["key_noise"] == "equal":
+            return {j: sigma for j in cols}
+        groups = int(self.opts["numeric_groups"])
+        c = {j: float(min(col.n_bins, groups) + col.size - col.n_bins if col.n_bins else col.size)
+             for j, col in cols.items()}
+        scale = math.sqrt(sum(v ** (2.0 / 3.0) for v in c.values()) / len(c))
+        return {j: sigma * scale * v ** (-1.0 / 3.0) for j, v in c.items()}
+
     # -- fit ------------------------------------------------------------------------------------
     def _fit(self, data: pd.DataFrame, schema: TableSchema) -> None:
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(0,)))
@@ -145,7 +180,8 @@ class AIMSynthesizer(MSTSynthesizer):
         codes, meas = self._measure_one_way(data, plan["one_way"], rng)
         others = [j for j in range(len(self.columns)) if j != key]
         if key is not None:
-            meas += [self._measure(codes, tuple(sorted((key, j))), plan["key"], rng) for j in others]
+            key_sigma = self.key_sigmas()
+            meas += [self._measure(codes, tuple(sorted((key, j))), key_sigma[j], rng) for j in others]
         domain = [g.n_groups for g in self.groups]
         graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
         for m in meas:
@@ -165,9 +201,33 @@ class AIMSynthesizer(MSTSynthesizer):
             self.selected.append(tuple(self.columns[a].name for a in attrs))
             bar.update(1)
         self.model.fit(meas, self.noisy_rows, iters=int(self.opts["iters"]), progress=None)
+        if key is not None and self.opts["drop_empty_key"]:
+            self._drop_empty_key_group(key, plan["one_way"])
         bar.update(1)
         bar.close()
         self.measurements = meas
+
+    def _drop_empty_key_group(self, key: int, sigma: float) -> None:
+        """Give the key's rare group probability 0 when its noisy one-way total is not significant.
+
+        The rare group gathers the key values whose noisy counts are below ``3 sigma`` (for a geography
+        key read from a national dictionary: mostly values absent from the data). When their noisy total is
+        below ``2 sigma sqrt(k)`` (``k`` values), it is indistinguishable from 0, and records the model would
+        put there (fitted noise) carry a wrong key into every workload marginal; the group's potential is then
+        set to a large negative value. Post-processing of the noisy one-way marginal only.
+        """
+        noisy, groups = self.noisy_fine[key], self.groups[key]
+        rare = np.flatnonzero(noisy < 3.0 * sigma)
+        if not len(rare) or noisy[rare].sum() >= 2.0 * sigma * math.sqrt(len(rare)):
+            return
+        group = int(groups.of_fine[rare[0]])
+        if not np.array_equal(np.flatnonzero(groups.of_fine == group), rare):
+            return  # not a group of rare values only
+        mask = np.zeros(groups.n_groups)
+        mask[group] = -1e4
+        i = self.model.clique_of([key])
+        self.model.theta[i] = self.model.theta[i] + self.model._expand(mask, (key,), self.model.cliques[i])
+        self.model._probs = self.model.calibrate(self.model.theta)
 
     def _select(self, codes: np.ndarray, others: list[int], key: int | None, graph: dict[int, set[int]],
                 plan: dict[str, float], t: int, rounds: int, rng: np.random.Generator
