@@ -36,7 +36,8 @@ one-way 0.1, key 0.65 below epsilon 4 and 0.3 above (k-marginal at epsilon 1, MA
 the T round measurements; ``numeric_groups`` 10 below epsilon 4 (fewer cells, less noise; 10 rather than 12
 since the session of issue 4: with ``key_noise="cells"`` and ``drop_empty_key``, MA / TX at epsilon 1,
 seeds 0-2, paired gains of about +3.5 / +0.4 (10 groups), +1.6 / +1.4 (cells) and +1.9 on MA (drop)) and
-24 above.
+20 above (the k-marginal's 20 percentile bins; at epsilon 10, seeds 0-1, +0.4 on MA and +1.6 on TX over 24,
+and faster).
 
 4. **Generate**: a final longer fit, then sampling (with optional conditions) as MST. With
    ``drop_empty_key`` (default), when the key's rare group (values with noisy counts below ``3 sigma_1``)
@@ -99,7 +100,7 @@ class AIMSynthesizer(MSTSynthesizer):
         seed: Random seed (keep it secret for a real release).
         **options: As MST (``key``, ``target``, ``schema``, ``fine_bins``, ``numeric_groups``,
             ``select_share``, ``one_way_share``, ``key_share``, ``iters``, ``rounded_sampling``, ``progress``;
-            ``numeric_groups`` None: 10 below epsilon 4, else 24, measured on MA and TX 2019) plus ``rounds``
+            ``numeric_groups`` None: 10 below epsilon 4, else 20, measured on MA and TX 2019) plus ``rounds``
             (T; None: the number of non-key columns), ``max_cells`` (model size limit),
             ``round_iters`` (mirror-descent steps after each measurement), ``key_noise`` (``"cells"`` or
             ``"equal"``) and ``drop_empty_key`` (bool), both in the module docstring.
@@ -118,7 +119,7 @@ class AIMSynthesizer(MSTSynthesizer):
             raise ConfigError(f"Unknown option(s) for aim: {unknown}.", f"Use only: {', '.join(DEFAULTS)}.")
         self.opts = {**DEFAULTS, **options}
         if self.opts["numeric_groups"] is None:  # coarser numeric groups at low epsilon (public rule)
-            self.opts["numeric_groups"] = 10 if self.epsilon < LOW_EPSILON else 24
+            self.opts["numeric_groups"] = 10 if self.epsilon < LOW_EPSILON else 20
         if self.opts["key_share"] is None:  # more budget on the (key, X) tables at low epsilon (public rule)
             self.opts["key_share"] = 0.65 if self.epsilon < LOW_EPSILON else 0.3
         for share in ("select_share", "one_way_share", "key_share"):
