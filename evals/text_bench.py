@@ -53,13 +53,16 @@ DATA = REPO.parent / "shared" / "data" / "text" / "banking77"
 PRESETS: dict[str, dict[str, Any]] = {
     "full": {"intents": 15, "per_intent": 0, "epochs": 6.0, "expected_batch": 256, "max_tokens": 48,
              "rows_per_label": 100, "physical_batch": 320, "max_new_tokens": 40, "sample_batch": 128,
-             "learning_rate": 2e-3, "canaries": 8, "canary_repeats": 3, "candidates": 1000, "speed_steps": 20},
-    "cpu": {"intents": 10, "per_intent": 0, "epochs": 3.0, "expected_batch": 128, "max_tokens": 40,
-            "rows_per_label": 40, "physical_batch": 32, "max_new_tokens": 32, "sample_batch": 80,
-            "learning_rate": 2e-3, "canaries": 4, "canary_repeats": 3, "candidates": 200, "speed_steps": 3},
+             "learning_rate": 2e-3, "canaries": 8, "canary_repeats": 3, "candidates": 1000, "speed_steps": 20,
+             "temperature": 0.7},
+    "cpu": {"intents": 10, "per_intent": 60, "epochs": 3.0, "expected_batch": 48, "max_tokens": 32,
+            "rows_per_label": 40, "physical_batch": 24, "max_new_tokens": 32, "sample_batch": 80,
+            "learning_rate": 2e-3, "canaries": 4, "canary_repeats": 3, "candidates": 200, "speed_steps": 0,
+            "temperature": 0.7},
     "smoke": {"intents": 3, "per_intent": 8, "epochs": 1.0, "expected_batch": 6, "max_tokens": 32,
               "rows_per_label": 4, "physical_batch": 8, "max_new_tokens": 16, "sample_batch": 12,
-              "learning_rate": 2e-3, "canaries": 1, "canary_repeats": 2, "candidates": 20, "speed_steps": 1},
+              "learning_rate": 2e-3, "canaries": 1, "canary_repeats": 2, "candidates": 20, "speed_steps": 1,
+              "temperature": 0.7},
 }
 
 
@@ -91,7 +94,7 @@ def knobs(args: argparse.Namespace) -> dict[str, Any]:
     return {"epochs": args.epochs, "expected_batch": args.expected_batch, "max_tokens": args.max_tokens,
             "learning_rate": args.learning_rate, "physical_batch": args.physical_batch, "lora_rank": 8,
             "max_grad_norm": 1.0, "max_new_tokens": args.max_new_tokens, "sample_batch": args.sample_batch,
-            "progress": args.progress}
+            "progress": args.progress, "temperature": args.temperature}
 
 
 def evaluate(texts: list[str], labels: list[str], data: BenchData, test_vectors: Any,
@@ -101,7 +104,9 @@ def evaluate(texts: list[str], labels: list[str], data: BenchData, test_vectors:
 
     acc = parts.classifier_accuracy(texts, labels, data.test[TEXT].tolist(), data.test[LABEL].tolist(),
                                     test_vectors)
-    out: dict[str, Any] = {"n_texts": len(texts), "accuracy": acc}
+    pairs = list(zip(texts, labels, strict=True))
+    out: dict[str, Any] = {"n_texts": len(texts), "accuracy": acc,
+                           "examples": [{"label": lab, "text": t} for t, lab in pairs[::20][:20]]}
     if real is not None:
         out["ratio_to_real"] = {k: (v / real["accuracy"][k] if v is not None and real["accuracy"].get(k) else None)
                                 for k, v in acc.items()}
@@ -123,7 +128,7 @@ def run_dp(epsilon: float, data: BenchData, args: argparse.Namespace, test_vecto
     gen = DPTextLM(epsilon, delta, args.seed, schema=schema, text_field=TEXT, label_field=LABEL,
                    records=training_units(data.train, TEXT), base_model=args.base_model, cache_dir=args.cache_dir,
                    **{n: k[n] for n in ("epochs", "expected_batch", "max_tokens", "learning_rate", "physical_batch",
-                                        "max_new_tokens", "sample_batch", "progress")})
+                                        "max_new_tokens", "sample_batch", "progress", "temperature")})
     with Timer() as fit:
         gen.fit(data.train, schema)
     with Timer() as sample:
@@ -158,7 +163,8 @@ def run_non_private(data: BenchData, args: argparse.Namespace, test_vectors: Any
     counts = data.train[LABEL].value_counts().to_dict()
     quotas = largest_remainder({c: float(counts.get(c, 0)) for c in data.intents},
                                args.rows_per_label * len(data.intents))
-    config = SamplingConfig(max_new_tokens=args.max_new_tokens, batch_size=args.sample_batch, progress=args.progress)
+    config = SamplingConfig(temperature=args.temperature, max_new_tokens=args.max_new_tokens,
+                            batch_size=args.sample_batch, progress=args.progress)
     with Timer() as sample:
         pairs = sample_texts(model, tokenizer, quotas, config, seed=args.seed)
     result = evaluate([t for t, _ in pairs], [str(lab) for _, lab in pairs], data, test_vectors, real)

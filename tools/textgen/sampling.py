@@ -1,6 +1,7 @@
 """Sampling synthetic texts from a fine-tuned causal LM: per label, batched, with temperature / top-p.
 
-Outputs are cleaned (prompt removed, cut at end-of-sequence, whitespace trimmed) and de-duplicated (case- and
+Outputs are cleaned (prompt removed, cut at end-of-sequence or where the model begins another record's
+``Category:`` / ``Text:`` prompt on a new line, whitespace trimmed) and de-duplicated (case- and
 whitespace-insensitive, across labels too); sampling goes on in further rounds until each label has its
 quota or ``max_rounds`` is reached, so the result can hold fewer texts than asked when the model keeps repeating
 itself (the caller reports that).
@@ -8,6 +9,7 @@ itself (the caller reports that).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +45,13 @@ def _key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.replace("\n", " ").split())
+RECORD_START = re.compile(r"\n\s*(?:Category|Text):")  # a line opening the next record's prompt
+
+
+def clean_generated(text: str) -> str:
+    """One synthetic text: cut where the model starts a new record's prompt, whitespace collapsed."""
+    found = RECORD_START.search(text)
+    return " ".join((text[:found.start()] if found else text).split())
 
 
 def _generate(model: Any, tokenizer: Any, prompt: str, count: int, config: SamplingConfig) -> list[str]:
@@ -55,7 +62,7 @@ def _generate(model: Any, tokenizer: Any, prompt: str, count: int, config: Sampl
                                 max_new_tokens=config.max_new_tokens, pad_token_id=tokenizer.pad_token_id,
                                 eos_token_id=tokenizer.eos_token_id)
     new_tokens = output[:, encoded["input_ids"].shape[1]:]
-    return [_clean(t) for t in tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
+    return [clean_generated(t) for t in tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
 
 
 def sample_texts(model: Any, tokenizer: Any, quotas: Mapping[str | None, int], config: SamplingConfig,
