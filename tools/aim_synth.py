@@ -32,7 +32,8 @@ Pipeline (all domains from the public schema; coding and DP compression exactly 
    instead, so the event below is declared before the data is read.
 Defaults (tuned on MA 2019, seeds 0-1, checked on TX 2019; ``evals/tabular_bench.py``): budget shares
 one-way 0.1, key 0.65 below epsilon 4 and 0.3 above (k-marginal at epsilon 1, MA / TX: 885 / 878 with
-0.65, 873 / 864 with 0.3; at epsilon 10 on MA, 0.3 scores 931 and 0.65 928), selection 0.1, the rest for
+0.65, 873 / 864 with 0.3; at epsilon 10 on MA, 0.3 scores 931 and 0.65 928), selection 0.05 (0.1 before
+issue 4; 0.05 gains +1.2 / +2.1 at epsilon 1, seeds 0-2, and -0.05 / +0.25 at epsilon 10), the rest for
 the T round measurements; ``numeric_groups`` 10 below epsilon 4 (fewer cells, less noise; 10 rather than 12
 since the session of issue 4: with ``key_noise="cells"`` and ``drop_empty_key``, MA / TX at epsilon 1,
 seeds 0-2, paired gains of about +3.5 / +0.4 (10 groups), +1.6 / +1.4 (cells) and +1.9 on MA (drop)) and
@@ -83,7 +84,7 @@ from privsynth.tools.mst_synth import MSTSynthesizer
 from privsynth.tools.schema import TableSchema
 
 DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
-                            "select_share": 0.1, "one_way_share": 0.1, "key_share": None, "rounds": None,
+                            "select_share": 0.05, "one_way_share": 0.1, "key_share": None, "rounds": None,
                             "max_cells": 4e5, "round_iters": 60, "iters": 400, "rounded_sampling": True,
                             "smooth_bins": True, "key_noise": "cells",
                             "drop_empty_key": True, "progress": None}
