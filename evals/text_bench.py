@@ -54,15 +54,15 @@ PRESETS: dict[str, dict[str, Any]] = {
     "full": {"intents": 15, "per_intent": 0, "epochs": 6.0, "expected_batch": 256, "max_tokens": 48,
              "rows_per_label": 100, "physical_batch": 320, "max_new_tokens": 40, "sample_batch": 128,
              "learning_rate": 2e-3, "canaries": 8, "canary_repeats": 3, "candidates": 1000, "speed_steps": 20,
-             "temperature": 0.7},
-    "cpu": {"intents": 10, "per_intent": 60, "epochs": 3.0, "expected_batch": 48, "max_tokens": 32,
-            "rows_per_label": 40, "physical_batch": 24, "max_new_tokens": 32, "sample_batch": 80,
+             "temperature": 1.0, "lora_rank": 8},
+    "cpu": {"intents": 10, "per_intent": 60, "epochs": 5.0, "expected_batch": 150, "max_tokens": 32,
+            "rows_per_label": 40, "physical_batch": 50, "max_new_tokens": 32, "sample_batch": 80,
             "learning_rate": 2e-3, "canaries": 4, "canary_repeats": 3, "candidates": 200, "speed_steps": 0,
-            "temperature": 0.7},
+            "temperature": 1.0, "lora_rank": 4},
     "smoke": {"intents": 3, "per_intent": 8, "epochs": 1.0, "expected_batch": 6, "max_tokens": 32,
               "rows_per_label": 4, "physical_batch": 8, "max_new_tokens": 16, "sample_batch": 12,
               "learning_rate": 2e-3, "canaries": 1, "canary_repeats": 2, "candidates": 20, "speed_steps": 1,
-              "temperature": 0.7},
+              "temperature": 1.0, "lora_rank": 8},
 }
 
 
@@ -92,7 +92,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def knobs(args: argparse.Namespace) -> dict[str, Any]:
     """Training and sampling settings shared by every fine-tuned model."""
     return {"epochs": args.epochs, "expected_batch": args.expected_batch, "max_tokens": args.max_tokens,
-            "learning_rate": args.learning_rate, "physical_batch": args.physical_batch, "lora_rank": 8,
+            "learning_rate": args.learning_rate, "physical_batch": args.physical_batch, "lora_rank": args.lora_rank,
             "max_grad_norm": 1.0, "max_new_tokens": args.max_new_tokens, "sample_batch": args.sample_batch,
             "progress": args.progress, "temperature": args.temperature}
 
@@ -128,7 +128,8 @@ def run_dp(epsilon: float, data: BenchData, args: argparse.Namespace, test_vecto
     gen = DPTextLM(epsilon, delta, args.seed, schema=schema, text_field=TEXT, label_field=LABEL,
                    records=training_units(data.train, TEXT), base_model=args.base_model, cache_dir=args.cache_dir,
                    **{n: k[n] for n in ("epochs", "expected_batch", "max_tokens", "learning_rate", "physical_batch",
-                                        "max_new_tokens", "sample_batch", "progress", "temperature")})
+                                        "max_new_tokens", "sample_batch", "progress", "temperature",
+                                        "lora_rank")})
     with Timer() as fit:
         gen.fit(data.train, schema)
     with Timer() as sample:
@@ -183,7 +184,7 @@ def run_base_exposure(data: BenchData, args: argparse.Namespace) -> dict[str, An
 
     settings = load_settings()
     model, tokenizer = parts.fresh_lora_model(args.base_model or settings.text_base_model,
-                                              args.cache_dir or settings.model_cache_dir, 8, args.seed)
+                                              args.cache_dir or settings.model_cache_dir, args.lora_rank, args.seed)
     result = {"exposure": parts.exposures(model, tokenizer, data.canaries, args.candidates, args.max_tokens,
                                           args.seed)}
     del model
