@@ -22,16 +22,21 @@ Two levels, both on the column's *public* domain (:class:`~privsynth.tools.schem
 Decoding a group draws a fine code within it in proportion to the clipped noisy fine counts (uniformly
 when they are all zero; for ordered bins, when the caller passes the noise scale, the noisy counts smoothed
 over neighbouring bins, :func:`smoothing_window`), then a value within the fine bin uniformly (a uniform
-integer of the bin for integer columns). Output types follow the discretizer: strings for categories,
-int64 for an integer column without missing values, float64 otherwise, object when a special value is not a number.
+integer of the bin for integer columns, or, when the column has heaping weights, :func:`fit_heaping`, an
+integer drawn in proportion to the weight of its roundness class, :func:`roundness`). AIM can instead pass
+its own within-group weights (:func:`refined_shape`, :func:`interpolated_mass`). Output types follow the
+discretizer: strings for categories, int64 for an integer column without missing values, float64 otherwise,
+object when a special value is not a number.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.interpolate import PchipInterpolator
 
 from privsynth.tools.discretize import ColumnDiscretizer
 from privsynth.tools.rounded_sampling import rounded_choice
@@ -53,12 +58,14 @@ class FineColumn:
         self.name = spec.name
         self.base = ColumnDiscretizer(spec, 2)
         self.n_bins = 0
+        self.wide = False
         if spec.kind == "numeric":
             lo, hi = float(spec.min), float(spec.max)  # type: ignore[arg-type]
             if spec.integer and self.base.n_ints <= fine_bins:
                 edges = np.arange(self.base.int_lo, self.base.int_hi + 2, dtype=float)
             else:
                 if hi - lo > WIDE_RANGE:
+                    self.wide = True
                     s = (hi - lo) / WIDE_RANGE
                     edges = s * np.sinh(np.linspace(np.arcsinh(lo / s), np.arcsinh(hi / s), fine_bins + 1))
                     edges[0], edges[-1] = lo, hi
@@ -71,6 +78,40 @@ class FineColumn:
             self.edges = edges
             self.n_bins = len(edges) - 1
         self.size = self.n_bins + (self.base.size - self.base.n_values if self.n_bins else self.base.size)
+        self.heaping: np.ndarray | None = None  # per-roundness-class weights of integers (fit_heaping)
+
+    @property
+    def heaping_levels(self) -> int:
+        """``K`` of the roundness classes of a wide integer column (0: none; public schema only).
+
+        A wide (``max - min > 1000``) integer column gets classes ``0..K``, ``K = floor(log10 max(|min|,
+        |max|))``: class ``k`` holds the integers whose largest power-of-ten divisor (up to ``10^K``) is
+        ``10^k`` (0 is in class ``K``).
+        """
+        if not self.n_bins or not self.spec.integer:
+            return 0
+        lo, hi = float(self.spec.min), float(self.spec.max)  # type: ignore[arg-type]
+        if hi - lo <= WIDE_RANGE:
+            return 0
+        return int(math.floor(math.log10(max(abs(lo), abs(hi)))))
+
+    def roundness_counts(self, values: pd.Series) -> np.ndarray:
+        """Histogram of the roundness classes of the in-range numeric values (true counts; sensitivity 1)."""
+        k = self.heaping_levels
+        base = self.base.encode(values)
+        x = pd.to_numeric(pd.Series(values).reset_index(drop=True)[base < self.base.n_values], errors="coerce")
+        x = np.clip(np.trunc(x.to_numpy(float)), float(self.spec.min), float(self.spec.max))  # type: ignore[arg-type]
+        return np.bincount(roundness(x.astype(np.int64), k), minlength=k + 1).astype(float)
+
+    def bin_classes(self) -> np.ndarray:
+        """``(n_bins, K + 1)``: how many integers of each roundness class every fine bin holds."""
+        k = self.heaping_levels
+        lo, hi = self.edges[:-1].astype(np.int64), self.edges[1:].astype(np.int64) - 1  # integers lo..hi
+        mult = np.stack([np.floor_divide(hi, 10 ** j) - (-np.floor_divide(-lo, 10 ** j)) + 1 for j in range(k + 1)],
+                        axis=1).astype(float)
+        out = mult.copy()
+        out[:, :-1] -= mult[:, 1:]
+        return np.clip(out, 0.0, None)
 
     def encode(self, values: pd.Series) -> np.ndarray:
         """Fine codes of a data column (raises SchemaError on values outside the declared domain)."""
@@ -94,7 +135,9 @@ class FineColumn:
         in_bin = fine < self.n_bins
         series = self.base.decode(np.where(in_bin, 0, fine - self.n_bins + self.base.n_values), rng)
         left, right = self.edges[fine[in_bin]], self.edges[fine[in_bin] + 1]
-        if self.spec.integer:
+        if self.spec.integer and self.heaping is not None:
+            values = self._decode_heaped(fine[in_bin], rng)
+        elif self.spec.integer:
             values = left + np.floor(rng.random(len(left)) * (right - left))
         else:
             values = np.minimum(left + rng.random(len(left)) * (right - left), float(self.spec.max))  # type: ignore[arg-type]
@@ -102,6 +145,85 @@ class FineColumn:
         out[in_bin] = values.astype(out.dtype) if out.dtype != object else (
             values.astype(np.int64) if self.spec.integer else values)
         return pd.Series(out, name=self.name, dtype=series.dtype)
+
+
+    def _decode_heaped(self, bins: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Integers within their fine bins, each with probability proportional to its class's heaping weight."""
+        assert self.heaping is not None
+        out = np.zeros(len(bins))
+        for b in np.unique(bins):
+            rows = np.flatnonzero(bins == b)
+            ints = np.arange(int(self.edges[b]), int(self.edges[b + 1]), dtype=np.int64)
+            w = self.heaping[roundness(ints, self.heaping_levels)]
+            out[rows] = ints[rng.choice(len(ints), len(rows), p=w / w.sum())]
+        return out
+
+
+def roundness(values: np.ndarray, levels: int) -> np.ndarray:
+    """Roundness class of integers: the largest ``k <= levels`` with ``10^k`` dividing the value (0: ``levels``)."""
+    v = np.abs(np.asarray(values, dtype=np.int64))
+    out = np.zeros(len(v), dtype=np.int64)
+    for k in range(1, levels + 1):
+        out[v % 10 ** k == 0] = k
+    return out
+
+
+def fit_heaping(counts: np.ndarray, mass: np.ndarray, noisy: np.ndarray, sigma: float, z: float = 3.0,
+                z_free: float = 5.0, iters: int = 300) -> np.ndarray | None:
+    """Heaping weights ``h_k`` of the roundness classes from their noisy histogram (post-processing).
+
+    Model: within a fine bin, an integer of class ``k`` has probability proportional to ``h_k`` (no heaping:
+    all 1), so the expected class-``k`` total is ``sum_b mass_b counts_bk h_k / sum_j counts_bj h_j``, with
+    ``mass`` rescaled to the histogram's (clipped) total.
+    A class whose noisy count is below ``z sigma`` joins the pool of the class below it (class 0 always starts
+    a pool); a pool shares one weight. A pool whose noisy total is within
+    ``z_free`` standard deviations (of its noise) of its no-heaping share of the noisy total keeps weight 1 (the
+    no-heaping shares assume a flat density within each fine bin, only roughly true, hence a strict ``z_free``);
+    the others are fit to their noisy
+    totals by multiplicative updates (weights kept within ``[1e-12, 1e12]`` of the largest pool's).
+
+    Args:
+        counts: ``(bins, K + 1)`` integers of each class per fine bin (:meth:`FineColumn.bin_classes`).
+        mass: The decoding mass of each fine bin.
+        noisy: The noisy class histogram (noise ``sigma`` per class).
+        sigma: Noise of each class count.
+        z: Noisy count that starts a new pool, in noise standard deviations.
+        z_free: Departure from no heaping that frees a pool's weight, in noise standard deviations.
+        iters: Multiplicative updates.
+
+    Returns:
+        The weights, or None when no pool departs significantly from no heaping.
+    """
+    n = len(noisy)
+    pool = np.cumsum(np.asarray(noisy) >= z * sigma) - 1  # a light class shares the weight of the class below
+    pool = np.maximum(pool, 0)
+    pools = int(pool.max()) + 1
+    sizes = np.bincount(pool, minlength=pools)
+    target = np.clip(np.bincount(pool, weights=noisy, minlength=pools), 0.0, None)
+    mass = np.clip(np.asarray(mass, dtype=float), 0.0, None)
+    mass = mass * target.sum() / max(float(mass.sum()), 1e-300)  # compare shares, not totals
+
+    def expected(h: np.ndarray) -> np.ndarray:
+        share = counts * h
+        share /= np.maximum(share.sum(axis=1, keepdims=True), 1e-300)
+        return np.bincount(pool, weights=(mass[:, None] * share).sum(axis=0), minlength=pools)
+
+    share = expected(np.ones(n)) / max(float(target.sum()), 1e-300)  # no-heaping shares of the pools
+    spread = sigma * np.sqrt((1.0 - share) ** 2 * sizes + share ** 2 * (n - sizes))  # sd of target - share * total
+    free = np.abs(target - share * target.sum()) > z_free * spread
+    if not free.any():
+        return None
+    ref = int(np.argmax(target))
+    w = np.ones(pools)
+    for _ in range(iters):
+        e = expected(w[pool])
+        ratio = np.where(free & (e > 0), target / np.maximum(e, 1e-300), 1.0)
+        w = np.clip(w * ratio, 1e-300, None)
+        if free.all():
+            w = w / w[ref]
+        w = np.clip(w, 1e-12, 1e12)
+    h = w[pool]
+    return h / h.max()
 
 
 @dataclass
@@ -215,6 +337,62 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
         weights[:n_ordered] = smoothed(noisy[:n_ordered], smoothing_window(noisy[:n_ordered], sigma))
     weights = weights + 1e-9 * max(float(np.clip(noisy, 0, None).max(initial=0.0)), 1.0)
     return Groups(of_fine=of_fine, weights=weights, n_groups=int(next_group))
+
+
+def interpolated_mass(of_fine: np.ndarray, group_mass: np.ndarray) -> np.ndarray:
+    """Fine-bin masses of ordered bins from their groups' masses: a monotone (PCHIP) interpolation of the CDF.
+
+    Args:
+        of_fine: Group of each ordered fine bin (contiguous runs ``0, 1, ...``).
+        group_mass: Mass of each group (at least as many entries as groups).
+
+    Returns:
+        Non-negative masses, one per ordered bin, summing within each group to its (positive) mass.
+    """
+    n = len(of_fine)
+    k = int(of_fine.max()) + 1
+    mass = np.clip(np.asarray(group_mass[:k], dtype=float), 1e-9, None)
+    knots = np.concatenate([[0], np.flatnonzero(np.diff(of_fine)) + 1, [n]]).astype(float)
+    cdf = PchipInterpolator(knots, np.concatenate([[0.0], np.cumsum(mass)]))
+    return np.clip(np.diff(cdf(np.arange(n + 1, dtype=float))), 1e-12, None)
+
+
+def refined_shape(of_fine: np.ndarray, group_mass: np.ndarray, noisy: np.ndarray, sigma: float,
+                  z: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    """Within-group shape of ordered bins from accurate group masses and noisy fine counts (post-processing).
+
+    The smooth part is :func:`interpolated_mass` of the group masses; bins whose noisy count exceeds it by more
+    than ``z`` noise standard deviations are spikes (their excess is kept, and the smooth part is interpolated
+    again without it); the other bins' residuals are shrunk towards the smooth part by the James-Stein factor
+    ``max(0, 1 - sum noise^2 / sum residual^2)`` (no shrinkage when the counts are precise, full shrinkage when
+    they are mostly noise). The noisy counts are first rescaled, group by group, to the group masses.
+
+    Args:
+        of_fine: Group of each ordered fine bin.
+        group_mass: Mass of each group (e.g. the fitted model's one-way marginal).
+        noisy: Noisy counts of the ordered bins.
+        sigma: Their noise standard deviation.
+        z: Spike threshold in noise standard deviations.
+
+    Returns:
+        ``(smooth, spikes)``: the shrunk smooth masses and the spikes' excess, both per ordered bin.
+    """
+    k = int(of_fine.max()) + 1
+    mass = np.clip(np.asarray(group_mass[:k], dtype=float), 1e-9, None)
+    total = np.bincount(of_fine, weights=noisy, minlength=k)
+    scale = np.where(total > 0, mass / np.where(total > 0, total, 1.0), 0.0)[of_fine]
+    y, noise = noisy * scale, sigma * scale
+    smooth = interpolated_mass(of_fine, mass)
+    spike = y - smooth > z * noise
+    excess = np.zeros(len(y))
+    if spike.any():
+        excess[spike] = (y - smooth)[spike]
+        rest = np.clip(mass - np.bincount(of_fine, weights=excess, minlength=k), 0.05 * mass, None)
+        smooth = interpolated_mass(of_fine, rest)
+        excess[spike] = np.clip(y[spike] - smooth[spike], 0.0, None)
+    resid = np.where(spike, 0.0, y - smooth)
+    shrink = max(0.0, 1.0 - float((noise[~spike] ** 2).sum()) / max(float((resid ** 2).sum()), 1e-12))
+    return np.clip(smooth + shrink * resid, 0.0, None), excess
 
 
 def one_way_sigma(groups: Groups, sigma: float) -> np.ndarray:

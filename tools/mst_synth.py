@@ -190,6 +190,10 @@ class MSTSynthesizer(Generator):
         return mst_event(calibrated_z(self.epsilon, self.delta, r, float(self.opts["select_share"])),
                          r, float(self.opts["select_share"]))
 
+    def one_way_tables(self, schema: TableSchema) -> int:
+        """How many tables share the one-way budget (noise ``sigma_1`` each): one per modelled column."""
+        return len(schema.modelled_columns)
+
     def noise_plan(self) -> dict[str, float]:
         """Per-marginal noise of each kind and the exponential mechanism's ``eps0`` (all public)."""
         schema, r = self._schema(), self.rounds()
@@ -201,7 +205,7 @@ class MSTSynthesizer(Generator):
         b = float(self.opts["key_share"]) if key is not None else 0.0
         c = 1.0 - a - b if r > 0 else 0.0
         norm = a + b + c
-        plan = {"one_way": math.sqrt(m / (2.0 * rho_meas * a / norm))}
+        plan = {"one_way": math.sqrt(self.one_way_tables(schema) / (2.0 * rho_meas * a / norm))}
         if b:
             plan["key"] = math.sqrt((m - 1) / (2.0 * rho_meas * b / norm))
         if c:
@@ -349,8 +353,11 @@ class MSTSynthesizer(Generator):
             fixed[j] = code
         codes = self.model.sample(n, rng, evidence, rounding=bool(self.opts["rounded_sampling"]))
         frame = {}
-        for j, (col, groups) in enumerate(zip(self.columns, self.groups, strict=True)):
-            fine = np.full(n, fixed[j]) if j in fixed else groups.decode_fine(
-                codes[:, j], rng, rounding=bool(self.opts["rounded_sampling"]))
+        for j, col in enumerate(self.columns):
+            fine = np.full(n, fixed[j]) if j in fixed else self._decode_groups(j, codes, rng)
             frame[col.name] = col.decode(fine, rng)
         return pd.DataFrame(frame, columns=names)
+
+    def _decode_groups(self, j: int, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Fine codes of column ``j`` for sampled group codes (all columns' codes given)."""
+        return self.groups[j].decode_fine(codes[:, j], rng, rounding=bool(self.opts["rounded_sampling"]))
