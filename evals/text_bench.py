@@ -18,6 +18,8 @@ Compared, per epsilon in ``--epsilons``:
   proportions measured with DP), sampled to ``--rows-per-label x intents`` texts in its DP proportions;
 * **non_private**: the same model, adapters and Poisson schedule without clipping or noise (trained once),
   sampled in the real proportions;
+* both draw ``--label-filter`` candidates per kept text and keep those the model itself reads most clearly
+  as their label (:mod:`privsynth.tools.textgen.label_filter`, post-processing; 1 turns it off);
 * **real**: the real training split (canaries excluded).
 
 Metrics: intent accuracy on the real test split of (a) TF-IDF + logistic regression and (b) logistic
@@ -54,15 +56,15 @@ PRESETS: dict[str, dict[str, Any]] = {
     "full": {"intents": 15, "per_intent": 0, "epochs": 6.0, "expected_batch": 256, "max_tokens": 48,
              "rows_per_label": 100, "physical_batch": 320, "max_new_tokens": 40, "sample_batch": 128,
              "learning_rate": 2e-3, "canaries": 8, "canary_repeats": 3, "candidates": 1000, "speed_steps": 20,
-             "temperature": 1.0, "lora_rank": 8},
+             "temperature": 1.0, "lora_rank": 8, "label_filter": 3},
     "cpu": {"intents": 10, "per_intent": 60, "epochs": 5.0, "expected_batch": 150, "max_tokens": 32,
-            "rows_per_label": 40, "physical_batch": 50, "max_new_tokens": 32, "sample_batch": 80,
-            "learning_rate": 2e-3, "canaries": 4, "canary_repeats": 3, "candidates": 200, "speed_steps": 0,
-            "temperature": 1.0, "lora_rank": 4},
+            "rows_per_label": 60, "physical_batch": 50, "max_new_tokens": 32, "sample_batch": 80,
+            "learning_rate": 1e-2, "canaries": 4, "canary_repeats": 3, "candidates": 200, "speed_steps": 0,
+            "temperature": 1.0, "lora_rank": 1, "label_filter": 2},
     "smoke": {"intents": 3, "per_intent": 8, "epochs": 1.0, "expected_batch": 6, "max_tokens": 32,
               "rows_per_label": 4, "physical_batch": 8, "max_new_tokens": 16, "sample_batch": 12,
               "learning_rate": 2e-3, "canaries": 1, "canary_repeats": 2, "candidates": 20, "speed_steps": 1,
-              "temperature": 1.0, "lora_rank": 8},
+              "temperature": 1.0, "lora_rank": 8, "label_filter": 2},
 }
 
 
@@ -78,6 +80,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--base-model", default=None, help="text_base_model setting (default: smollm2-135m)")
     p.add_argument("--cache-dir", type=Path, default=None, help="model cache (default: <PRIVSYNTH_HOME>/models)")
     p.add_argument("--progress", action="store_true", help="show progress bars")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's own)")
     for name, value in PRESETS["full"].items():
         p.add_argument("--" + name.replace("_", "-"), type=type(value), default=None,
                        help=f"(full: {value}, cpu: {PRESETS['cpu'][name]}, smoke: {PRESETS['smoke'][name]})")
@@ -94,7 +97,7 @@ def knobs(args: argparse.Namespace) -> dict[str, Any]:
     return {"epochs": args.epochs, "expected_batch": args.expected_batch, "max_tokens": args.max_tokens,
             "learning_rate": args.learning_rate, "physical_batch": args.physical_batch, "lora_rank": args.lora_rank,
             "max_grad_norm": 1.0, "max_new_tokens": args.max_new_tokens, "sample_batch": args.sample_batch,
-            "progress": args.progress, "temperature": args.temperature}
+            "progress": args.progress, "temperature": args.temperature, "label_filter": args.label_filter}
 
 
 def evaluate(texts: list[str], labels: list[str], data: BenchData, test_vectors: Any,
@@ -129,7 +132,7 @@ def run_dp(epsilon: float, data: BenchData, args: argparse.Namespace, test_vecto
                    records=training_units(data.train, TEXT), base_model=args.base_model, cache_dir=args.cache_dir,
                    **{n: k[n] for n in ("epochs", "expected_batch", "max_tokens", "learning_rate", "physical_batch",
                                         "max_new_tokens", "sample_batch", "progress", "temperature",
-                                        "lora_rank")})
+                                        "lora_rank", "label_filter")})
     with Timer() as fit:
         gen.fit(data.train, schema)
     with Timer() as sample:
@@ -140,6 +143,7 @@ def run_dp(epsilon: float, data: BenchData, args: argparse.Namespace, test_vecto
                   tokens_per_second=info["tokens_per_second"], train_seconds=info["train_seconds"],
                   steps=info["steps"], noise_multiplier=info["noise_multiplier"], label_noise=info["label_noise"],
                   epsilon_accounted=info["epsilon_accounted"], final_loss=info["final_loss"],
+                  label_filter=gen.sample_info,
                   exposure=parts.exposures(gen.model, gen.tokenizer, data.canaries, args.candidates,
                                            args.max_tokens, args.seed))
     gen.model = None
@@ -153,6 +157,7 @@ def run_non_private(data: BenchData, args: argparse.Namespace, test_vectors: Any
     from privsynth.config import load_settings
     from privsynth.tools.textgen.dp_sgd import DPSGDSchedule
     from privsynth.tools.textgen.generator import largest_remainder
+    from privsynth.tools.textgen.label_filter import keep_by_margin, label_margins
     from privsynth.tools.textgen.sampling import SamplingConfig, sample_texts
 
     settings = load_settings()
@@ -167,7 +172,13 @@ def run_non_private(data: BenchData, args: argparse.Namespace, test_vectors: Any
     config = SamplingConfig(temperature=args.temperature, max_new_tokens=args.max_new_tokens,
                             batch_size=args.sample_batch, progress=args.progress)
     with Timer() as sample:
-        pairs = sample_texts(model, tokenizer, quotas, config, seed=args.seed)
+        pairs = sample_texts(model, tokenizer, {c: q * args.label_filter for c, q in quotas.items()}, config,
+                             seed=args.seed)
+        if args.label_filter > 1:  # the same post-processing as the DP generator's
+            margins = label_margins(model, tokenizer, [t for t, _ in pairs], [str(lab) for _, lab in pairs],
+                                    data.intents, batch_size=args.sample_batch,
+                                    max_tokens=args.max_tokens + args.max_new_tokens)
+            pairs = keep_by_margin([(t, str(lab)) for t, lab in pairs], margins, quotas)
     result = evaluate([t for t, _ in pairs], [str(lab) for _, lab in pairs], data, test_vectors, real)
     result.update(tokens_per_second=stats.tokens_per_second, train_seconds=stats.seconds, steps=stats.steps,
                   sample_seconds=sample.seconds, final_loss=stats.losses[-1] if stats.losses else None,
@@ -251,6 +262,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     from privsynth.tools.textgen.trainer import pick_device
 
     args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     data = parts.load_banking77(args.data, args.intents, args.per_intent, args.canaries, args.canary_repeats,
                                 args.seed)
     config = {k: v for k, v in vars(args).items() if k not in ("data", "out", "cache_dir", "epsilon_list")}

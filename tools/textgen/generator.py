@@ -10,6 +10,10 @@ Privacy (written down, and declared to the ledger before any text is read):
   schema's public label list (a tenth of epsilon alone; the composition meets the target);
 * the number of units is treated as public, as in standard DP-SGD.
 
+Sampling with labels draws ``label_filter`` candidates per wanted text and keeps those the fine-tuned model
+itself reads most clearly as their label (:mod:`privsynth.tools.textgen.label_filter`): post-processing
+of the released model's own samples, no budget (``label_filter=1`` turns it off).
+
 The label list must come from public metadata (the schema), never from the data.
 """
 
@@ -39,7 +43,7 @@ log = get_logger(__name__)
 DEFAULTS: dict[str, Any] = {
     "epochs": 2.0, "expected_batch": 32, "max_tokens": 64, "learning_rate": 2e-3, "max_grad_norm": 1.0,
     "lora_rank": 8, "physical_batch": 8, "max_records_per_user": 8, "temperature": 1.0, "top_p": 0.95,
-    "max_new_tokens": 48, "sample_batch": 32, "progress": True, "clipping": "hooks",
+    "max_new_tokens": 48, "sample_batch": 32, "progress": True, "clipping": "hooks", "label_filter": 3,
 }
 
 
@@ -90,7 +94,11 @@ class DPTextLM(Generator):
             raise ConfigError(f"Unknown clipping engine {self.config['clipping']!r}.",
                               f"Use --option clipping=<one of {', '.join(CLIPPING_MODES)}> (hooks is the faster "
                               "on every machine measured; see evals/text_speed.py).")
+        if int(self.config["label_filter"]) != self.config["label_filter"] or int(self.config["label_filter"]) < 1:
+            raise ConfigError(f"label_filter must be a whole number >= 1, got {self.config['label_filter']!r}.",
+                              "Use --option label_filter=3 (candidates per kept text; 1 turns the filter off).")
         self.label_domain = self._label_domain(options.get("schema"))
+        self.sample_info: dict[str, Any] = {}
         self.model: Any = None
         self.tokenizer: Any = None
         self.noisy_counts: dict[str, float] | None = None
@@ -250,7 +258,11 @@ class DPTextLM(Generator):
         config = SamplingConfig(temperature=float(self.config["temperature"]), top_p=float(self.config["top_p"]),
                                 max_new_tokens=int(self.config["max_new_tokens"]),
                                 batch_size=int(self.config["sample_batch"]), progress=bool(self.config["progress"]))
-        pairs = sample_texts(self.model, self.tokenizer, quotas, config, seed=0 if seed is None else seed % 2**31)
+        factor = int(self.config["label_filter"]) if self.label_domain is not None else 1
+        candidates = {label: quota * factor for label, quota in quotas.items()}
+        pairs = sample_texts(self.model, self.tokenizer, candidates, config, seed=0 if seed is None else seed % 2**31)
+        if factor > 1:
+            pairs = self._keep_clearest(pairs, quotas)
         if len(pairs) < n:
             log.warning("text.sampled_fewer", wanted=n, got=len(pairs), reason="duplicates")
         assert self.text_field is not None
@@ -258,3 +270,18 @@ class DPTextLM(Generator):
         if self.label_field:
             frame[self.label_field] = [label for _, label in pairs]
         return frame
+
+    def _keep_clearest(self, pairs: list[tuple[str, str | None]],
+                       quotas: dict[str | None, int]) -> list[tuple[str, str | None]]:
+        """The candidates the model reads most clearly as their own label (post-processing, no budget)."""
+        from privsynth.tools.textgen.label_filter import keep_by_margin, label_margins
+
+        assert self.label_domain is not None
+        margins = label_margins(self.model, self.tokenizer, [t for t, _ in pairs], [str(lab) for _, lab in pairs],
+                                self.label_domain, batch_size=int(self.config["sample_batch"]),
+                                max_tokens=int(self.config["max_tokens"]) + int(self.config["max_new_tokens"]))
+        kept = keep_by_margin([(t, str(lab)) for t, lab in pairs], margins, {str(k): v for k, v in quotas.items()})
+        self.sample_info = {"candidates": len(pairs), "kept": len(kept),
+                            "share_read_as_own_label": float((margins > 0).mean()) if len(margins) else None}
+        log.info("text.label_filter", **self.sample_info)
+        return list(kept)

@@ -39,11 +39,11 @@ def log_likelihoods(model: Any, tokenizer: Any, texts: Sequence[str], label: str
             index = list(range(start, min(start + batch_size, len(corpus))))
             batch = {k: v.to(device) for k, v in collate(corpus, index, tokenizer.pad_token_id).items()}
             logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-            logp = torch.log_softmax(logits[:, :-1, :].float(), dim=-1)
             target = batch["labels"][:, 1:]
-            valid = target != IGNORE_INDEX
-            picked = logp.gather(-1, target.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-            scores.extend((picked * valid).sum(dim=1).tolist())
+            nll = torch.nn.functional.cross_entropy(  # fused: no full log-softmax copy of the logits
+                logits[:, :-1, :].float().reshape(-1, logits.shape[-1]), target.reshape(-1),
+                ignore_index=IGNORE_INDEX, reduction="none").view(target.shape)
+            scores.extend((-nll.sum(dim=1)).tolist())
     model.train(was_training)
     return scores
 

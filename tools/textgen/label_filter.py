@@ -1,0 +1,81 @@
+"""Keeping the synthetic texts that the fine-tuned model itself reads as their label (post-processing).
+
+Sampling draws ``factor`` times more candidates per label than wanted. Each candidate ``x`` drawn for
+label ``y`` is then scored under every label's prompt with the same fine-tuned model,
+``log p(x | y')`` for all ``y'`` (:func:`privsynth.tools.textgen.scoring.log_likelihoods`), and ranked by
+its *margin* ``log p(x | y) - max_{y' != y} log p(x | y')``: how much more likely the model finds it under
+its own label than under the best other one (with a uniform prior, the model's own Bayes classifier).
+The ``quota`` candidates with the largest margins are kept. Texts that read as another label, or as
+nothing in particular, are dropped; a downstream classifier trained on the result sees cleaner classes.
+
+Privacy: the filter uses only the released model and its own samples, never the training data, so it is
+post-processing and costs no budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from privsynth.tools.textgen.scoring import log_likelihoods
+
+
+def label_margins(model: Any, tokenizer: Any, texts: Sequence[str], labels: Sequence[str],
+                  domain: Sequence[str], batch_size: int = 32, max_tokens: int = 128) -> np.ndarray:
+    """Each text's log-likelihood margin of its own label over the best other label.
+
+    Args:
+        model: The fine-tuned causal LM.
+        tokenizer: Its tokenizer.
+        texts: Candidate texts.
+        labels: The label each text was sampled for (each one in ``domain``).
+        domain: Every label the model was trained on (at least two).
+        batch_size: Texts per forward pass.
+        max_tokens: Longest sequence scored.
+
+    Returns:
+        One margin per text (positive: the model prefers the text's own label).
+
+    Raises:
+        ValueError: Fewer than two labels, or a text's label outside ``domain``.
+    """
+    domain = list(domain)
+    if len(domain) < 2:
+        raise ValueError("Label margins need at least two labels.")
+    position = {label: i for i, label in enumerate(domain)}
+    unknown = sorted({label for label in labels if label not in position})
+    if unknown:
+        raise ValueError(f"Labels outside the domain: {unknown[:5]}.")
+    if not texts:
+        return np.zeros(0)
+    scores = np.array([log_likelihoods(model, tokenizer, texts, label=label, batch_size=batch_size,
+                                       max_tokens=max_tokens) for label in domain]).T  # (texts, labels)
+    own = np.array([position[label] for label in labels])
+    mine = scores[np.arange(len(texts)), own]
+    others = scores.copy()
+    others[np.arange(len(texts)), own] = -np.inf
+    return mine - others.max(axis=1)
+
+
+def keep_by_margin(pairs: Sequence[tuple[str, str]], margins: np.ndarray,
+                   quotas: dict[str, int]) -> list[tuple[str, str]]:
+    """The ``quotas[label]`` pairs with the largest margins for each label, in label order.
+
+    Args:
+        pairs: ``(text, label)`` candidates.
+        margins: Their margins (:func:`label_margins`).
+        quotas: Texts to keep per label.
+
+    Returns:
+        The kept pairs, label by label, best margin first.
+    """
+    if len(pairs) != len(margins):
+        raise ValueError(f"{len(pairs)} candidates but {len(margins)} margins.")
+    out: list[tuple[str, str]] = []
+    for label, quota in quotas.items():
+        mine = [i for i, (_, lab) in enumerate(pairs) if lab == label]
+        mine.sort(key=lambda i: -float(margins[i]))
+        out.extend(pairs[i] for i in mine[:quota])
+    return out
