@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from privsynth.errors import ConfigError
 from privsynth.tools.textgen.base_model import load_base_model
+from privsynth.tools.textgen.generator import DPTextLM
 from privsynth.tools.textgen.label_filter import keep_by_margin, label_margins
 
 CARD = ["My new card has not arrived yet", "When will my card arrive in the post"]
@@ -44,3 +46,9 @@ def test_a_single_label_or_an_unknown_label_is_refused():
         label_margins(None, None, ["t"], ["x"], ["x"])
     with pytest.raises(ValueError, match="outside the domain"):
         label_margins(None, None, ["t"], ["z"], ["x", "y"])
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, -2])
+def test_the_generator_refuses_a_filter_that_is_not_a_whole_number_of_candidates(bad):
+    with pytest.raises(ConfigError, match="label_filter must be a whole number >= 1"):
+        DPTextLM(epsilon=8.0, delta=1e-5, text_field="text", label_filter=bad)

@@ -78,6 +78,7 @@ def test_label_conditioned_samples_read_as_their_label():
     assert list(out.columns) == ["text", "intent"] and len(out) == 16
     assert out["intent"].value_counts().to_dict() == {"card_arrival": 8, "exchange_rate": 8}
     assert out["text"].str.lower().nunique() == len(out)  # de-duplicated
+    assert gen.sample_info["candidates"] == 48 and gen.sample_info["kept"] == 16  # label filter: 3 per kept text
     result = tm.tfidf_classification(data["text"].tolist(), data["intent"].tolist(), out["text"].tolist(),
                                      out["intent"].tolist())
     assert result["accuracy"] >= 0.8, (result, out.to_dict("records"))
