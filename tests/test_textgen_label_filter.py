@@ -48,7 +48,7 @@ def test_a_single_label_or_an_unknown_label_is_refused():
         label_margins(None, None, ["t"], ["z"], ["x", "y"])
 
 
-@pytest.mark.parametrize("bad", [0, 1.5, -2])
+@pytest.mark.parametrize("bad", [0, 1.5, -2, "many", True])
 def test_the_generator_refuses_a_filter_that_is_not_a_whole_number_of_candidates(bad):
     with pytest.raises(ConfigError, match="label_filter must be a whole number >= 1"):
         DPTextLM(epsilon=8.0, delta=1e-5, text_field="text", label_filter=bad)

@@ -94,7 +94,8 @@ class DPTextLM(Generator):
             raise ConfigError(f"Unknown clipping engine {self.config['clipping']!r}.",
                               f"Use --option clipping=<one of {', '.join(CLIPPING_MODES)}> (hooks is the faster "
                               "on every machine measured; see evals/text_speed.py).")
-        if int(self.config["label_filter"]) != self.config["label_filter"] or int(self.config["label_filter"]) < 1:
+        factor = self.config["label_filter"]
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or factor != int(factor) or factor < 1:
             raise ConfigError(f"label_filter must be a whole number >= 1, got {self.config['label_filter']!r}.",
                               "Use --option label_filter=3 (candidates per kept text; 1 turns the filter off).")
         self.label_domain = self._label_domain(options.get("schema"))
