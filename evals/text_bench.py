@@ -80,6 +80,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--base-model", default=None, help="text_base_model setting (default: smollm2-135m)")
     p.add_argument("--cache-dir", type=Path, default=None, help="model cache (default: <PRIVSYNTH_HOME>/models)")
     p.add_argument("--progress", action="store_true", help="show progress bars")
+    p.add_argument("--no-non-private", action="store_true",
+                   help="skip the base-model and non-private stages (e.g. to run them in another process)")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's own)")
     for name, value in PRESETS["full"].items():
         p.add_argument("--" + name.replace("_", "-"), type=type(value), default=None,
@@ -225,14 +227,15 @@ def _fmt(value: Any, spec: str = ".3f") -> str:
 
 def print_tables(report: dict[str, Any]) -> None:
     """The results as plain-text tables."""
-    rows = [("real", "-", report["real"])] + [("non_private", "inf", report["non_private"])]
+    rows = [("real", "-", report["real"])]
+    rows += [("non_private", "inf", report["non_private"])] if "non_private" in report else []
     rows += [("dp", f"{eps:g}", res) for eps, res in ((float(e), r) for e, r in report["dp"].items())]
     print(f"\nBanking77, {len(report['data']['intents'])} intents, n_train={report['data']['n_train']}, "
           f"n_test={report['data']['n_test']}, device={report['device']}")
     head = (f"{'corpus':<12}{'eps':>5}{'texts':>7}{'tfidf':>8}{'/real':>7}{'minilm':>8}{'/real':>7}{'tok/s':>9}"
             f"{'vs np':>7}{'expo mean':>10}{'max':>6}{'PII spans':>10}{'w/ PII':>8}")
     print(head + "\n" + "-" * len(head))
-    np_speed = report["non_private"].get("tokens_per_second")
+    np_speed = report.get("non_private", {}).get("tokens_per_second")
     for name, eps, r in rows:
         ratio = r.get("ratio_to_real", {})
         speed = r.get("tokens_per_second")
@@ -288,8 +291,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         stage("throughput", lambda: run_throughput(data, args), report, "throughput")
     stage("real", lambda: evaluate(data.real_train[TEXT].tolist(), data.real_train[LABEL].tolist(), data,
                                    test_vectors, None), report, "real")
-    stage("base_model", lambda: run_base_exposure(data, args), report, "base_model")
-    stage("non_private", lambda: run_non_private(data, args, test_vectors, report["real"]), report, "non_private")
+    if not args.no_non_private:
+        stage("base_model", lambda: run_base_exposure(data, args), report, "base_model")
+        stage("non_private", lambda: run_non_private(data, args, test_vectors, report["real"]), report,
+              "non_private")
     for eps in args.epsilon_list:
         stage(f"dp_{eps:g}", lambda e=eps: run_dp(e, data, args, test_vectors, report["real"]), report["dp"],
               f"{eps:g}")
