@@ -3,7 +3,10 @@
 Run (GPU when present; CUDA is picked automatically)::
 
     .venv/bin/python evals/text_bench.py                   # full run (about 8 minutes on one H100)
-    .venv/bin/python evals/text_bench.py --preset cpu      # 10 intents on 2 CPU cores (under an hour)
+    .venv/bin/python evals/text_bench.py --preset cpu      # 10 intents on 2 CPU cores (about 2 hours)
+    # the same in two processes, one core each (about 40 minutes each):
+    .venv/bin/python evals/text_bench.py --preset cpu --threads 1 --no-non-private --out dp.json
+    .venv/bin/python evals/text_bench.py --preset cpu --threads 1 --epsilons "" --out np.json
     .venv/bin/python evals/text_bench.py --preset smoke    # tiny CPU run (a few minutes on 2 cores)
 
 Data: ``../shared/data/text/banking77/`` (``train.csv``/``test.csv`` with ``text,category``; the public label

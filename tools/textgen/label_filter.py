@@ -8,6 +8,11 @@ its own label than under the best other one (with a uniform prior, the model's o
 The ``quota`` candidates with the largest margins are kept. Texts that read as another label, or as
 nothing in particular, are dropped; a downstream classifier trained on the result sees cleaner classes.
 
+Measured on CPU (``evals/text_bench.py --preset cpu``, epsilon 8, 10 Banking77 intents): on one fitted model (seed 0)
+and one set of 120 candidates per label, keeping the best 40 rather than the first 40 raised the accuracy of
+classifiers trained on the texts from 0.75 to 0.78 of real (TF-IDF) and from 0.85 to 0.89 (MiniLM); keeping 60 of
+120 (the preset) reached 0.80 / 0.87.
+
 Privacy: the filter uses only the released model and its own samples, never the training data, so it is
 post-processing and costs no budget.
 """
