@@ -182,7 +182,7 @@ def run_non_private(data: BenchData, args: argparse.Namespace, test_vectors: Any
         if args.label_filter > 1:  # the same post-processing as the DP generator's
             margins = label_margins(model, tokenizer, [t for t, _ in pairs], [str(lab) for _, lab in pairs],
                                     data.intents, batch_size=args.sample_batch,
-                                    max_tokens=args.max_tokens + args.max_new_tokens)
+                                    max_tokens=args.max_tokens + args.max_new_tokens, progress=args.progress)
             pairs = keep_by_margin([(t, str(lab)) for t, lab in pairs], margins, quotas)
     result = evaluate([t for t, _ in pairs], [str(lab) for _, lab in pairs], data, test_vectors, real)
     result.update(tokens_per_second=stats.tokens_per_second, train_seconds=stats.seconds, steps=stats.steps,

@@ -280,7 +280,8 @@ class DPTextLM(Generator):
         assert self.label_domain is not None
         margins = label_margins(self.model, self.tokenizer, [t for t, _ in pairs], [str(lab) for _, lab in pairs],
                                 self.label_domain, batch_size=int(self.config["sample_batch"]),
-                                max_tokens=int(self.config["max_tokens"]) + int(self.config["max_new_tokens"]))
+                                max_tokens=int(self.config["max_tokens"]) + int(self.config["max_new_tokens"]),
+                                progress=bool(self.config["progress"]))
         kept = keep_by_margin([(t, str(lab)) for t, lab in pairs], margins, {str(k): v for k, v in quotas.items()})
         self.sample_info = {"candidates": len(pairs), "kept": len(kept),
                             "share_read_as_own_label": float((margins > 0).mean()) if len(margins) else None}

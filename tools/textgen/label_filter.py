@@ -23,12 +23,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from privsynth.tools.textgen.scoring import log_likelihoods
 
 
 def label_margins(model: Any, tokenizer: Any, texts: Sequence[str], labels: Sequence[str],
-                  domain: Sequence[str], batch_size: int = 32, max_tokens: int = 128) -> np.ndarray:
+                  domain: Sequence[str], batch_size: int = 32, max_tokens: int = 128,
+                  progress: bool = False) -> np.ndarray:
     """Each text's log-likelihood margin of its own label over the best other label.
 
     Args:
@@ -39,6 +41,7 @@ def label_margins(model: Any, tokenizer: Any, texts: Sequence[str], labels: Sequ
         domain: Every label the model was trained on (at least two).
         batch_size: Texts per forward pass.
         max_tokens: Longest sequence scored.
+        progress: Show a progress bar (one step per label).
 
     Returns:
         One margin per text (positive: the model prefers the text's own label).
@@ -56,7 +59,8 @@ def label_margins(model: Any, tokenizer: Any, texts: Sequence[str], labels: Sequ
     if not texts:
         return np.zeros(0)
     scores = np.array([log_likelihoods(model, tokenizer, texts, label=label, batch_size=batch_size,
-                                       max_tokens=max_tokens) for label in domain]).T  # (texts, labels)
+                                       max_tokens=max_tokens)
+                       for label in tqdm(domain, desc="label filter", unit="label", disable=not progress)]).T
     own = np.array([position[label] for label in labels])
     mine = scores[np.arange(len(texts)), own]
     others = scores.copy()
