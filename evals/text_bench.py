@@ -162,7 +162,7 @@ def run_non_private(data: BenchData, args: argparse.Namespace, test_vectors: Any
     from privsynth.config import load_settings
     from privsynth.tools.textgen.dp_sgd import DPSGDSchedule
     from privsynth.tools.textgen.generator import largest_remainder
-    from privsynth.tools.textgen.label_filter import keep_by_margin, label_margins
+    from privsynth.tools.textgen.label_filter import keep_clearest
     from privsynth.tools.textgen.sampling import SamplingConfig, sample_texts
 
     settings = load_settings()
@@ -180,10 +180,8 @@ def run_non_private(data: BenchData, args: argparse.Namespace, test_vectors: Any
         pairs = sample_texts(model, tokenizer, {c: q * args.label_filter for c, q in quotas.items()}, config,
                              seed=args.seed)
         if args.label_filter > 1:  # the same post-processing as the DP generator's
-            margins = label_margins(model, tokenizer, [t for t, _ in pairs], [str(lab) for _, lab in pairs],
-                                    data.intents, batch_size=args.sample_batch,
-                                    max_tokens=args.max_tokens + args.max_new_tokens, progress=args.progress)
-            pairs = keep_by_margin([(t, str(lab)) for t, lab in pairs], margins, quotas)
+            pairs, _ = keep_clearest(model, tokenizer, pairs, quotas, data.intents, batch_size=args.sample_batch,
+                                     max_tokens=args.max_tokens + args.max_new_tokens, progress=args.progress)
     result = evaluate([t for t, _ in pairs], [str(lab) for _, lab in pairs], data, test_vectors, real)
     result.update(tokens_per_second=stats.tokens_per_second, train_seconds=stats.seconds, steps=stats.steps,
                   sample_seconds=sample.seconds, final_loss=stats.losses[-1] if stats.losses else None,

@@ -275,15 +275,12 @@ class DPTextLM(Generator):
     def _keep_clearest(self, pairs: list[tuple[str, str | None]],
                        quotas: dict[str | None, int]) -> list[tuple[str, str | None]]:
         """The candidates the model reads most clearly as their own label (post-processing, no budget)."""
-        from privsynth.tools.textgen.label_filter import keep_by_margin, label_margins
+        from privsynth.tools.textgen.label_filter import keep_clearest
 
         assert self.label_domain is not None
-        margins = label_margins(self.model, self.tokenizer, [t for t, _ in pairs], [str(lab) for _, lab in pairs],
-                                self.label_domain, batch_size=int(self.config["sample_batch"]),
-                                max_tokens=int(self.config["max_tokens"]) + int(self.config["max_new_tokens"]),
-                                progress=bool(self.config["progress"]))
-        kept = keep_by_margin([(t, str(lab)) for t, lab in pairs], margins, {str(k): v for k, v in quotas.items()})
-        self.sample_info = {"candidates": len(pairs), "kept": len(kept),
-                            "share_read_as_own_label": float((margins > 0).mean()) if len(margins) else None}
+        kept, self.sample_info = keep_clearest(
+            self.model, self.tokenizer, pairs, quotas, self.label_domain, batch_size=int(self.config["sample_batch"]),
+            max_tokens=int(self.config["max_tokens"]) + int(self.config["max_new_tokens"]),
+            progress=bool(self.config["progress"]))
         log.info("text.label_filter", **self.sample_info)
         return list(kept)

@@ -88,3 +88,20 @@ def keep_by_margin(pairs: Sequence[tuple[str, str]], margins: np.ndarray,
         mine.sort(key=lambda i: -float(margins[i]))
         out.extend(pairs[i] for i in mine[:quota])
     return out
+
+
+def keep_clearest(model: Any, tokenizer: Any, pairs: Sequence[tuple[str, Any]], quotas: dict[Any, int],
+                  domain: Sequence[str], batch_size: int = 32, max_tokens: int = 128,
+                  progress: bool = False) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """Score candidates (:func:`label_margins`) and keep the clearest per label (:func:`keep_by_margin`).
+
+    Returns:
+        The kept ``(text, label)`` pairs and a summary (candidates, kept, share read as their own label).
+    """
+    texts, labels = [t for t, _ in pairs], [str(lab) for _, lab in pairs]
+    margins = label_margins(model, tokenizer, texts, labels, domain, batch_size=batch_size, max_tokens=max_tokens,
+                            progress=progress)
+    kept = keep_by_margin(list(zip(texts, labels, strict=True)), margins, {str(k): v for k, v in quotas.items()})
+    info = {"candidates": len(pairs), "kept": len(kept),
+            "share_read_as_own_label": float((margins > 0).mean()) if len(margins) else None}
+    return kept, info
