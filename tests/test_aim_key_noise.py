@@ -34,7 +34,7 @@ def data(n: int = 3000, seed: int = 0) -> pd.DataFrame:
 
 def test_key_sigmas_keep_the_budget_and_favour_large_tables() -> None:
     """``cells``: same total precision as equal noise, less noise on tables with more public cells."""
-    cells = AIMSynthesizer(1.0, 1e-6, key="area", schema=schema(), numeric_groups=10, key_noise="cells")
+    cells = AIMSynthesizer(1.0, 1e-6, key="area", schema=schema(), numeric_groups=10, key_noise="cells", key_parts=1)
     equal = AIMSynthesizer(1.0, 1e-6, key="area", schema=schema(), numeric_groups=10, key_noise="equal")
     sigma = cells.noise_plan()["key"]
     assert equal.key_sigmas() == {1: sigma, 2: sigma, 3: sigma}
@@ -42,14 +42,17 @@ def test_key_sigmas_keep_the_budget_and_favour_large_tables() -> None:
     assert math.isclose(sum(s ** -2 for s in got.values()), 3 / sigma ** 2, rel_tol=1e-12)
     assert got[3] < got[1] < got[2]  # job: 13 codes, age: 10 groups, sex: 2 codes
     assert math.isclose(got[2] / got[3], (13 / 2) ** (1 / 3), rel_tol=1e-12)
+    split = AIMSynthesizer(1.0, 1e-6, key="area", schema=schema(), numeric_groups=10).key_sigmas()  # key_parts=2
+    assert math.isclose(split[2] / split[1], (20 / 2) ** (1 / 3), rel_tol=1e-12)  # age: 10 groups in halves
     with pytest.raises(ConfigError):
         AIMSynthesizer(1.0, 1e-6, key_noise="bogus")
 
 
 def test_fit_spends_the_key_sigmas() -> None:
     gen = AIMSynthesizer(1.0, 1e-6, seed=0, key="area", rounds=3, **FAST).fit(data(), schema())
-    key_tables = [m for m in gen.measurements if len(m.attrs) == 2 and 0 in m.attrs][:3]
-    assert [m.sigma for m in key_tables] == [gen.key_sigmas()[m.attrs[1]] for m in key_tables]
+    assert gen.key_spent[2] == [gen.key_sigmas()[2]] and gen.key_spent[3] == [gen.key_sigmas()[3]]
+    coarse, fine = gen.key_spent[1]  # age: its groups and its sub-groups, half of the precision each
+    assert math.isclose(coarse, fine) and math.isclose(coarse ** -2 + fine ** -2, gen.key_sigmas()[1] ** -2)
     gauss = gen.privacy_event().events[0]
     plan = gen.sigmas
     inv = 4 / plan["one_way"] ** 2 + sum(s ** -2 for s in gen.key_sigmas().values()) + 3 / plan["tree"] ** 2

@@ -69,11 +69,15 @@ def test_declared_event_matches_spent_noise() -> None:
     plan, m, t = gen.sigmas, 5, gen.rounds()
     assert t == 5 and len(gen.selected) == t
     one_way = [x for x in gen.measurements if len(x.attrs) == 1]
-    key_pairs = gen.measurements[m:m + m - 1]
-    rounds = gen.measurements[2 * m - 1:]
+    key_pairs = gen.measurements[m:len(gen.measurements) - t]
+    rounds = gen.measurements[-t:]
     assert len(one_way) == m and len(rounds) == t
     key_sigmas = gen.key_sigmas()
-    assert all(0 in x.attrs and len(x.attrs) == 2 and x.sigma == key_sigmas[x.attrs[1]] for x in key_pairs)
+    assert all(0 in x.attrs and len(x.attrs) == 2 for x in key_pairs)
+    assert gen.split_columns() == [1, 2] and len(key_pairs) == m - 1 + 2  # the numeric columns: two tables each
+    assert sorted(gen.key_spent) == sorted(key_sigmas) and [len(gen.key_spent[j]) for j in (1, 2, 3, 4)] == [2, 2, 1, 1]
+    for j, spent in gen.key_spent.items():  # what was measured has exactly the planned precision
+        assert math.isclose(sum(s ** -2 for s in spent), key_sigmas[j] ** -2, rel_tol=1e-12)
     assert all(x.sigma == plan["tree"] for x in rounds)
     inv = m / plan["one_way"] ** 2 + sum(s ** -2 for s in key_sigmas.values()) + t / plan["tree"] ** 2
     assert math.isclose(inv, 1.0 / gauss.noise_multiplier ** 2, rel_tol=1e-9)

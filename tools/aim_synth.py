@@ -94,6 +94,7 @@ from tqdm.auto import tqdm
 from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError
+from privsynth.tools.graphical_model import Measurement
 from privsynth.tools.junction_tree import (
     LargeCliqueModel,
     add_clique,
@@ -104,6 +105,7 @@ from privsynth.tools.junction_tree import (
     transfer_theta,
     triangulate,
 )
+from privsynth.tools.key_subgroups import SubGroups, coarse_measurement, reweight_within_groups, split_groups
 from privsynth.tools.mst_codec import FineColumn, fit_heaping, interpolated_mass, refined_shape, spiky
 from privsynth.tools.mst_synth import MSTSynthesizer
 from privsynth.tools.rounded_sampling import rounded_choice
@@ -114,6 +116,7 @@ DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_b
                             "max_cells": 4e5, "round_iters": 60, "iters": 400, "rounded_sampling": True,
                             "smooth_bins": True, "key_noise": "cells",
                             "drop_empty_key": True, "heaping": True, "shape": "refined",
+                            "key_parts": 2, "split_share": 0.5,
                             "progress": None}
 LOW_EPSILON = 4.0
 
@@ -159,6 +162,10 @@ class AIMSynthesizer(MSTSynthesizer):
         if self.opts["rounds"] is not None and (int(self.opts["rounds"]) != self.opts["rounds"]
                                                 or int(self.opts["rounds"]) < 0):
             raise ConfigError(f"rounds must be a non-negative integer, got {self.opts['rounds']!r}.", "Use e.g. 20.")
+        if int(self.opts["key_parts"]) != self.opts["key_parts"] or int(self.opts["key_parts"]) < 1:
+            raise ConfigError(f"key_parts must be a positive integer, got {self.opts['key_parts']!r}.", "Use 2.")
+        if not 0 < float(self.opts["split_share"]) <= 1:
+            raise ConfigError(f"split_share must be in (0, 1], got {self.opts['split_share']!r}.", "Use 0.5.")
         if not float(self.opts["max_cells"]) > 0:
             raise ConfigError("max_cells must be positive.", "Use e.g. 4e5.")
         if self.opts["shape"] not in ("refined", "smooth"):
@@ -187,6 +194,18 @@ class AIMSynthesizer(MSTSynthesizer):
         fine = int(self.opts["fine_bins"])
         return [j for j, s in enumerate(schema.modelled_columns) if FineColumn(s, fine).heaping_levels]
 
+    def split_columns(self) -> list[int]:
+        """Columns whose ``(key, X)`` table is measured in sub-groups (``key_parts``; public schema only).
+
+        The numeric columns with more than ``2 * numeric_groups`` fine bins (ages, incomes, ratios, weights).
+        """
+        schema, key = self._schema(), self.key_index()
+        if key is None or int(self.opts["key_parts"]) < 2:
+            return []
+        fine, groups = int(self.opts["fine_bins"]), int(self.opts["numeric_groups"])
+        return [j for j, spec in enumerate(schema.modelled_columns)
+                if j != key and FineColumn(spec, fine).n_bins > 2 * groups]
+
     def one_way_tables(self, schema: TableSchema) -> int:
         """One fine marginal per modelled column plus one roundness histogram per heaping column."""
         return len(schema.modelled_columns) + len(self.heaping_columns(schema))
@@ -208,7 +227,9 @@ class AIMSynthesizer(MSTSynthesizer):
         if self.opts["key_noise"] == "equal":
             return {j: sigma for j in cols}
         groups = int(self.opts["numeric_groups"])
-        c = {j: float(min(col.n_bins, groups) + col.size - col.n_bins if col.n_bins else col.size)
+        split = self.split_columns()
+        parts = {j: int(self.opts["key_parts"]) if j in split else 1 for j in cols}
+        c = {j: float(min(col.n_bins, groups * parts[j]) + col.size - col.n_bins if col.n_bins else col.size)
              for j, col in cols.items()}
         scale = math.sqrt(sum(v ** (2.0 / 3.0) for v in c.values()) / len(c))
         return {j: sigma * scale * v ** (-1.0 / 3.0) for j, v in c.items()}
@@ -224,9 +245,21 @@ class AIMSynthesizer(MSTSynthesizer):
         codes, meas = self._measure_one_way(data, plan["one_way"], rng)
         self._measure_heaping(data, plan["one_way"])
         others = [j for j in range(len(self.columns)) if j != key]
+        self.subgroups: dict[int, SubGroups] = {}
+        self.key_noisy: dict[int, tuple[np.ndarray, float]] = {}
+        self.key_spent: dict[int, list[float]] = {}  # noise of the histograms measured for each (key, X)
         if key is not None:
             key_sigma = self.key_sigmas()
-            meas += [self._measure(codes, tuple(sorted((key, j))), key_sigma[j], rng) for j in others]
+            split = set(self.split_columns())
+            for j in others:
+                share = float(self.opts["split_share"]) if j in split else 0.0
+                spent = [key_sigma[j] / math.sqrt(1 - share)] if share < 1 else []  # groups: 1 - share of precision
+                if share < 1:
+                    meas.append(self._measure(codes, tuple(sorted((key, j))), spent[0], rng))
+                if share > 0:  # sub-groups: the rest
+                    spent.append(key_sigma[j] / math.sqrt(share))
+                    meas.append(self._measure_split(data, codes[:, key], key, j, spent[-1], rng))
+                self.key_spent[j] = spent
         domain = [g.n_groups for g in self.groups]
         graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
         for m in meas:
@@ -252,6 +285,20 @@ class AIMSynthesizer(MSTSynthesizer):
         bar.update(1)
         bar.close()
         self.measurements = meas
+
+    def _measure_split(self, data: pd.DataFrame, key_codes: np.ndarray, key: int, j: int, sigma: float,
+                       rng: np.random.Generator) -> Measurement:
+        """Measure ``(key, X)`` on X's sub-groups (kept for decoding); return it summed back to X's groups."""
+        col, groups = self.columns[j], self.groups[j]
+        sub = split_groups(groups.of_fine, groups.weights, col.n_bins, int(self.opts["key_parts"]))
+        rows = sub.of_fine[col.encode(data[col.name])]
+        n_key = self.groups[key].n_groups
+        counts = np.bincount(key_codes * sub.n_sub + rows, minlength=n_key * sub.n_sub).astype(float)
+        noisy = (counts + rng.normal(0.0, sigma, counts.shape)).reshape(n_key, sub.n_sub)
+        self.subgroups[j], self.key_noisy[j] = sub, (noisy, sigma)
+        attrs = tuple(sorted((key, j)))
+        fine = Measurement(attrs, noisy if key < j else noisy.T, sigma)
+        return coarse_measurement(fine, attrs.index(j), sub, groups.n_groups)
 
     def _refine_shapes(self, key: int | None, sigma: float) -> None:
         """Fine weights within the groups of every ordered column, per key group (``shape="refined"``).
@@ -280,6 +327,9 @@ class AIMSynthesizer(MSTSynthesizer):
                 base = interpolated_mass(of_fine, mass)
                 for p in range(k_groups):
                     weights[p, :nb] = smooth * interpolated_mass(of_fine, joint[p]) / base + spikes + 1e-12
+                if j in self.subgroups:
+                    weights = reweight_within_groups(weights, joint, groups.of_fine, self.subgroups[j],
+                                                     *self.key_noisy[j])
             self.shapes[j] = weights
 
     def _decode_groups(self, j: int, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
