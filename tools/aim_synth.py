@@ -313,7 +313,14 @@ class AIMSynthesizer(MSTSynthesizer):
         k_groups = self.groups[key].n_groups if key is not None else 1
         for j, (col, groups) in enumerate(zip(self.columns, self.groups, strict=True)):
             nb = col.n_bins
-            if j == key or nb < 2 or (spiky(self.noisy_fine[j][:nb], sigma) and not col.wide):
+            if j == key or nb < 2:
+                continue
+            if spiky(self.noisy_fine[j][:nb], sigma) and not col.wide:  # MST's weights, split per key value
+                if j in self.subgroups:
+                    joint = self.model.marginal(tuple(sorted((key, j))))
+                    self.shapes[j] = reweight_within_groups(
+                        np.repeat(groups.weights[None, :], k_groups, axis=0), joint if key < j else joint.T,
+                        groups.of_fine, self.subgroups[j], *self.key_noisy[j])
                 continue
             of_fine = groups.of_fine[:nb]
             mass = self.model.marginal((j,))
