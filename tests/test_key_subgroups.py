@@ -11,7 +11,13 @@ import pytest
 from privsynth.errors import ConfigError
 from privsynth.tools.aim_synth import AIMSynthesizer
 from privsynth.tools.graphical_model import Measurement
-from privsynth.tools.key_subgroups import SubGroups, coarse_measurement, split_groups, subgroup_masses
+from privsynth.tools.key_subgroups import (
+    SubGroups,
+    coarse_measurement,
+    shrink_to_independence,
+    split_groups,
+    subgroup_masses,
+)
 from privsynth.tools.schema import ColumnSpec, TableSchema
 
 FAST = {"iters": 80, "round_iters": 15, "progress": False}
@@ -102,3 +108,42 @@ def test_aim_decodes_the_split_within_a_group_per_key_value() -> None:
 def test_bad_split_options_are_refused(bad: dict) -> None:
     with pytest.raises(ConfigError):
         AIMSynthesizer(1.0, 1e-6, **bad)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_shrink_to_independence_keeps_margins_and_removes_noise_sized_interactions(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows, cols = rng.uniform(50, 500, 6), rng.dirichlet(np.ones(10))
+    true = np.outer(rows, cols)  # independent
+    noisy = true + rng.normal(0.0, 20.0, true.shape)
+    shrunk, c = shrink_to_independence(noisy, 20.0)
+    assert 0.0 <= c <= 1.0
+    assert np.allclose(shrunk.sum(axis=0), noisy.sum(axis=0)) and np.allclose(shrunk.sum(axis=1), noisy.sum(axis=1))
+    assert np.square(shrunk - true).sum() < np.square(noisy - true).sum()  # closer to the truth than the raw table
+
+
+def test_shrink_to_independence_keeps_a_strong_interaction() -> None:
+    rng = np.random.default_rng(0)
+    true = np.diag([400.0, 300.0, 500.0]) + 10.0  # each row lives on its own column
+    noisy = true + rng.normal(0.0, 5.0, true.shape)
+    shrunk, c = shrink_to_independence(noisy, np.full(true.shape, 5.0))
+    assert c > 0.99 and np.abs(shrunk - noisy).max() < 5.0
+    same, one = shrink_to_independence(np.array([1.0, 2.0]), 1.0)  # not a two-way table: unchanged
+    assert one == 1.0 and np.array_equal(same, [1.0, 2.0])
+
+
+def test_aim_shrinks_its_key_tables() -> None:
+    rng = np.random.default_rng(3)
+    areas, jobs = [f"r{i}" for i in range(5)], [f"j{i}" for i in range(8)]
+    area = rng.choice(areas, 5000)
+    age = np.where(np.isin(area, areas[:2]), rng.integers(0, 30, 5000), rng.integers(50, 90, 5000))
+    data = pd.DataFrame({"area": area, "job": rng.choice(jobs, 5000), "age": age})  # job: independent of the area
+    schema = TableSchema(columns=[
+        ColumnSpec(name="area", kind="categorical", categories=areas, nullable=False),
+        ColumnSpec(name="job", kind="categorical", categories=jobs, nullable=False),
+        ColumnSpec(name="age", kind="numeric", min=0, max=99, integer=True, nullable=False)])
+    gen = AIMSynthesizer(1.0, 1e-6, seed=0, key="area", rounds=1, **FAST).fit(data, schema)
+    assert sorted(gen.key_shrink) == ["age", "job"] and len(gen.key_shrink["age"]) == 2  # age: groups, sub-groups
+    assert gen.key_shrink["job"][0] < 0.5 < 0.95 < min(gen.key_shrink["age"])
+    off = AIMSynthesizer(1.0, 1e-6, seed=0, key="area", rounds=1, key_shrink=False, **FAST).fit(data, schema)
+    assert off.key_shrink == {} and off.privacy_event() == gen.privacy_event()

@@ -105,7 +105,13 @@ from privsynth.tools.junction_tree import (
     transfer_theta,
     triangulate,
 )
-from privsynth.tools.key_subgroups import SubGroups, coarse_measurement, reweight_within_groups, split_groups
+from privsynth.tools.key_subgroups import (
+    SubGroups,
+    coarse_measurement,
+    reweight_within_groups,
+    shrink_to_independence,
+    split_groups,
+)
 from privsynth.tools.mst_codec import FineColumn, fit_heaping, interpolated_mass, refined_shape, spiky
 from privsynth.tools.mst_synth import MSTSynthesizer
 from privsynth.tools.rounded_sampling import rounded_choice
@@ -116,7 +122,7 @@ DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_b
                             "max_cells": 4e5, "round_iters": 60, "iters": 400, "rounded_sampling": True,
                             "smooth_bins": True, "key_noise": "cells",
                             "drop_empty_key": True, "heaping": True, "shape": "refined",
-                            "key_parts": 2, "split_share": 0.5,
+                            "key_parts": 2, "split_share": 0.5, "key_shrink": True,
                             "progress": None}
 LOW_EPSILON = 4.0
 
@@ -248,6 +254,7 @@ class AIMSynthesizer(MSTSynthesizer):
         self.subgroups: dict[int, SubGroups] = {}
         self.key_noisy: dict[int, tuple[np.ndarray, float]] = {}
         self.key_spent: dict[int, list[float]] = {}  # noise of the histograms measured for each (key, X)
+        self.key_shrink: dict[str, list[float]] = {}  # James-Stein factors of the (key, X) tables
         if key is not None:
             key_sigma = self.key_sigmas()
             split = set(self.split_columns())
@@ -260,6 +267,10 @@ class AIMSynthesizer(MSTSynthesizer):
                     spent.append(key_sigma[j] / math.sqrt(share))
                     meas.append(self._measure_split(data, codes[:, key], key, j, spent[-1], rng))
                 self.key_spent[j] = spent
+            for i in range(len(self.columns), len(meas)) if self.opts["key_shrink"] else ():  # the (key, X) tables
+                values, c = shrink_to_independence(meas[i].values, meas[i].sigma)
+                meas[i] = Measurement(meas[i].attrs, values, meas[i].sigma)
+                self.key_shrink.setdefault(self.columns[sum(meas[i].attrs) - key].name, []).append(c)
         domain = [g.n_groups for g in self.groups]
         graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
         for m in meas:
