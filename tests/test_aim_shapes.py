@@ -9,7 +9,8 @@ import pandas as pd
 
 from privsynth.policies.accountant import epsilon_of
 from privsynth.tools.aim_synth import AIMSynthesizer
-from privsynth.tools.mst_codec import FineColumn, fit_heaping, interpolated_mass, refined_shape, roundness
+from privsynth.tools.group_shapes import interpolated_mass, refined_shape
+from privsynth.tools.mst_codec import FineColumn, fit_heaping, roundness
 from privsynth.tools.schema import ColumnSpec, TableSchema
 
 FAST = {"iters": 60, "round_iters": 15, "progress": False}

@@ -24,7 +24,7 @@ when they are all zero; for ordered bins, when the caller passes the noise scale
 over neighbouring bins, :func:`smoothing_window`), then a value within the fine bin uniformly (a uniform
 integer of the bin for integer columns, or, when the column has heaping weights, :func:`fit_heaping`, an
 integer drawn in proportion to the weight of its roundness class, :func:`roundness`). AIM can instead pass
-its own within-group weights (:func:`refined_shape`, :func:`interpolated_mass`). Output types follow the
+its own within-group weights (:mod:`privsynth.tools.group_shapes`). Output types follow the
 discretizer: strings for categories, int64 for an integer column without missing values, float64 otherwise,
 object when a special value is not a number.
 """
@@ -36,7 +36,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import PchipInterpolator
 
 from privsynth.tools.discretize import ColumnDiscretizer
 from privsynth.tools.rounded_sampling import rounded_choice
@@ -337,62 +336,6 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
         weights[:n_ordered] = smoothed(noisy[:n_ordered], smoothing_window(noisy[:n_ordered], sigma))
     weights = weights + 1e-9 * max(float(np.clip(noisy, 0, None).max(initial=0.0)), 1.0)
     return Groups(of_fine=of_fine, weights=weights, n_groups=int(next_group))
-
-
-def interpolated_mass(of_fine: np.ndarray, group_mass: np.ndarray) -> np.ndarray:
-    """Fine-bin masses of ordered bins from their groups' masses: a monotone (PCHIP) interpolation of the CDF.
-
-    Args:
-        of_fine: Group of each ordered fine bin (contiguous runs ``0, 1, ...``).
-        group_mass: Mass of each group (at least as many entries as groups).
-
-    Returns:
-        Non-negative masses, one per ordered bin, summing within each group to its (positive) mass.
-    """
-    n = len(of_fine)
-    k = int(of_fine.max()) + 1
-    mass = np.clip(np.asarray(group_mass[:k], dtype=float), 1e-9, None)
-    knots = np.concatenate([[0], np.flatnonzero(np.diff(of_fine)) + 1, [n]]).astype(float)
-    cdf = PchipInterpolator(knots, np.concatenate([[0.0], np.cumsum(mass)]))
-    return np.clip(np.diff(cdf(np.arange(n + 1, dtype=float))), 1e-12, None)
-
-
-def refined_shape(of_fine: np.ndarray, group_mass: np.ndarray, noisy: np.ndarray, sigma: float,
-                  z: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
-    """Within-group shape of ordered bins from accurate group masses and noisy fine counts (post-processing).
-
-    The smooth part is :func:`interpolated_mass` of the group masses; bins whose noisy count exceeds it by more
-    than ``z`` noise standard deviations are spikes (their excess is kept, and the smooth part is interpolated
-    again without it); the other bins' residuals are shrunk towards the smooth part by the James-Stein factor
-    ``max(0, 1 - sum noise^2 / sum residual^2)`` (no shrinkage when the counts are precise, full shrinkage when
-    they are mostly noise). The noisy counts are first rescaled, group by group, to the group masses.
-
-    Args:
-        of_fine: Group of each ordered fine bin.
-        group_mass: Mass of each group (e.g. the fitted model's one-way marginal).
-        noisy: Noisy counts of the ordered bins.
-        sigma: Their noise standard deviation.
-        z: Spike threshold in noise standard deviations.
-
-    Returns:
-        ``(smooth, spikes)``: the shrunk smooth masses and the spikes' excess, both per ordered bin.
-    """
-    k = int(of_fine.max()) + 1
-    mass = np.clip(np.asarray(group_mass[:k], dtype=float), 1e-9, None)
-    total = np.bincount(of_fine, weights=noisy, minlength=k)
-    scale = np.where(total > 0, mass / np.where(total > 0, total, 1.0), 0.0)[of_fine]
-    y, noise = noisy * scale, sigma * scale
-    smooth = interpolated_mass(of_fine, mass)
-    spike = y - smooth > z * noise
-    excess = np.zeros(len(y))
-    if spike.any():
-        excess[spike] = (y - smooth)[spike]
-        rest = np.clip(mass - np.bincount(of_fine, weights=excess, minlength=k), 0.05 * mass, None)
-        smooth = interpolated_mass(of_fine, rest)
-        excess[spike] = np.clip(y[spike] - smooth[spike], 0.0, None)
-    resid = np.where(spike, 0.0, y - smooth)
-    shrink = max(0.0, 1.0 - float((noise[~spike] ** 2).sum()) / max(float((resid ** 2).sum()), 1e-12))
-    return np.clip(smooth + shrink * resid, 0.0, None), excess
 
 
 def one_way_sigma(groups: Groups, sigma: float) -> np.ndarray:
