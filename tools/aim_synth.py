@@ -107,15 +107,13 @@ from tqdm.auto import tqdm
 from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError
+from privsynth.tools.aim_select import select_clique
 from privsynth.tools.graphical_model import Measurement
 from privsynth.tools.group_shapes import interpolated_mass, refined_shape
 from privsynth.tools.junction_tree import (
     LargeCliqueModel,
     add_clique,
-    cells,
-    is_clique,
     junction_tree,
-    pair_marginals,
     transfer_theta,
     triangulate,
 )
@@ -295,7 +293,8 @@ class AIMSynthesizer(MSTSynthesizer):
         bar.update(1)
         self.selected = []
         for t in range(rounds):
-            attrs, graph = self._select(codes, others, key, graph, plan, t, rounds, rng)
+            limit = float(self.opts["max_cells"]) * (t + 1) / rounds
+            attrs, graph = select_clique(self.model, codes, others, key, graph, plan, limit, rng)
             meas.append(self._measure(codes, attrs, plan["tree"], rng))
             new = LargeCliqueModel(domain, *junction_tree(triangulate(graph, domain)[1], domain))
             transfer_theta(self.model, new)
@@ -407,54 +406,3 @@ class AIMSynthesizer(MSTSynthesizer):
         i = self.model.clique_of([key])
         self.model.theta[i] = self.model.theta[i] + self.model._expand(mask, (key,), self.model.cliques[i])
         self.model._probs = self.model.calibrate(self.model.theta)
-
-    def _select(self, codes: np.ndarray, others: list[int], key: int | None, graph: dict[int, set[int]],
-                plan: dict[str, float], t: int, rounds: int, rng: np.random.Generator
-                ) -> tuple[tuple[int, ...], dict[int, set[int]]]:
-        """One exponential-mechanism draw over the candidates; returns the clique and the grown chordal graph."""
-        model, domain = self.model, self.model.domain
-        probs = model.calibrate(model.theta)
-        keyset = (key,) if key is not None else ()
-        cands: list[tuple[int, ...]] = []
-        errors: list[float] = []
-
-        def true_counts(attrs: tuple[int, ...]) -> np.ndarray:
-            dims = [domain[a] for a in attrs]
-            flat = np.ravel_multi_index(tuple(codes[:, a] for a in attrs), dims)
-            return np.bincount(flat, minlength=int(np.prod(dims))).reshape(dims).astype(float)
-
-        for a, x in enumerate(others[:-1]):
-            ys = others[a + 1:]
-            est = pair_marginals(model, probs, x, key, ys)
-            for y in ys:
-                attrs = tuple(sorted(keyset + (x, y)))
-                true = true_counts(attrs)
-                cands.append(attrs)
-                errors.append(float(np.abs(true - est[y]).sum()))
-                if key is not None:
-                    axis = attrs.index(key)
-                    cands.append(tuple(sorted((x, y))))
-                    errors.append(float(np.abs(true.sum(axis=axis) - est[y].sum(axis=axis)).sum()))
-        if key is not None:
-            for x in others:
-                attrs = tuple(sorted((key, x)))
-                cands.append(attrs)
-                errors.append(float(np.abs(true_counts(attrs) - model.marginal(attrs)).sum()))
-        n_cells = np.array([np.prod([domain[a] for a in c], dtype=float) for c in cands])
-        quality = np.array(errors) - math.sqrt(2.0 / math.pi) * plan["tree"] * n_cells
-        limit = float(self.opts["max_cells"]) * (t + 1) / rounds
-        current = cells(model.cliques, domain)
-        logits = 0.5 * plan["eps0"] * (quality - quality.max())
-        weight = np.exp(logits)
-        while True:
-            if weight.sum() <= 0:
-                weight = np.where(np.isin(np.arange(len(cands)), [i for i, c in enumerate(cands)
-                                                                   if is_clique(graph, c)]), 1.0, 0.0)
-            i = int(rng.choice(len(cands), p=weight / weight.sum()))
-            attrs = cands[i]
-            if is_clique(graph, attrs):
-                return attrs, graph
-            grown, cliques = triangulate(add_clique(graph, attrs + keyset), domain)
-            if cells(cliques, domain) <= max(limit, current):
-                return attrs, grown
-            weight[i] = 0.0
