@@ -104,7 +104,8 @@ def test_aim_decodes_the_split_within_a_group_per_key_value() -> None:
     assert error(on) < error(off)
 
 
-@pytest.mark.parametrize("bad", [{"key_parts": 0}, {"key_parts": 1.5}, {"split_share": 0.0}, {"split_share": 1.5}])
+@pytest.mark.parametrize("bad", [{"key_parts": 0}, {"key_parts": 1.5}, {"split_share": 0.0}, {"split_share": 1.5},
+                                 {"herding": "yes"}])
 def test_bad_split_options_are_refused(bad: dict) -> None:
     with pytest.raises(ConfigError):
         AIMSynthesizer(1.0, 1e-6, **bad)

@@ -77,6 +77,12 @@ and faster).
    Together (k-marginal, seeds 0-2, paired with ``shape="smooth", heaping=False``; all 12 differences
    positive): MA +3.1 / +1.9 and TX +5.2 / +1.0 at epsilon 1 / 10 (means 895.4, 933.7, 889.2, 927.6).
 
+   * ``herding`` (default True): sampling keeps the rounded counts of ``rounded_sampling`` but gives the
+     values to records by herding (:func:`~privsynth.tools.rounded_sampling.herded_choice`), in the model's
+     forward sampling and in the group-to-fine-bin decoding, balanced over the attributes the records already
+     have: less chance association between columns. k-marginal, seeds 0-5 at epsilon 1: MA 898.1 -> 900.5,
+     TX 896.0 -> 898.9; seeds 0-2 at epsilon 10: +1.4 on both. Post-processing.
+
    With ``drop_empty_key`` (default), when the key's rare group (values with noisy counts below
    ``3 sigma_1``) has a noisy total below ``2 sigma_1 sqrt(k)``, it gets probability 0: absent key values (a
    national PUMA list on one state's data) would otherwise receive fitted noise, a wrong key in every marginal.
@@ -126,7 +132,7 @@ from privsynth.tools.key_subgroups import (
 )
 from privsynth.tools.mst_codec import FineColumn, fit_heaping
 from privsynth.tools.mst_synth import MSTSynthesizer
-from privsynth.tools.rounded_sampling import rounded_choice
+from privsynth.tools.rounded_sampling import herded_choice, rounded_choice
 from privsynth.tools.schema import TableSchema
 
 DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
@@ -135,6 +141,7 @@ DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_b
                             "smooth_bins": True, "key_noise": "cells",
                             "drop_empty_key": True, "heaping": True, "shape": "refined",
                             "key_parts": 2, "split_share": 0.5, "key_shrink": True,
+                            "herding": True,
                             "progress": None}
 LOW_EPSILON = 4.0
 
@@ -182,6 +189,8 @@ class AIMSynthesizer(MSTSynthesizer):
             raise ConfigError(f"rounds must be a non-negative integer, got {self.opts['rounds']!r}.", "Use e.g. 20.")
         if int(self.opts["key_parts"]) != self.opts["key_parts"] or int(self.opts["key_parts"]) < 1:
             raise ConfigError(f"key_parts must be a positive integer, got {self.opts['key_parts']!r}.", "Use 2.")
+        if not isinstance(self.opts["herding"], bool):
+            raise ConfigError(f"herding must be true or false, got {self.opts['herding']!r}.", "Use true.")
         if not 0 < float(self.opts["split_share"]) <= 1:
             raise ConfigError(f"split_share must be in (0, 1], got {self.opts['split_share']!r}.", "Use 0.5.")
         if not float(self.opts["max_cells"]) > 0:
@@ -368,6 +377,9 @@ class AIMSynthesizer(MSTSynthesizer):
         cond = cond.reshape(-1, len(groups.of_fine))
         rows = (codes[:, key] if key is not None else 0) * groups.n_groups + codes[:, j]
         if self.opts["rounded_sampling"]:
+            if self.opts["herding"]:
+                others = np.delete(codes, [a for a in (j, key) if a is not None], axis=1)
+                return herded_choice(np.asarray(rows, dtype=np.int64), cond, rng, others)
             return rounded_choice(np.asarray(rows, dtype=np.int64), cond, rng)
         cum = np.cumsum(cond[rows], axis=1)
         return np.minimum((cum < rng.random(len(rows))[:, None]).sum(axis=1), len(groups.of_fine) - 1)

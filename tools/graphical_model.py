@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from privsynth.tools.rounded_sampling import rounded_choice
+from privsynth.tools.rounded_sampling import herded_choice, rounded_choice
 
 
 def logsumexp(b: np.ndarray, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> np.ndarray:
@@ -224,7 +224,7 @@ class JunctionTreeModel:
         return self.calibrate(theta)
 
     def sample(self, n: int, rng: np.random.Generator, evidence: dict[int, int] | None = None,
-               rounding: bool = False) -> np.ndarray:
+               rounding: bool = False, herding: bool = False) -> np.ndarray:
         """Draw ``n`` records (codes) from the model, optionally with some attributes fixed.
 
         Args:
@@ -232,12 +232,15 @@ class JunctionTreeModel:
             rng: Random generator.
             evidence: Attribute -> fixed code.
             rounding: Rounded rather than independent draws (:mod:`privsynth.tools.rounded_sampling`).
+            herding: With ``rounding``, the rounded values go to records by herding over the attributes
+                sampled before (:func:`~privsynth.tools.rounded_sampling.herded_choice`).
 
         Returns:
             An ``(n, n_attributes)`` int64 array (attributes not in any clique stay 0).
         """
         probs = self.conditioned_marginals(evidence)
         out = np.zeros((n, len(self.domain)), dtype=np.int64)
+        sampled: set[int] = set()
         for i, clique in enumerate(self.cliques):
             sep = self.seps[i]
             new = tuple(a for a in clique if a not in sep)
@@ -249,7 +252,10 @@ class JunctionTreeModel:
             cum = np.cumsum(np.where(mass > 0, table / np.where(mass > 0, mass, 1.0), 1.0 / table.shape[1]), axis=1)
             row = np.ravel_multi_index(tuple(out[:, a] for a in sep), [self.domain[a] for a in sep]) if sep \
                 else np.zeros(n, dtype=np.int64)
-            if rounding:
+            done = [a for a in range(len(self.domain)) if a in sampled and a not in sep]
+            if rounding and herding and done:
+                pick = herded_choice(row, np.diff(cum / cum[:, -1:], axis=1, prepend=0.0), rng, out[:, done])
+            elif rounding:
                 pick = rounded_choice(row, np.diff(cum / cum[:, -1:], axis=1, prepend=0.0), rng)
             else:
                 u = rng.random(n)[:, None]
@@ -257,4 +263,5 @@ class JunctionTreeModel:
             if new:
                 for a, codes in zip(new, np.unravel_index(pick, [self.domain[a] for a in new]), strict=True):
                     out[:, a] = codes
+            sampled.update(new)
         return out

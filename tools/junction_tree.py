@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from privsynth.tools.graphical_model import JunctionTreeModel
-from privsynth.tools.rounded_sampling import rounded_choice
+from privsynth.tools.rounded_sampling import herded_choice, rounded_choice
 
 Graph = dict[int, set[int]]
 
@@ -177,10 +177,16 @@ class LargeCliqueModel(JunctionTreeModel):
     """
 
     def sample(self, n: int, rng: np.random.Generator, evidence: dict[int, int] | None = None,
-               rounding: bool = False) -> np.ndarray:
-        """Draw ``n`` records (codes), optionally with some attributes fixed (as the base class)."""
+               rounding: bool = False, herding: bool = False) -> np.ndarray:
+        """Draw ``n`` records (codes), optionally with some attributes fixed (as the base class).
+
+        With ``rounding`` and ``herding``, each clique's new attributes go to the records of a separator
+        configuration by :func:`~privsynth.tools.rounded_sampling.herded_choice`, balanced over the attributes
+        sampled before (same counts as rounding, far less chance association between cliques).
+        """
         probs = self.conditioned_marginals(evidence)
         out = np.zeros((n, len(self.domain)), dtype=np.int64)
+        sampled: list[int] = []
         for i, clique in enumerate(self.cliques):
             sep = self.seps[i]
             new = tuple(a for a in clique if a not in sep)
@@ -194,7 +200,11 @@ class LargeCliqueModel(JunctionTreeModel):
             row = np.ravel_multi_index(tuple(out[:, a] for a in sep), [self.domain[a] for a in sep]) if sep \
                 else np.zeros(n, dtype=np.int64)
             if rounding:
-                pick = rounded_choice(row, cond / cond.sum(axis=1, keepdims=True), rng)
+                done = [a for a in sampled if a not in sep]
+                if herding and done:
+                    pick = herded_choice(row, cond / cond.sum(axis=1, keepdims=True), rng, out[:, done])
+                else:
+                    pick = rounded_choice(row, cond / cond.sum(axis=1, keepdims=True), rng)
             else:
                 cum = np.cumsum(cond, axis=1)
                 cum = cum / cum[:, -1:]
@@ -204,4 +214,5 @@ class LargeCliqueModel(JunctionTreeModel):
                 pick = np.clip(pos - row * width, 0, width - 1)
             for a, codes in zip(new, np.unravel_index(pick, [self.domain[a] for a in new]), strict=True):
                 out[:, a] = codes
+            sampled += list(new)
         return out

@@ -351,7 +351,8 @@ class MSTSynthesizer(Generator):
             code = self.columns[j].base.code_of(value)
             evidence[j] = int(self.groups[j].of_fine[code])
             fixed[j] = code
-        codes = self.model.sample(n, rng, evidence, rounding=bool(self.opts["rounded_sampling"]))
+        codes = self.model.sample(n, rng, evidence, rounding=bool(self.opts["rounded_sampling"]),
+                                  herding=bool(self.opts.get("herding", False)))
         frame = {}
         for j, col in enumerate(self.columns):
             fine = np.full(n, fixed[j]) if j in fixed else self._decode_groups(j, codes, rng)

@@ -10,6 +10,13 @@ that noise, as private-pgm's ``synthetic_data`` does: the records that share a s
 inclusion probabilities are exactly the fractional parts. Every count therefore has expectation
 ``m_g * p(new | g)`` (unbiased) and differs from it by less than one; which record of the group gets which
 value is a uniform random permutation. It is post-processing of the fitted model (no data is read).
+
+:func:`herded_choice` keeps the same rounded counts but chooses *which* records get which value by herding
+over attributes the records already have, so that the new attribute is also spread over each of them in
+proportion; a random assignment leaves chance associations between attributes of different cliques (and,
+in AIM's decoding, between a numeric column's position within its group and every other column). On the
+NIST MA/TX excerpts at epsilon 1 this adds about 2.5 k-marginal points (six seeds) and costs a Python loop
+over the records (a few seconds for 10,000 rows and 24 columns).
 """
 
 from __future__ import annotations
@@ -62,4 +69,54 @@ def rounded_choice(rows: np.ndarray, cond: np.ndarray, rng: np.random.Generator)
     order = np.lexsort((rng.random(n), rows))  # records by group, random order within a group
     out = np.empty(n, dtype=np.int64)
     out[order] = values
+    return out
+
+
+def herded_choice(rows: np.ndarray, cond: np.ndarray, rng: np.random.Generator, others: np.ndarray) -> np.ndarray:
+    """As :func:`rounded_choice` (the same rounded counts per group), but values given to records by herding.
+
+    Within a group, records are visited in random order and each takes the value (with quota left) whose share
+    among the records seen so far falls furthest short of its target share, summed over the records' codes of
+    the ``others`` attributes: every value ends up spread over each other attribute in proportion, which
+    removes most of the chance association a random assignment adds to every two-way table. Post-processing.
+
+    Args:
+        rows: ``(n,)`` group index of every record, in ``[0, G)``.
+        cond: ``(G, W)`` conditional probabilities of the values given the group.
+        rng: Random generator.
+        others: ``(n, A)`` non-negative integer codes of other attributes of the records.
+
+    Returns:
+        ``(n,)`` int64 values in ``[0, W)``.
+    """
+    if others.shape[1] == 0:
+        return rounded_choice(rows, cond, rng)
+    n, groups = len(rows), cond.shape[0]
+    counts = rounded_counts(np.bincount(rows, minlength=groups), cond, rng)
+    offsets = np.concatenate([[0], np.cumsum(others.max(axis=0) + 1)[:-1]])
+    flat = others + offsets  # one column of codes per attribute, disjoint ranges
+    size = int(flat.max()) + 1
+    out = np.empty(n, dtype=np.int64)
+    order = np.lexsort((rng.random(n), rows))
+    bounds = np.flatnonzero(np.r_[True, np.diff(rows[order]) != 0, True])
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        members = order[lo:hi]
+        quota = counts[rows[members[0]]].astype(float)
+        live = np.flatnonzero(quota > 0)
+        if len(live) == 1:
+            out[members] = live[0]
+            continue
+        share = quota[live] / quota.sum()
+        left = quota[live].copy()
+        seen = np.zeros(size)
+        given = np.zeros((len(live), size))
+        for r in members:
+            idx = flat[r]
+            seen[idx] += 1.0
+            score = (share[:, None] * seen[idx] - given[:, idx]).sum(axis=1)
+            score[left <= 0] = -np.inf
+            v = int(np.argmax(score))
+            given[v, idx] += 1.0
+            left[v] -= 1.0
+            out[r] = live[v]
     return out
