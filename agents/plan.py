@@ -46,7 +46,7 @@ class Plan(BaseModel):
     source: str
     dataset: str | None = None
     modality: Literal["tabular", "text"] = "tabular"
-    generator: str = "mst"
+    generator: str = "aim"
     rows: int | None = Field(None, gt=0)
     epsilon: float = Field(..., gt=0)
     delta: float | None = Field(None, gt=0, lt=1)

@@ -37,7 +37,7 @@ Answer with exactly one JSON object and nothing else. Fields (omit a field to us
 - "delta" (number in (0, 1) or null): only if the request states one; null means automatic.
 - "rows" (integer > 0 or null): rows to generate ("10,000" -> 10000, "10k" -> 10000); null = as many as the source.
 - "modality": "tabular" (default) or "text" (free-text corpora).
-- "generator" (string): generator name; default "mst" for tables.{generators}
+- "generator" (string): generator name; default "aim" for tables.{generators}
 - "schema_path" (string or null): path of the public schema / data dictionary, if given.
 - "pii_action": "drop" (default; "drop names", "remove PII"), "fake" (replace PII with fake or surrogate
   values) or "keep" (only if the request explicitly says to keep PII).

@@ -16,7 +16,7 @@ from privsynth.agents.plan import PIIAction, Plan
 from privsynth.errors import PlanningError
 
 DATA_EXTENSIONS = ("csv", "parquet", "jsonl", "json", "txt", "tsv")
-DEFAULT_GENERATORS = {"tabular": "mst", "text": "dp_text_lm"}
+DEFAULT_GENERATORS = {"tabular": "aim", "text": "dp_text_lm"}
 EXAMPLE = "'2000 synthetic rows like data/patients.csv, epsilon 1, drop names'"
 
 _I = re.IGNORECASE
@@ -297,7 +297,7 @@ def default_generator(modality: str, generators: dict[str, str] | None = None) -
         generators: Registered generators (``{name: modality}``); looked up when not given.
 
     Returns:
-        ``mst`` for tables; for text, a registered text generator (preferring a ``dp`` one), else
+        ``aim`` for tables; for text, a registered text generator (preferring a ``dp`` one), else
         :data:`DEFAULT_GENERATORS` ``["text"]``.
     """
     generators = known_generators() if generators is None else generators

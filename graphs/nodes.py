@@ -15,6 +15,7 @@ from typing import Any
 
 from privsynth.agents.plan import Plan
 from privsynth.agents.planner import plan_request
+from privsynth.agents.planner_parse import DEFAULT_GENERATORS
 from privsynth.agents.registry import get_generator
 from privsynth.config import local_secret
 from privsynth.errors import ConfigError, PlanningError, PrivsynthError
@@ -143,7 +144,7 @@ def plan_node(state: RunState) -> dict[str, Any]:
         plan = Plan.model_validate(state["plan"])
     else:
         plan = plan_request(state.get("request") or "", settings, llm_model=state.get("llm_model"))
-    if state.get("detect_text") or (state.get("request") and plan.generator == "mst"):
+    if state.get("detect_text") or (state.get("request") and plan.generator == DEFAULT_GENERATORS["tabular"]):
         from privsynth.graphs.text_corpus import detect_text_column
 
         found = detect_text_column(plan)

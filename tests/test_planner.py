@@ -13,7 +13,7 @@ from privsynth.config import load_settings
 from privsynth.errors import PlanningError
 
 MODEL = "openai/gpt-4o-mini"
-REGISTRY = {"dp_marginals": "tabular", "mst": "tabular", "dp_lora_lm": "text"}
+REGISTRY = {"dp_marginals": "tabular", "mst": "tabular", "aim": "tabular", "dp_lora_lm": "text"}
 REAL_KNOWN_GENERATORS = planner_parse.known_generators
 
 
@@ -63,7 +63,7 @@ def test_offline_parser_reads_every_field(sentence: str, expected: Plan) -> None
 def test_defaults_when_the_request_says_little() -> None:
     plan = parse_offline("synthetic rows like data/x.csv, epsilon 1")
     assert (plan.rows, plan.delta, plan.pii_action, plan.generator, plan.modality, plan.seed, plan.review) == (
-        None, None, "drop", "mst", "tabular", 0, False)
+        None, None, "drop", "aim", "tabular", 0, False)
 
 
 @pytest.mark.parametrize(("tail", "field", "value"), [

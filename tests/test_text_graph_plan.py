@@ -29,7 +29,7 @@ def test_sentence_naming_text_and_label_columns_plans_the_text_generator():
 
 def test_tabular_sentence_is_unchanged():
     plan = parse_offline("200 rows like data/people.csv, epsilon 1, drop names, target income")
-    assert (plan.modality, plan.generator, plan.label_field, plan.user_field) == ("tabular", "mst", None, None)
+    assert (plan.modality, plan.generator, plan.label_field, plan.user_field) == ("tabular", "aim", None, None)
 
 
 def test_typed_plan_with_text_field_is_a_text_plan():
