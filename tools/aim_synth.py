@@ -89,7 +89,9 @@ and faster).
 
 Privacy accounting (add/remove of one record). It is the MST event with ``r = T``. The ``w`` roundness
 histograms (one per wide integer column, public schema; sensitivity 1 each) share the one-way budget with the
-``m`` fine marginals at the same ``sigma_1`` (``m`` becomes ``m + w`` below); the declared event is unchanged
+``m`` fine marginals at the same ``sigma_1`` (``m`` becomes ``m + w`` below), and a split column's ``(key, X)``
+table is two histograms (groups, sub-groups) with noise ``sigma_X / sqrt(1 - split_share)`` and
+``sigma_X / sqrt(split_share)``, whose precisions add up to its ``1 / sigma_X^2``; the declared event is unchanged
 (:func:`privsynth.tools.mst_synth.mst_event`): with ``rho = 1 / (2 z^2)`` and ``s`` = ``select_share``,
 the measurements (L2 sensitivity 1 each) compose exactly and adaptively into one Gaussian mechanism,
 ``1 / z_meas^2 = (m + w) / sigma_1^2 + sum_X 1 / sigma_X^2 + T / sigma_r^2 = (1 - s) / z^2``, the shares
@@ -159,8 +161,9 @@ class AIMSynthesizer(MSTSynthesizer):
             ``numeric_groups`` None: 10 below epsilon 4, else 20, measured on MA and TX 2019) plus ``rounds``
             (T; None: the number of non-key columns), ``max_cells`` (model size limit),
             ``round_iters`` (mirror-descent steps after each measurement), ``key_noise`` (``"cells"`` or
-            ``"equal"``), ``drop_empty_key`` (bool), ``shape`` (``"refined"`` or ``"smooth"``) and ``heaping``
-            (bool), all in the module docstring.
+            ``"equal"``), ``drop_empty_key`` (bool), ``shape`` (``"refined"`` or ``"smooth"``), ``heaping``
+            (bool), ``key_parts`` (int), ``split_share`` (in (0, 1]), ``key_shrink`` and ``herding`` (bool), all in
+            the module docstring.
 
     Raises:
         ConfigError: An unknown option or an invalid value.
