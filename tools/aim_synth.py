@@ -291,10 +291,13 @@ class AIMSynthesizer(MSTSynthesizer):
                     spent.append(key_sigma[j] / math.sqrt(share))
                     meas.append(self._measure_split(data, codes[:, key], key, j, spent[-1], rng))
                 self.key_spent[j] = spent
-            for i in range(len(self.columns), len(meas)) if self.opts["key_shrink"] else ():  # the (key, X) tables
-                values, c = shrink_to_independence(meas[i].values, meas[i].sigma)
-                meas[i] = Measurement(meas[i].attrs, values, meas[i].sigma)
-                self.key_shrink.setdefault(self.columns[sum(meas[i].attrs) - key].name, []).append(c)
+            if self.opts["key_shrink"]:
+                for i in range(len(self.columns), len(meas)):  # after the one-way marginals: the (key, X) tables
+                    attrs = meas[i].attrs
+                    values, c = shrink_to_independence(meas[i].values, meas[i].sigma)
+                    meas[i] = Measurement(attrs, values, meas[i].sigma)
+                    other = attrs[1] if attrs[0] == key else attrs[0]
+                    self.key_shrink.setdefault(self.columns[other].name, []).append(c)
         domain = [g.n_groups for g in self.groups]
         graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
         for m in meas:

@@ -252,11 +252,10 @@ class JunctionTreeModel:
             cum = np.cumsum(np.where(mass > 0, table / np.where(mass > 0, mass, 1.0), 1.0 / table.shape[1]), axis=1)
             row = np.ravel_multi_index(tuple(out[:, a] for a in sep), [self.domain[a] for a in sep]) if sep \
                 else np.zeros(n, dtype=np.int64)
-            done = [a for a in range(len(self.domain)) if a in sampled and a not in sep]
-            if rounding and herding and done:
-                pick = herded_choice(row, np.diff(cum / cum[:, -1:], axis=1, prepend=0.0), rng, out[:, done])
-            elif rounding:
-                pick = rounded_choice(row, np.diff(cum / cum[:, -1:], axis=1, prepend=0.0), rng)
+            if rounding:
+                cond = np.diff(cum / cum[:, -1:], axis=1, prepend=0.0)
+                done = [a for a in range(len(self.domain)) if a in sampled and a not in sep]
+                pick = herded_choice(row, cond, rng, out[:, done]) if herding else rounded_choice(row, cond, rng)
             else:
                 u = rng.random(n)[:, None]
                 pick = np.minimum((cum[row] < u * cum[row][:, -1:]).sum(axis=1), table.shape[1] - 1)

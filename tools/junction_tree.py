@@ -200,11 +200,9 @@ class LargeCliqueModel(JunctionTreeModel):
             row = np.ravel_multi_index(tuple(out[:, a] for a in sep), [self.domain[a] for a in sep]) if sep \
                 else np.zeros(n, dtype=np.int64)
             if rounding:
+                cond = cond / cond.sum(axis=1, keepdims=True)
                 done = [a for a in sampled if a not in sep]
-                if herding and done:
-                    pick = herded_choice(row, cond / cond.sum(axis=1, keepdims=True), rng, out[:, done])
-                else:
-                    pick = rounded_choice(row, cond / cond.sum(axis=1, keepdims=True), rng)
+                pick = herded_choice(row, cond, rng, out[:, done]) if herding else rounded_choice(row, cond, rng)
             else:
                 cum = np.cumsum(cond, axis=1)
                 cum = cum / cum[:, -1:]
