@@ -50,11 +50,12 @@ DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
 from evals.kmarginal import kmarginal_score  # noqa: E402
+from evals.nist_schema import nist_schema  # noqa: E402
 from privsynth.tools.aim_synth import AIMSynthesizer  # noqa: E402
 from privsynth.tools.dp_marginals import calibrated_noise_multiplier  # noqa: E402
 from privsynth.tools.mst_codec import FineColumn  # noqa: E402
 from privsynth.tools.mst_synth import MSTSynthesizer  # noqa: E402
-from privsynth.tools.schema import ColumnSpec, TableSchema, load_schema  # noqa: E402
+from privsynth.tools.schema import ColumnSpec, TableSchema  # noqa: E402
 from privsynth.tools.sdmetrics_quality import sdmetrics_quality  # noqa: E402
 
 DELTA = 1e-5
@@ -131,7 +132,7 @@ def _references(data: pd.DataFrame, schema: TableSchema, state: str, seed: int) 
 
 def nist(state: str, epsilons: list[float], seed: int, only: set[str] | None = None,
          references: bool = True) -> list[dict]:
-    schema = load_schema(DATA / "nist_excerpts" / "data_dictionary.json")
+    schema = nist_schema(DATA / "nist_excerpts" / "data_dictionary.json")
     data = pd.read_csv(DATA / "nist_excerpts" / f"{state}2019.csv", na_values="N")
     rows = _references(data, schema, state, seed) if references else []
     for eps in epsilons:

@@ -63,6 +63,7 @@ from privsynth.errors import ConfigError, GeneratorError
 from privsynth.policies.accountant import calibrate_noise
 from privsynth.tools.graphical_model import JunctionTreeModel, Measurement, clique_tree
 from privsynth.tools.mst_codec import FineColumn, Groups, compress, group_counts, one_way_sigma
+from privsynth.tools.rank_coupling import couple_ranks
 from privsynth.tools.schema import TableSchema
 
 MAX_Z = 1e4
@@ -357,7 +358,7 @@ class MSTSynthesizer(Generator):
         for j, col in enumerate(self.columns):
             fine = np.full(n, fixed[j]) if j in fixed else self._decode_groups(j, codes, rng)
             frame[col.name] = col.decode(fine, rng)
-        return pd.DataFrame(frame, columns=names)
+        return couple_ranks(pd.DataFrame(frame, columns=names), self.schema, rng)
 
     def _decode_groups(self, j: int, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Fine codes of column ``j`` for sampled group codes (all columns' codes given)."""

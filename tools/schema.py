@@ -19,6 +19,12 @@ Kinds: ``categorical`` (a closed list of categories), ``numeric`` (public ``min`
 are clipped to the bounds, a documented choice), ``pii`` (personal data: handled by the PII policy, never
 modelled), ``text`` (free text), ``id`` (identifiers: never modelled). Missing values are allowed by
 default and become a category of their own.
+
+Optional public relations between columns (the synthesizers keep them in what they sample):
+
+* ``"rank_of": "PINCP"``: this column is a non-decreasing function of the named numeric column (a rank or a
+  bracket of it, such as an income decile; numeric categories are ordered by value, others by their place in
+  ``categories``). See :mod:`privsynth.tools.rank_coupling`.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ class ColumnSpec(BaseModel):
     nullable: bool = True
     pii_entity: str | None = None
     description: str | None = None
+    rank_of: str | None = None
 
     @model_validator(mode="after")
     def _check_domain(self) -> ColumnSpec:
@@ -83,6 +90,13 @@ class TableSchema(BaseModel):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"columns listed twice: {dupes}")
+        kinds = {c.name: c.kind for c in self.columns}
+        for col in self.columns:
+            if col.rank_of is not None and kinds.get(col.rank_of) != "numeric":
+                raise ValueError(f"column '{col.name}' is declared the rank of '{col.rank_of}', "
+                                 "which is not a numeric column of the schema")
+            if col.rank_of is not None and col.kind not in ("numeric", "categorical"):
+                raise ValueError(f"column '{col.name}' declares rank_of but is not numeric or categorical")
         return self
 
     def column(self, name: str) -> ColumnSpec:
@@ -107,9 +121,10 @@ class TableSchema(BaseModel):
         return [c for c in self.columns if c.modelled]
 
     def without(self, names: list[str]) -> TableSchema:
-        """Return a copy without some columns."""
-        return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values,
-                           columns=[c for c in self.columns if c.name not in names])
+        """Return a copy without some columns (a relation to a removed column is dropped with it)."""
+        kept = [c if c.rank_of not in names else c.model_copy(update={"rank_of": None})
+                for c in self.columns if c.name not in names]
+        return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=kept)
 
     def to_json(self) -> str:
         """Serialize in privsynth's schema format."""
