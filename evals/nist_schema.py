@@ -6,6 +6,13 @@ relations (public metadata, no data read), each with the dictionary's words:
 
 * ``PINCP_DECILE``: "Person's total income rank (with respect to their state) discretized into 10% bins",
   a non-decreasing function of ``PINCP`` (``rank_of``).
+* Missing exactly below an age (``missing_below`` on ``AGEP``): ``MSP`` "N/A (age less than 15 years)",
+  ``PINCP`` and ``PINCP_DECILE`` "N/A (less than 15 years old)", ``EDU`` "N/A (less than 3 years old)",
+  ``DREM`` and ``DPHY`` "N/A (Less than 5 years old)".
+
+``INDP_CAT`` is "N/A (less than 16 years old, or last worked more than 5 years ago, or never worked)", a
+one-sided rule (``exact`` false), and is left out: with it, AIM's k-marginal at epsilon 1 (six seeds) was
+0.5 lower on MA and 0.3 lower on TX (noise level, and a larger model).
 """
 
 from __future__ import annotations
@@ -14,8 +21,18 @@ from pathlib import Path
 
 from privsynth.tools.schema import TableSchema, load_schema
 
+
+def _age_below(years: int) -> dict[str, object]:
+    return {"missing_below": {"column": "AGEP", "below": years}}
+
+
 RELATIONS: dict[str, dict[str, object]] = {
-    "PINCP_DECILE": {"rank_of": "PINCP"},
+    "PINCP_DECILE": {"rank_of": "PINCP", **_age_below(15)},
+    "MSP": _age_below(15),
+    "PINCP": _age_below(15),
+    "EDU": _age_below(3),
+    "DREM": _age_below(5),
+    "DPHY": _age_below(5),
 }
 
 
@@ -32,5 +49,7 @@ def nist_schema(dictionary: Path, relations: bool = True) -> TableSchema:
     schema = load_schema(dictionary)
     if not relations:
         return schema
-    columns = [c.model_copy(update=RELATIONS.get(c.name, {})) for c in schema.columns]
-    return TableSchema.model_validate({**schema.model_dump(), "columns": [c.model_dump() for c in columns]})
+    raw = schema.model_dump()
+    for column in raw["columns"]:
+        column.update(RELATIONS.get(column["name"], {}))
+    return TableSchema.model_validate(raw)

@@ -5,7 +5,8 @@ Run: ``.venv/bin/python evals/tabular_bench.py [--quick] [--epsilons 0.3,1,10] [
 ``evals/results/tabular_bench.json`` (``--out`` to change). Skips with a message when ``../shared/data`` is
 absent.
 
-Methods on the NIST data (domains from ``data_dictionary.json`` only, delta 1e-5):
+Methods on the NIST data (domains from ``data_dictionary.json`` only, delta 1e-5; the schema also carries
+the relations the dictionary's descriptions state, :mod:`evals.nist_schema`):
 
 * ``mst``: :class:`privsynth.tools.mst_synth.MSTSynthesizer` with ``key="PUMA"``.
 * ``aim``: :class:`privsynth.tools.aim_synth.AIMSynthesizer` with ``key="PUMA"`` (workload: every

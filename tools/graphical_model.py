@@ -33,6 +33,8 @@ import numpy as np
 
 from privsynth.tools.rounded_sampling import herded_choice, rounded_choice
 
+ZERO_LOG_POTENTIAL = -1e4  # a structural zero's log-potential: exp of it is 0 in float64, sums stay finite
+
 
 def logsumexp(b: np.ndarray, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> np.ndarray:
     """``log(sum(exp(b)))`` over ``axis``, stable, with ``-inf`` entries allowed (a lean scipy equivalent)."""
@@ -106,6 +108,23 @@ class JunctionTreeModel:
         self.theta = [np.zeros(s) for s in self.shapes]
         self.total = 1.0
         self._probs: list[np.ndarray] | None = None
+        self.zeros: list[tuple[tuple[int, ...], np.ndarray]] = []
+        self._offsets: list[tuple[int, np.ndarray]] = []
+
+    def set_zeros(self, zeros: Sequence[tuple[tuple[int, ...], np.ndarray]]) -> None:
+        """Structural zeros: cells that get probability 0 in every inference (fitting and sampling).
+
+        Args:
+            zeros: ``(attrs, table)`` pairs, ``attrs`` sorted and inside one clique, ``table`` a boolean array
+                over their domains, True where the probability is 0
+                (:func:`~privsynth.tools.structural_zeros.zero_tables`).
+        """
+        self.zeros = [(tuple(a), np.asarray(t, dtype=bool)) for a, t in zeros]
+        self._offsets = []
+        for attrs, table in self.zeros:
+            i = self.clique_of(attrs)
+            self._offsets.append((i, self._expand(np.where(table, ZERO_LOG_POTENTIAL, 0.0), attrs, self.cliques[i])))
+        self._probs = None
 
     # -- table helpers --------------------------------------------------------------------------
     @staticmethod
@@ -131,6 +150,8 @@ class JunctionTreeModel:
     def calibrate(self, theta: list[np.ndarray]) -> list[np.ndarray]:
         """Sum-product on the junction tree: normalised clique marginals for potentials ``theta``."""
         belief = [t.copy() for t in theta]
+        for i, offset in self._offsets:
+            belief[i] = belief[i] + offset
         up: list[np.ndarray | None] = [None] * len(belief)
         for i in range(len(belief) - 1, 0, -1):
             p, sep = self.parents[i], self.seps[i]

@@ -111,11 +111,12 @@ def junction_tree(cliques: Sequence[tuple[int, ...]], domain: Sequence[int]) -> 
 
 
 def transfer_theta(old: JunctionTreeModel, new: JunctionTreeModel) -> None:
-    """Warm start: put each old clique's potential into a new clique containing it (same distribution)."""
+    """Warm start: each old clique's potential, and the structural zeros, into the new cliques (same distribution)."""
     for clique, theta in zip(old.cliques, old.theta, strict=True):
         i = new.clique_of(clique)
         new.theta[i] = new.theta[i] + new._expand(theta, clique, new.cliques[i])
     new.total = old.total
+    new.set_zeros(old.zeros)
 
 
 def pair_marginals(model: JunctionTreeModel, probs: list[np.ndarray], x: int, key: int | None,

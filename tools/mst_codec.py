@@ -32,6 +32,7 @@ object when a special value is not a number.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -281,7 +282,7 @@ def smoothed(values: np.ndarray, window: int) -> np.ndarray:
 
 
 def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
-             sigma: float | None = None) -> Groups:
+             sigma: float | None = None, cuts: Sequence[int] = ()) -> Groups:
     """Group a column's fine codes using its noisy one-way marginal only (DP post-processing).
 
     Args:
@@ -293,6 +294,8 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
             noisy counts smoothed over :func:`smoothing_window` neighbouring bins rather than the counts
             thresholded at ``threshold / 3`` (which, at low epsilon, zeroes most bins of a column such as
             age and makes its decoded values lumpy), unless the column is :func:`spiky`.
+        cuts: Ordered bins that must start a group (public thresholds,
+            :func:`~privsynth.tools.structural_zeros.gate_cuts`), whatever their mass.
 
     Returns:
         The grouping.
@@ -309,16 +312,17 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
         else:
             mid = (np.cumsum(part) - part / 2) / total
             target = np.minimum((mid * groups).astype(np.int64), groups - 1)
+        forced = {int(c) for c in cuts if 0 < int(c) < n_ordered}
         start, acc = 0, 0.0
         for b in range(n_ordered):  # contiguous runs of the same target, each with enough mass
             acc += part[b]
             last = b == n_ordered - 1
-            if last or (target[b + 1] != target[b] and acc >= threshold):
+            if last or b + 1 in forced or (target[b + 1] != target[b] and acc >= threshold):
                 of_fine[start:b + 1] = next_group
                 next_group += 1
-                start, acc = b + 1, 0.0
+                last_start, start, acc = start, b + 1, 0.0
         last_run = of_fine[:n_ordered] == next_group - 1
-        if next_group > 1 and part[last_run].sum() < threshold:
+        if next_group > 1 and part[last_run].sum() < threshold and last_start not in forced:
             of_fine[:n_ordered][last_run] = next_group - 2  # too-light last group
             next_group -= 1
     rare = []

@@ -65,6 +65,7 @@ from privsynth.tools.graphical_model import JunctionTreeModel, Measurement, cliq
 from privsynth.tools.mst_codec import FineColumn, Groups, compress, group_counts, one_way_sigma
 from privsynth.tools.rank_coupling import couple_ranks
 from privsynth.tools.schema import TableSchema
+from privsynth.tools.structural_zeros import gate_cuts
 
 MAX_Z = 1e4
 LOW_EPSILON = 4.0
@@ -244,8 +245,10 @@ class MSTSynthesizer(Generator):
         totals = np.array([y.sum() for y in self.noisy_fine])
         self.noisy_rows = max(1, int(round(float(np.sum(totals / sizes) / np.sum(1.0 / sizes)))))
         smooth = sigma if self.opts["smooth_bins"] else None
-        self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * sigma, int(self.opts["numeric_groups"]), smooth)
-                                     for y, c in zip(self.noisy_fine, self.columns, strict=True)]
+        cuts = gate_cuts(self.columns)  # public thresholds of missing_below rules
+        self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * sigma, int(self.opts["numeric_groups"]), smooth,
+                                              cuts.get(j, ()))
+                                     for j, (y, c) in enumerate(zip(self.noisy_fine, self.columns, strict=True))]
         codes = np.stack([g.of_fine[fine[:, j]] for j, g in enumerate(self.groups)], axis=1)
         one_way = [Measurement((j,), group_counts(y, g), one_way_sigma(g, sigma))
                    for j, (y, g) in enumerate(zip(self.noisy_fine, self.groups, strict=True))]

@@ -25,6 +25,10 @@ Optional public relations between columns (the synthesizers keep them in what th
 * ``"rank_of": "PINCP"``: this column is a non-decreasing function of the named numeric column (a rank or a
   bracket of it, such as an income decile; numeric categories are ordered by value, others by their place in
   ``categories``). See :mod:`privsynth.tools.rank_coupling`.
+* ``"missing_below": {"column": "AGEP", "below": 15}``: this column is missing exactly when the named numeric
+  column is below the value (``"exact": false``: missing at least then). AIM makes the model's groups of the
+  numeric column end at the value and gives the impossible cells probability 0
+  (:mod:`privsynth.tools.structural_zeros`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,18 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from privsynth.errors import SchemaError
 
 ColumnKind = Literal["categorical", "numeric", "pii", "text", "id"]
+
+
+class MissingRule(BaseModel):
+    """A column is missing exactly when a numeric column is below a public threshold (``exact``), or at least then.
+
+    NIST's dictionary: marital status is "N/A (age less than 15 years)", i.e. missing exactly when
+    ``AGEP < 15``.
+    """
+
+    column: str
+    below: float
+    exact: bool = True
 
 
 class ColumnSpec(BaseModel):
@@ -54,6 +70,7 @@ class ColumnSpec(BaseModel):
     pii_entity: str | None = None
     description: str | None = None
     rank_of: str | None = None
+    missing_below: MissingRule | None = None
 
     @model_validator(mode="after")
     def _check_domain(self) -> ColumnSpec:
@@ -97,6 +114,12 @@ class TableSchema(BaseModel):
                                  "which is not a numeric column of the schema")
             if col.rank_of is not None and col.kind not in ("numeric", "categorical"):
                 raise ValueError(f"column '{col.name}' declares rank_of but is not numeric or categorical")
+            rule = col.missing_below
+            if rule is not None and (kinds.get(rule.column) != "numeric" or rule.column == col.name):
+                raise ValueError(f"column '{col.name}' is declared missing below a value of '{rule.column}', "
+                                 "which is not another numeric column of the schema")
+            if rule is not None and not col.nullable:
+                raise ValueError(f"column '{col.name}' declares missing_below but is not nullable")
         return self
 
     def column(self, name: str) -> ColumnSpec:
@@ -122,8 +145,15 @@ class TableSchema(BaseModel):
 
     def without(self, names: list[str]) -> TableSchema:
         """Return a copy without some columns (a relation to a removed column is dropped with it)."""
-        kept = [c if c.rank_of not in names else c.model_copy(update={"rank_of": None})
-                for c in self.columns if c.name not in names]
+        kept = []
+        for c in self.columns:
+            if c.name in names:
+                continue
+            if c.rank_of in names:
+                c = c.model_copy(update={"rank_of": None})
+            if c.missing_below is not None and c.missing_below.column in names:
+                c = c.model_copy(update={"missing_below": None})
+            kept.append(c)
         return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=kept)
 
     def to_json(self) -> str:
