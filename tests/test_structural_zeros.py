@@ -1,4 +1,4 @@
-"""Tests of ``missing_below`` rules: forced group cuts, forbidden cells, the model's zeros, and AIM's samples."""
+"""Tests of ``holds_when`` rules: forced group cuts, forbidden cells, the model's zeros, and AIM's samples."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def rule_schema(rules: bool = True) -> TableSchema:
         ColumnSpec(name="region", kind="categorical", categories=["a", "b", "c"], nullable=False),
         ColumnSpec(name="age", kind="numeric", min=0, max=99, integer=True, nullable=False),
         ColumnSpec(name="marital", kind="categorical", categories=["single", "married", "widowed"],
-                   missing_below=rule),
-        ColumnSpec(name="income", kind="numeric", min=0, max=200_000, missing_below=rule),
+                   holds_when=rule),
+        ColumnSpec(name="income", kind="numeric", min=0, max=200_000, holds_when=rule),
         ColumnSpec(name="sex", kind="categorical", categories=["F", "M"], nullable=False),
     ])
 
@@ -81,19 +81,19 @@ def test_gate_cuts_and_zero_tables_name_only_the_forbidden_cells() -> None:
     assert (1, 3) in zeros
 
 
-def test_schema_checks_missing_below(tmp_path) -> None:
+def test_schema_checks_holds_when(tmp_path) -> None:
     raw = {"columns": [{"name": "x", "kind": "categorical", "categories": ["u"],
-                        "missing_below": {"column": "age", "below": 3}}]}
+                        "holds_when": {"column": "age", "below": 3}}]}
     path = tmp_path / "schema.json"
     path.write_text(json.dumps(raw))
-    with pytest.raises(SchemaError, match="missing below a value of 'age'"):
+    with pytest.raises(SchemaError, match="rule on 'age', which is not another numeric"):
         load_schema(path)
     raw["columns"].append({"name": "age", "kind": "numeric", "min": 0, "max": 99})
     raw["columns"][0]["nullable"] = False
     path.write_text(json.dumps(raw))
     with pytest.raises(SchemaError, match="not nullable"):
         load_schema(path)
-    assert rule_schema().without(["age"]).column("marital").missing_below is None
+    assert rule_schema().without(["age"]).column("marital").holds_when is None
 
 
 def test_model_zeros_hold_through_fitting_and_a_warm_start() -> None:

@@ -84,7 +84,7 @@ and faster).
      TX 896.0 -> 898.9; seeds 0-2 at epsilon 10: +1.4 on both. Post-processing.
 
    * Schema relations (public, no budget). ``rank_of`` (:mod:`privsynth.tools.rank_coupling`): a rank
-     column and the numeric column it ranks are sampled co-monotone (as MST). ``missing_below``
+     column and the numeric column it ranks are sampled co-monotone (as MST). ``holds_when``
      (:mod:`privsynth.tools.structural_zeros`; option ``structural_zeros``, default True): the gating
      column's groups end at each exact rule's threshold, and the cells a rule forbids get probability 0 in the
      model (an edge joins the two columns). NIST excerpts at epsilon 1, six seeds, with the relations

@@ -245,7 +245,7 @@ class MSTSynthesizer(Generator):
         totals = np.array([y.sum() for y in self.noisy_fine])
         self.noisy_rows = max(1, int(round(float(np.sum(totals / sizes) / np.sum(1.0 / sizes)))))
         smooth = sigma if self.opts["smooth_bins"] else None
-        cuts = gate_cuts(self.columns)  # public thresholds of missing_below rules
+        cuts = gate_cuts(self.columns)  # public thresholds of holds_when rules
         self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * sigma, int(self.opts["numeric_groups"]), smooth,
                                               cuts.get(j, ()))
                                      for j, (y, c) in enumerate(zip(self.noisy_fine, self.columns, strict=True))]

@@ -25,9 +25,11 @@ Optional public relations between columns (the synthesizers keep them in what th
 * ``"rank_of": "PINCP"``: this column is a non-decreasing function of the named numeric column (a rank or a
   bracket of it, such as an income decile; numeric categories are ordered by value, others by their place in
   ``categories``). See :mod:`privsynth.tools.rank_coupling`.
-* ``"missing_below": {"column": "AGEP", "below": 15}``: this column is missing exactly when the named numeric
-  column is below the value (``"exact": false``: missing at least then). AIM makes the model's groups of the
-  numeric column end at the value and gives the impossible cells probability 0
+* ``"holds_when": {"column": "AGEP", "below": 15}``: this column is missing exactly when the named numeric
+  column is below the value; ``{"column": "HOUSING_TYPE", "among": ["2", "3"], "value": "0"}``: it holds the
+  value ``"0"`` (a category or a numeric column's special value) exactly when the named categorical column is
+  one of those categories. ``"exact": false``: at least then. AIM makes the model's groups of a numeric
+  column end at the threshold and gives the impossible cells probability 0
   (:mod:`privsynth.tools.structural_zeros`).
 """
 
@@ -44,16 +46,47 @@ from privsynth.errors import SchemaError
 ColumnKind = Literal["categorical", "numeric", "pii", "text", "id"]
 
 
-class MissingRule(BaseModel):
-    """A column is missing exactly when a numeric column is below a public threshold (``exact``), or at least then.
+class ValueRule(BaseModel):
+    """A column holds ``value`` (None: is missing) exactly when another column meets a public condition.
 
-    NIST's dictionary: marital status is "N/A (age less than 15 years)", i.e. missing exactly when
-    ``AGEP < 15``.
+    The condition is ``column < below`` (a numeric column) or ``column`` among the categories ``among`` (a
+    categorical one); with ``exact`` false, the column holds the value at least then. NIST's dictionary:
+    marital status is "N/A (age less than 15 years)", ``{"column": "AGEP", "below": 15}``.
     """
 
     column: str
-    below: float
+    below: float | None = None
+    among: list[str] | None = None
+    value: str | None = None
     exact: bool = True
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> ValueRule:
+        if (self.below is None) == (self.among is None):
+            raise ValueError(f"a holds_when rule on '{self.column}' needs exactly one of 'below' and 'among'")
+        if self.among is not None:
+            self.among = [str(a) for a in self.among]
+        return self
+
+
+def _check_rule(col: ColumnSpec, by_name: dict[str, ColumnSpec]) -> None:
+    """Raise ValueError when ``col``'s ``holds_when`` rule names a column or value the schema lacks."""
+    rule = col.holds_when
+    if rule is None:
+        return
+    gate = by_name.get(rule.column)
+    wanted = "numeric" if rule.below is not None else "categorical"
+    if gate is None or gate.kind != wanted or gate.name == col.name:
+        raise ValueError(f"column '{col.name}' has a holds_when rule on '{rule.column}', which is not another "
+                         f"{wanted} column of the schema")
+    if rule.among is not None and not set(rule.among) <= set(gate.categories or []):
+        raise ValueError(f"column '{col.name}' has a holds_when rule on categories {rule.among} that "
+                         f"'{rule.column}' does not declare")
+    if rule.value is None and not col.nullable:
+        raise ValueError(f"column '{col.name}' is declared missing by a holds_when rule but is not nullable")
+    if rule.value is not None and str(rule.value) not in (col.categories or col.special_values):
+        raise ValueError(f"column '{col.name}' has a holds_when rule for value {rule.value!r}, which is not one "
+                         "of its categories or special values")
 
 
 class ColumnSpec(BaseModel):
@@ -70,7 +103,7 @@ class ColumnSpec(BaseModel):
     pii_entity: str | None = None
     description: str | None = None
     rank_of: str | None = None
-    missing_below: MissingRule | None = None
+    holds_when: ValueRule | None = None
 
     @model_validator(mode="after")
     def _check_domain(self) -> ColumnSpec:
@@ -114,12 +147,7 @@ class TableSchema(BaseModel):
                                  "which is not a numeric column of the schema")
             if col.rank_of is not None and col.kind not in ("numeric", "categorical"):
                 raise ValueError(f"column '{col.name}' declares rank_of but is not numeric or categorical")
-            rule = col.missing_below
-            if rule is not None and (kinds.get(rule.column) != "numeric" or rule.column == col.name):
-                raise ValueError(f"column '{col.name}' is declared missing below a value of '{rule.column}', "
-                                 "which is not another numeric column of the schema")
-            if rule is not None and not col.nullable:
-                raise ValueError(f"column '{col.name}' declares missing_below but is not nullable")
+            _check_rule(col, {c.name: c for c in self.columns})
         return self
 
     def column(self, name: str) -> ColumnSpec:
@@ -151,8 +179,8 @@ class TableSchema(BaseModel):
                 continue
             if c.rank_of in names:
                 c = c.model_copy(update={"rank_of": None})
-            if c.missing_below is not None and c.missing_below.column in names:
-                c = c.model_copy(update={"missing_below": None})
+            if c.holds_when is not None and c.holds_when.column in names:
+                c = c.model_copy(update={"holds_when": None})
             kept.append(c)
         return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=kept)
 
