@@ -89,8 +89,9 @@ and faster).
      column's groups end at each exact rule's threshold, and the cells a rule forbids get probability 0 in the
      model (an edge joins the two columns). NIST excerpts at epsilon 1, six seeds, with the relations
      :mod:`evals.nist_schema` reads off the dictionary's descriptions: MA 900.5 -> 901.2 (rank) -> 902.5
-     (missing rules), TX 898.9 -> 899.6 -> 900.3; the same with the one-sided ``INDP_CAT`` rule as well: 902.0
-     and 900.0, and with only the three rules at 15 years: 901.4 and 899.6.
+     (age rules) -> 903.3 (group-quarters rules), TX 898.9 -> 899.6 -> 900.3 -> 900.9; with the one-sided
+     ``INDP_CAT`` age rule as well, the age step gave 902.0 and 900.0, and with only the three rules at 15
+     years 901.4 and 899.6.
 
    With ``drop_empty_key`` (default), when the key's rare group (values with noisy counts below
    ``3 sigma_1``) has a noisy total below ``2 sigma_1 sqrt(k)``, it gets probability 0: absent key values (a
