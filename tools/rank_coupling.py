@@ -11,7 +11,7 @@ order of their current values), among the rows where both are present. Every val
 the table, every other column of every row is untouched, and afterwards the two columns are
 co-monotone. It reads no private data (no budget).
 
-Measured (k-marginal, AIM at epsilon 1, seeds 0-1): about +0.8 on the NIST MA and TX excerpts, as the
+Measured (k-marginal, AIM at epsilon 1, seeds 0-5): +0.7 on both the NIST MA and TX excerpts, as the
 income pairs follow the decile, which the model measures with fewer cells.
 """
 

@@ -140,14 +140,14 @@ class TableSchema(BaseModel):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"columns listed twice: {dupes}")
-        kinds = {c.name: c.kind for c in self.columns}
+        by_name = {c.name: c for c in self.columns}
         for col in self.columns:
-            if col.rank_of is not None and kinds.get(col.rank_of) != "numeric":
+            if col.rank_of is not None and (col.rank_of not in by_name or by_name[col.rank_of].kind != "numeric"):
                 raise ValueError(f"column '{col.name}' is declared the rank of '{col.rank_of}', "
                                  "which is not a numeric column of the schema")
             if col.rank_of is not None and col.kind not in ("numeric", "categorical"):
                 raise ValueError(f"column '{col.name}' declares rank_of but is not numeric or categorical")
-            _check_rule(col, {c.name: c for c in self.columns})
+            _check_rule(col, by_name)
         return self
 
     def column(self, name: str) -> ColumnSpec:
