@@ -67,8 +67,14 @@ class RunResult:
             lines.append(f"PII in the training texts ({pii.get('action')}): {found} (scrubbing is not differential "
                          "privacy; the DP guarantee comes from DP-SGD)")
         lines += [f"warning: {w}" for w in generation.get("warnings", [])]
+        budget = self.state.get("budget") or {}
         if self.epsilon_run is not None and self.plan is not None:
-            lines.append(f"epsilon spent by this run: {self.epsilon_run:g} (delta {self.plan.delta:g})")
+            at_cap = budget.get("run_epsilon_at_cap_delta")
+            if at_cap is not None:
+                lines.append(f"epsilon spent by this run: {at_cap:.3f} at the cap's delta {budget.get('cap_delta'):g} "
+                             f"(the run's own guarantee: epsilon {self.epsilon_run:g}, delta {self.plan.delta:g})")
+            else:
+                lines.append(f"epsilon spent by this run: {self.epsilon_run:g} (delta {self.plan.delta:g})")
         notice = (self.state.get("budget") or {}).get("notice")
         if notice:
             lines.append(notice)

@@ -20,6 +20,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
 from privsynth.config import load_settings
+from privsynth.graphs.atomic import private_file
 from privsynth.graphs.generation_nodes import generate_node, release_node, validate_node
 from privsynth.graphs.nodes import budget_gate, plan_node, scrub_pii_node
 from privsynth.graphs.review_nodes import review_generate, review_release
@@ -58,7 +59,7 @@ def _after_validate(state: RunState) -> str:
 def default_checkpointer(path: str | Path | None = None) -> SqliteSaver:
     """A durable SQLite checkpointer (``$PRIVSYNTH_HOME/checkpoints.sqlite`` by default)."""
     path = Path(path) if path is not None else load_settings().checkpoint_path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # checkpoints hold private-derived state: 0600 (SQLite's -wal/-shm files follow it)
     saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
     saver.setup()
     return saver

@@ -9,14 +9,12 @@ import numpy as np
 import pandas as pd
 
 from privsynth.agents.plan import Plan
-from privsynth.config import Settings, load_settings
+from privsynth.config import Settings, load_settings, local_secret
 from privsynth.errors import InputDataError, SchemaError
+from privsynth.policies.holdout import HOLDOUT_FRACTION, split_records
 from privsynth.policies.ledger import Ledger
 from privsynth.tools.io import fingerprint_file, read_table
 from privsynth.tools.schema import TableSchema, load_schema
-
-HOLDOUT_FRACTION = 0.2
-MIN_ROWS_FOR_HOLDOUT = 200
 
 
 def settings_for(home: str | None) -> Settings:
@@ -102,14 +100,13 @@ def apply_missing_markers(data: pd.DataFrame, schema: TableSchema) -> pd.DataFra
     return data
 
 
-def split_holdout(data: pd.DataFrame, seed: int | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def split_holdout(data: pd.DataFrame, home: str | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Split off a real holdout *before* generation; the generator never sees it.
 
+    Each row's side is decided on its own (:func:`privsynth.policies.holdout.holdout_mask`, keyed with the home
+    folder's secret), so neighbouring tables give training parts that differ in at most the one row.
+
     Returns:
-        ``(train, holdout)``; holdout is None for tables under 200 rows.
+        ``(train, holdout)``; holdout is None when no row falls in it.
     """
-    if len(data) < MIN_ROWS_FOR_HOLDOUT:
-        return data, None
-    order = np.random.default_rng(seed).permutation(len(data))
-    cut = int(round(len(data) * (1 - HOLDOUT_FRACTION)))
-    return (data.iloc[order[:cut]].reset_index(drop=True), data.iloc[order[cut:]].reset_index(drop=True))
+    return split_records(data, local_secret(settings_for(home).home), fraction=HOLDOUT_FRACTION)

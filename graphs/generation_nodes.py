@@ -57,7 +57,7 @@ def generate_node(state: RunState) -> dict[str, Any]:
     pii = state.get("pii", {})
     source = load_source(plan, state.get("fingerprint"))
     schema = modelled_schema(source.schema, pii.get("pii_columns", []))
-    train, holdout = split_holdout(source.data, plan.seed)
+    train, holdout = split_holdout(source.data, state.get("home"))
     generator = make_generator(plan, schema, state.get("home"))
     ledger = ledger_for(settings)
     committed: dict[str, Any] = {}
@@ -98,7 +98,7 @@ def validate_node(state: RunState) -> dict[str, Any]:
     pii = state.get("pii", {})
     source = load_source(plan, state.get("fingerprint"))
     schema = modelled_schema(source.schema, pii.get("pii_columns", []))
-    train, holdout = split_holdout(source.data, plan.seed)
+    train, holdout = split_holdout(source.data, state.get("home"))
     synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, source.schema)
     result = validate_table(train[schema.names], None if holdout is None else holdout[schema.names],
                             synthetic[[c for c in schema.names if c in synthetic.columns]], schema, plan.target)
@@ -118,7 +118,7 @@ def release_node(state: RunState) -> dict[str, Any]:
     outputs = {"synthetic": str(final)}
     if plan.out:
         released = read_synthetic(final, schema_for(plan))
-        outputs["out"] = str(write_table(Path(plan.out).expanduser().resolve(), released))
+        outputs["out"] = str(write_table(Path(plan.out).expanduser().resolve(), released, mode=None))
     discard_private_corpus(folder)
     history = [{"run_id": s.run_id, "generator": s.generator, "epsilon": s.epsilon, "delta": s.delta,
                 "created_at": s.created_at} for s in ledger_for(settings).history(plan.dataset or "")]

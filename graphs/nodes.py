@@ -7,8 +7,6 @@ into a clean stop (``status="stopped"`` with the message) so that routing ends t
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,13 +15,13 @@ from privsynth.agents.plan import Plan
 from privsynth.agents.planner import plan_request
 from privsynth.agents.planner_parse import DEFAULT_GENERATORS
 from privsynth.agents.registry import get_generator
-from privsynth.config import local_secret
 from privsynth.errors import ConfigError, PlanningError, PrivsynthError
 from privsynth.graphs.context import ledger_for, load_source, settings_for
 from privsynth.graphs.runfolder import PLAN_FILE, run_dir, write_json
 from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.accountant import supports
+from privsynth.policies.delta import check_delta, default_delta, public_row_bound
 from privsynth.policies.ledger import over_budget_error
 from privsynth.tools.pii import scan_table
 from privsynth.tools.schema import TableSchema
@@ -54,21 +52,16 @@ def plan_of(state: RunState) -> Plan:
     return Plan.model_validate(state["plan"])
 
 
-def default_delta(n_rows: int, configured: float | None) -> float:
-    """The delta used when a request gives none: the setting, else ``min(1e-6, n**-1.1)``."""
-    return configured if configured is not None else min(1e-6, float(n_rows) ** -1.1)
+def with_delta(plan: Plan, bound: int, configured: float | None) -> Plan:
+    """The plan with its delta fixed (the request's, else the default rule), refusing ``delta >= 1/bound``.
 
-
-def with_delta(plan: Plan, n: int, configured: float | None, what: str) -> Plan:
-    """The plan with its delta fixed (the request's, else the default rule), refusing ``delta >= 1/n``.
+    Only a public bound on ``n`` is used (:mod:`privsynth.policies.delta`), so the delta reveals nothing more.
 
     Raises:
         ConfigError: The delta would allow publishing a record (or user) outright.
     """
-    delta = plan.delta if plan.delta is not None else default_delta(n, configured)
-    if delta >= 1.0 / n:
-        raise ConfigError(f"delta {delta:g} is not below 1/n = {1.0 / n:.3g} for this {n}{what}; such a delta "
-                          "allows publishing a record outright.", f"Use a delta below {1.0 / n:.1g}, e.g. 1e-6.")
+    delta = plan.delta if plan.delta is not None else default_delta(bound, configured)
+    check_delta(delta, bound, "delta", f"Use a delta below {1.0 / bound:.1g}, e.g. {min(1e-6, 0.1 / bound):.0e}.")
     return plan.model_copy(update={"delta": delta})
 
 
@@ -76,14 +69,6 @@ def modelled_schema(schema: TableSchema, pii_columns: list[str]) -> TableSchema:
     """The schema the generator sees: modelled columns that are not PII."""
     return TableSchema(name=schema.name, rows=schema.rows, na_values=schema.na_values,
                        columns=[c for c in schema.modelled_columns if c.name not in pii_columns])
-
-
-def noise_seed(home: str | None, seed: int | None) -> int | None:
-    """The generator's seed: the plan's seed keyed with the home folder's local secret (None stays random)."""
-    if seed is None:
-        return None
-    key = local_secret(settings_for(home).home)
-    return int.from_bytes(hmac.new(key, str(seed).encode(), hashlib.sha256).digest()[:8], "big")
 
 
 GRAPH_OPTIONS = frozenset({"schema", "target", "text_field", "label_field", "user_field", "records"})
@@ -122,7 +107,11 @@ def generator_options(plan: Plan, home: str | None = None) -> dict[str, Any]:
 
 
 def make_generator(plan: Plan, schema: TableSchema, home: str | None = None, **extra: Any):
-    """Instantiate the plan's generator for a (PII-free) schema, with a secret-keyed seed.
+    """Instantiate the plan's generator for a (PII-free) schema.
+
+    The generator gets no seed: every run draws its DP noise from fresh OS entropy, whatever the plan's seed
+    (a fixed noise seed would let two runs on one table be combined to cancel the noise). A bit-exact
+    re-run is a replay of the stored run (``privsynth replay``), which spends nothing.
 
     Args:
         plan: The plan (its ``delta`` is set).
@@ -132,7 +121,7 @@ def make_generator(plan: Plan, schema: TableSchema, home: str | None = None, **e
     """
     cls = get_generator(plan.generator)
     assert plan.delta is not None
-    return cls(epsilon=plan.epsilon, delta=plan.delta, seed=noise_seed(home, plan.seed), schema=schema,
+    return cls(epsilon=plan.epsilon, delta=plan.delta, seed=None, schema=schema,
                target=plan.target, **{**generator_options(plan, home), **extra})
 
 
@@ -179,36 +168,40 @@ def budget_gate(state: RunState) -> dict[str, Any]:
         from privsynth.graphs.text_nodes import gate_text
 
         plan, generator, fingerprint, n, extra = gate_text(state, plan, settings)
-        return _gate(state, plan, generator, fingerprint, n, extra)
+        return _gate(state, plan, generator, fingerprint, public_row_bound(n), extra)
     source = load_source(plan)
     n = len(source.data)
-    plan = with_delta(plan, n, settings.default_delta, "-row table")
+    bound = public_row_bound(n, source.schema.rows)
+    plan = with_delta(plan, bound, settings.default_delta)
     declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
     generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
-    return _gate(state, plan, generator, source.fingerprint, n, {})
+    return _gate(state, plan, generator, source.fingerprint, bound, {})
 
 
-def _gate(state: RunState, plan: Plan, generator: Any, fingerprint: str, n: int,
+def _gate(state: RunState, plan: Plan, generator: Any, fingerprint: str, bound: int,
           extra: dict[str, Any]) -> dict[str, Any]:
-    """Check the generator's declared event against the dataset's cap (nothing is written)."""
+    """Check the generator's declared event and the cap's delta against the dataset's cap (nothing is written)."""
     settings = settings_for(state.get("home"))
     event = generator.privacy_event()
     if not supports(event):
         raise ConfigError(f"Generator '{plan.generator}' declares an event the accountant cannot compose.",
                           "Fix the generator's privacy_event().")
     status = ledger_for(settings).status(plan.dataset, fingerprint, event)
+    check_delta(status.cap_delta, bound, f"The cap's delta of dataset '{status.dataset}'",
+                f"Set a smaller cap delta with `privsynth budget set {status.dataset} --epsilon "
+                f"{status.cap_epsilon:g} --delta {min(1e-6, 0.1 / bound):.0e}`.")
     if not status.fits:
         raise over_budget_error(status)
     budget = {"dataset": status.dataset, "is_new": status.is_new, "cap_epsilon": status.cap_epsilon,
               "cap_delta": status.cap_delta, "spent_epsilon": status.spent_epsilon,
               "spent_epsilon_rdp": status.spent_epsilon_rdp, "planned_epsilon": status.planned_epsilon,
-              "remaining_after": status.remaining_epsilon}
+              "run_epsilon_at_cap_delta": status.run_epsilon, "remaining_after": status.remaining_epsilon}
     if status.is_new:
         budget["notice"] = (f"Dataset '{status.dataset}' is new: it gets the default cap epsilon "
                             f"{status.cap_epsilon:g}, delta {status.cap_delta:g} (change it with `privsynth budget set "
                             f"{status.dataset} --epsilon E --delta D`).")
     return {"plan": plan.model_dump(), "status": "gated", "budget": budget, "fingerprint": fingerprint,
-            "dataset": status.dataset, "source_rows": n, **extra}
+            "dataset": status.dataset, "row_bound": bound, **extra}
 
 
 @stops_on_error

@@ -17,6 +17,11 @@ from privsynth.graphs.nodes import plan_of
 from privsynth.graphs.state import RunState
 from privsynth.graphs.text_corpus import discard_private_corpus
 
+RELEASE_DECISION_NOTE = (
+    "This decision is yours, made on evidence that is NOT differentially private: the release checks read the real "
+    "data, outside the ledger's guarantee. The epsilon is already spent whatever you decide, and a re-run after a "
+    "failed check is a new spend on the same data (privsynth never re-runs on its own).")
+
 
 def _decision(raw: Any) -> dict[str, Any]:
     if isinstance(raw, str):
@@ -71,6 +76,7 @@ def review_release(state: RunState) -> dict[str, Any]:
         "verdict": release.get("verdict"),
         "reasons": release.get("reasons", []),
         "rows": state.get("generation", {}).get("rows"),
+        "note": RELEASE_DECISION_NOTE,
         "question": "Release the synthetic data, or reject (nothing is released; the spend stays)?",
     }))
     reviews = [*state.get("reviews", []), {"checkpoint": "before_release", **decision}]

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from privsynth.errors import RunNotFoundError
-from privsynth.graphs.atomic import atomic_write_bytes, atomic_write_text
+from privsynth.graphs.atomic import PRIVATE_FILE_MODE, atomic_write_bytes, atomic_write_text, private_dir
 from privsynth.tools.schema import TableSchema
 
 PLAN_FILE = "plan.json"
@@ -33,7 +33,8 @@ def run_dir(runs_root: Path, run_id: str, create: bool = False) -> Path:
     """
     path = runs_root / run_id
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(runs_root)
+        private_dir(path)
     elif not path.is_dir():
         raise RunNotFoundError(f"No run '{run_id}' under {runs_root}.", "List runs with `ls` on that folder, or "
                                "check PRIVSYNTH_HOME.")
@@ -52,13 +53,20 @@ def read_synthetic(path: Path, schema: TableSchema | None = None) -> pd.DataFram
     return pd.read_csv(path, dtype=dtypes)
 
 
-def write_table(path: Path, df: pd.DataFrame) -> Path:
-    """Write a CSV, JSON lines or Parquet table atomically, chosen by suffix (anything else: CSV)."""
+def write_table(path: Path, df: pd.DataFrame, mode: int | None = PRIVATE_FILE_MODE) -> Path:
+    """Write a CSV, JSON lines or Parquet table atomically, chosen by suffix (anything else: CSV).
+
+    Args:
+        path: Target file.
+        df: The table.
+        mode: Permission bits (private by default; ``None`` for a released file at the user's own path).
+    """
     if path.suffix.lower() == ".parquet":
-        atomic_write_bytes(path, df.to_parquet(index=False))
+        atomic_write_bytes(path, df.to_parquet(index=False), mode)
     elif path.suffix.lower() == ".jsonl":
         records = df.astype(object).where(df.notna(), None).to_dict(orient="records")
-        atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records))
+        atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records),
+                          mode=mode)
     else:
-        atomic_write_text(path, df.to_csv(index=False))
+        atomic_write_text(path, df.to_csv(index=False), mode=mode)
     return path

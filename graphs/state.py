@@ -30,7 +30,7 @@ class RunState(TypedDict, total=False):
         run_dir: The run folder.
         dataset: The ledger's dataset name.
         fingerprint: Content fingerprint of the source file.
-        source_rows: Number of rows in the source (used for delta checks, never released).
+        row_bound: Public bound on the number of records (power of ten or the schema's count) for delta checks.
         budget: Budget figures (cap, spent, planned, remaining, is_new).
         text: For text corpora: the text / label / user fields and the number of training units.
         pii: PII findings (masked; for text, counts per entity type) and the decided actions.
@@ -53,7 +53,7 @@ class RunState(TypedDict, total=False):
     run_dir: str
     dataset: str
     fingerprint: str
-    source_rows: int
+    row_bound: int
     budget: dict[str, Any]
     text: dict[str, Any]
     pii: dict[str, Any]

@@ -28,6 +28,7 @@ from privsynth.agents.plan import Plan
 from privsynth.errors import ConfigError, InputDataError, SchemaError
 from privsynth.graphs.atomic import atomic_write_text
 from privsynth.logs import get_logger
+from privsynth.policies.holdout import split_records
 from privsynth.tools.io import fingerprint_file, read_table
 from privsynth.tools.schema import ColumnSpec, TableSchema, load_schema
 
@@ -35,7 +36,6 @@ log = get_logger(__name__)
 
 DEFAULT_TEXT_FIELD = "text"
 TEXT_HOLDOUT_FRACTION = 0.2
-MIN_TEXTS_FOR_HOLDOUT = 20
 PRIVATE_DIR = "private"
 CORPUS_FILE = "corpus.jsonl"
 OUTPUT_SUFFIXES = (".csv", ".jsonl", ".parquet")
@@ -178,7 +178,7 @@ def check_labels(frame: pd.DataFrame, plan: Plan, schema: TableSchema) -> None:
         raise InputDataError(f"Label column '{plan.label_field}' has values outside the schema's list "
                              f"{categories}: {unknown[:5]}.", "Add them to the schema's categories or fix the data.")
     if labels.nunique() < 2:
-        raise ConfigError(f"The label column '{plan.label_field}' has a single class ({labels.iloc[0]!r}) in the "
+        raise ConfigError(f"The label column '{plan.label_field}' has a single class in the "
                           "data; label conditioning needs at least two.", "Leave out --label-field to train on the "
                           "text alone.")
 
@@ -188,24 +188,18 @@ def units(frame: pd.DataFrame, plan: Plan) -> int:
     return int(frame[plan.user_field].nunique(dropna=False)) if plan.user_field else len(frame)
 
 
-def split_texts(frame: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def split_texts(frame: pd.DataFrame, plan: Plan, secret: bytes) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Split off a real holdout (20% of the units, by user under user-level privacy) before generation.
 
+    Each unit's side is decided on its own, by a keyed hash of its content (a text record, or the user id
+    under user-level privacy; :mod:`privsynth.policies.holdout`), so neighbouring corpora give training parts
+    that differ in at most that unit.
+
     Returns:
-        ``(train, holdout)``; no holdout for corpora under 20 units.
+        ``(train, holdout)``; holdout is None when no unit falls in it.
     """
-    n_units = units(frame, plan)
-    if n_units < MIN_TEXTS_FOR_HOLDOUT:
-        return frame, None
-    rng = np.random.default_rng(plan.seed)
-    if plan.user_field:
-        users = frame[plan.user_field].drop_duplicates().to_numpy()
-        held = set(users[rng.permutation(len(users))[:int(round(len(users) * TEXT_HOLDOUT_FRACTION))]].tolist())
-        mask = frame[plan.user_field].isin(held).to_numpy()
-    else:
-        mask = np.zeros(len(frame), dtype=bool)
-        mask[rng.permutation(len(frame))[:int(round(len(frame) * TEXT_HOLDOUT_FRACTION))]] = True
-    return frame.loc[~mask].reset_index(drop=True), frame.loc[mask].reset_index(drop=True)
+    by = frame[[plan.user_field]] if plan.user_field else None
+    return split_records(frame, secret, by=by, fraction=TEXT_HOLDOUT_FRACTION)
 
 
 def check_out(plan: Plan) -> None:

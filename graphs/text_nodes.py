@@ -12,7 +12,7 @@ from typing import Any
 
 from privsynth.agents.plan import Plan
 from privsynth.agents.text_validators import validate_text
-from privsynth.config import Settings
+from privsynth.config import Settings, local_secret
 from privsynth.errors import AccountingError, InputDataError
 from privsynth.graphs.context import ledger_for, settings_for
 from privsynth.graphs.runfolder import LEDGER_FILE, PENDING_FILE, read_synthetic, write_json, write_table
@@ -31,6 +31,7 @@ from privsynth.graphs.text_corpus import (
     write_private_corpus,
 )
 from privsynth.logs import get_logger
+from privsynth.policies.delta import public_row_bound
 from privsynth.policies.events import event_to_dict
 from privsynth.policies.text_release import evaluate_text_release
 from privsynth.tools.io import read_table
@@ -60,9 +61,9 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
     schema = text_schema(plan)
     frame, fingerprint = read_corpus(plan)
     check_labels(frame, plan, schema)
-    train, holdout = split_texts(frame, plan)
+    train, holdout = split_texts(frame, plan, local_secret(settings.home))
     records = units(train, plan)
-    plan = with_delta(plan, units(frame, plan), settings.default_delta, " users" if plan.user_field else "-text corpus")
+    plan = with_delta(plan, public_row_bound(units(frame, plan)), settings.default_delta)
     generator = make_generator(plan, schema, state.get("home"), records=records, **_text_fields(plan))
     try:
         generator.privacy_event()
@@ -121,7 +122,7 @@ def generate_text(state: RunState) -> dict[str, Any]:
     settings = settings_for(state.get("home"))
     plan = plan_of(state)
     corpus, pii = _corpus(state, plan)
-    train, holdout = split_texts(corpus, plan)
+    train, holdout = split_texts(corpus, plan, local_secret(settings_for(state.get("home")).home))
     text = state.get("text") or {}
     generator = make_generator(plan, text_schema(plan), state.get("home"), records=text.get("records"),
                                **_text_fields(plan))
@@ -169,7 +170,7 @@ def validate_text_node(state: RunState) -> dict[str, Any]:
     plan = plan_of(state)
     assert plan.text_field is not None
     corpus, _ = _corpus(state, plan)
-    train, holdout = split_texts(corpus, plan)
+    train, holdout = split_texts(corpus, plan, local_secret(settings_for(state.get("home")).home))
     synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, text_schema(plan))
     label = plan.label_field
 

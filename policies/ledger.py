@@ -12,6 +12,7 @@ deleted or refunded: a crash after the commit over-counts, it never under-counts
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -94,6 +95,8 @@ class BudgetStatus:
         spent_epsilon: Epsilon of the committed history (PLD).
         spent_epsilon_rdp: The same by the RDP accountant (cross-check; >= PLD up to slack).
         planned_epsilon: Epsilon of history + planned event (PLD); equals spent when nothing is planned.
+        run_epsilon: Epsilon of the planned event alone at the cap's delta (0 when nothing is planned), so that
+            a run's epsilon and the dataset's total are points of one curve, at one delta.
     """
 
     dataset: str
@@ -103,6 +106,7 @@ class BudgetStatus:
     spent_epsilon: float
     spent_epsilon_rdp: float
     planned_epsilon: float
+    run_epsilon: float = 0.0
 
     @property
     def remaining_epsilon(self) -> float:
@@ -135,6 +139,8 @@ class Ledger:
     def __init__(self, path: str | Path, default_cap: tuple[float, float] = (3.0, 1e-5)) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():  # the ledger names datasets and their spends: owner only (-wal/-shm follow)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self.default_cap = default_cap
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
@@ -290,8 +296,10 @@ def _compose_status(name: str, is_new: bool, cap_eps: float, cap_delta: float,
     spent = epsilon_of(history, cap_delta)
     spent_rdp = epsilon_of(history, cap_delta, accountant="rdp")
     planned_total = epsilon_of([*history, planned], cap_delta) if planned is not None else spent
+    run = epsilon_of([planned], cap_delta) if planned is not None else 0.0
     return BudgetStatus(dataset=name, is_new=is_new, cap_epsilon=cap_eps, cap_delta=cap_delta,
-                        spent_epsilon=spent, spent_epsilon_rdp=spent_rdp, planned_epsilon=planned_total)
+                        spent_epsilon=spent, spent_epsilon_rdp=spent_rdp, planned_epsilon=planned_total,
+                        run_epsilon=run)
 
 
 def over_budget_error(status: BudgetStatus) -> BudgetExceededError:

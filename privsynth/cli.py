@@ -112,6 +112,7 @@ def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
 def _budget(args: argparse.Namespace) -> int:
     from privsynth.config import load_settings
     from privsynth.graphs.context import ledger_for
+    from privsynth.policies.accountant import epsilon_of
 
     ledger = ledger_for(load_settings())
     if args.args[:1] == ["set"]:
@@ -131,8 +132,9 @@ def _budget(args: argparse.Namespace) -> int:
         print(f"{status.dataset}: spent epsilon {status.spent_epsilon:.3f} (RDP check {status.spent_epsilon_rdp:.3f}) "
               f"of cap {status.cap_epsilon:g} at delta {status.cap_delta:g}; remaining {status.remaining_epsilon:.3f}")
         for spend in history:
-            print(f"  {spend.created_at}  run {spend.run_id}  {spend.generator}  epsilon {spend.epsilon:g}  "
-                  f"delta {spend.delta:g}")
+            at_cap = epsilon_of([spend.event], status.cap_delta)
+            print(f"  {spend.created_at}  run {spend.run_id}  {spend.generator}  epsilon {at_cap:.3f} at the cap's "
+                  f"delta (run's own target: epsilon {spend.epsilon:g}, delta {spend.delta:g})")
     return 0
 
 

@@ -68,8 +68,8 @@ class Settings(BaseModel):
 def local_secret(home: Path) -> bytes:
     """A random secret kept in ``$PRIVSYNTH_HOME/secret.key`` (created on first use, mode 0600).
 
-    It is mixed into every generator seed, so that a run's seed (which appears in plan.json) never lets
-    anyone re-create the DP noise; with the same home folder, the same seed still gives the same output.
+    It keys the holdout split (:mod:`privsynth.policies.holdout`), so that nobody can tell from a record
+    which side of the split it is on. The DP noise never derives from it: every run draws fresh OS entropy.
     """
     path = home / "secret.key"
     if not path.exists():
@@ -99,7 +99,7 @@ def load_settings(home: Path | None = None) -> Settings:
         ConfigError: ``config.json`` is not valid JSON or has invalid values.
     """
     home = Path(home) if home is not None else home_dir()
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new home is private; an existing one is left as it is
     values: dict = {}
     config_file = home / "config.json"
     if config_file.exists():

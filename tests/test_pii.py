@@ -90,9 +90,14 @@ def test_examples_are_masked(detected, declared, people):
         for example in finding.examples:
             assert example not in raw
             assert not any(value in example for value in raw)
-    assert mask_value("John Doe") == "J*** D***"
-    assert mask_value("(904)809-7004") == "(###)###-####"
-    assert mask_value("A") == "*"
+    # Issue 14 item 7: no character of a value survives masking (the old mask kept initials: "J*** D***").
+    assert mask_value("John Doe", "PERSON") == "<PERSON, 8 characters>"
+    assert mask_value("(904)809-7004") == "<13 characters>"
+    assert mask_value("A") == "<1 character>"
+    for finding in [*detected.values(), *declared]:
+        for example in finding.examples:
+            rest = example.replace(" characters", "").replace(" character", "")
+            assert all(ch in "<>, " or ch.isdigit() or ch.isupper() or ch == "_" for ch in rest), example
 
 
 def test_name_hints():

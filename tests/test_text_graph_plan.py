@@ -80,11 +80,12 @@ def test_text_schema_in_memory_from_sidecar_or_refused(tmp_path):
 def test_holdout_split_keeps_each_user_on_one_side():
     frame = pd.DataFrame({"text": [f"t{i}" for i in range(100)], "who": [f"u{i % 30}" for i in range(100)]})
     plan = Plan(source="x.csv", epsilon=1.0, text_field="text", user_field="who", seed=3)
-    train, holdout = split_texts(frame, plan)
+    train, holdout = split_texts(frame, plan, b"k" * 32)
     assert holdout is not None and not set(train["who"]) & set(holdout["who"])
-    assert holdout["who"].nunique() == 6 and len(train) + len(holdout) == 100
-    small, none = split_texts(frame.head(10), plan.model_copy(update={"user_field": None}))
-    assert none is None and len(small) == 10
+    assert 1 <= holdout["who"].nunique() <= 15 and len(train) + len(holdout) == 100
+    # each user's side is its own: the same user set splits the same way whatever the plan's seed
+    again, _ = split_texts(frame, plan.model_copy(update={"seed": 99}), b"k" * 32)
+    assert set(again["who"]) == set(train["who"])
 
 
 def test_scrub_tags_fakes_or_keeps_and_reports_counts_only():

@@ -2,8 +2,9 @@
 
 The quality of a candidate ``r`` is AIM's ``||M_r(D) - M_r(p)||_1 - sqrt(2/pi) sigma_r n_r`` (``p`` the current
 model, ``n_r`` its cells), with weight 1 for every candidate (sensitivity 1); candidates that would grow the
-junction tree past the round's size limit are rejected and redrawn, which samples the mechanism restricted to
-the feasible set exactly.
+junction tree past the round's size limit are skipped: with the Gumbel-max trick (:func:`gumbel_order`) the
+first feasible candidate is an exact draw of the mechanism restricted to the feasible set, with no
+floating-point underflow.
 """
 
 from __future__ import annotations
@@ -64,17 +65,36 @@ def select_clique(model: LargeCliqueModel, codes: np.ndarray, others: list[int],
     n_cells = np.array([np.prod([domain[a] for a in c], dtype=float) for c in cands])
     quality = np.array(errors) - math.sqrt(2.0 / math.pi) * plan["tree"] * n_cells
     current = cells(model.cliques, domain)
-    logits = 0.5 * plan["eps0"] * (quality - quality.max())
-    weight = np.exp(logits)
-    while True:
-        if weight.sum() <= 0:
-            weight = np.where(np.isin(np.arange(len(cands)), [i for i, c in enumerate(cands)
-                                                              if is_clique(graph, c)]), 1.0, 0.0)
-        i = int(rng.choice(len(cands), p=weight / weight.sum()))
+    fallback: tuple[int, tuple[int, ...], dict[int, set[int]]] | None = None
+    for i in gumbel_order(quality, plan["eps0"], rng):
         attrs = cands[i]
         if is_clique(graph, attrs):
             return attrs, graph
         grown, cliques = triangulate(add_clique(graph, attrs + keyset), domain)
-        if cells(cliques, domain) <= max(limit, current):
+        size = cells(cliques, domain)
+        if size <= max(limit, current):
             return attrs, grown
-        weight[i] = 0.0
+        if fallback is None or size < fallback[0]:
+            fallback = (size, attrs, grown)
+    assert fallback is not None, "AIM has at least one candidate"
+    return fallback[1], fallback[2]  # nothing feasible: the smallest growth, a choice that reads no data
+
+
+def gumbel_order(quality: np.ndarray, eps0: float, rng: np.random.Generator) -> np.ndarray:
+    """Candidates in decreasing order of their Gumbel-perturbed scores ``eps0 / 2 * q + G``.
+
+    The first feasible index in this order is an exact draw of the exponential mechanism (sensitivity 1,
+    parameter ``eps0``) restricted to the feasible set, whatever that set is: the Gumbel-max trick never
+    exponentiates, so no weight underflows, and no data-dependent switch (such as a uniform fallback when
+    every feasible weight is 0 in floating point) can take the draw outside the mechanism.
+
+    Args:
+        quality: Each candidate's quality score (sensitivity 1).
+        eps0: The selection's epsilon.
+        rng: Random generator (the run's fresh noise).
+
+    Returns:
+        Candidate indices, best perturbed score first.
+    """
+    scores = 0.5 * eps0 * np.asarray(quality, dtype=float) + rng.gumbel(size=len(quality))
+    return np.argsort(-scores, kind="stable")

@@ -138,9 +138,9 @@ class ColumnDiscretizer:
         mapped = np.array([lookup.get(normalize_value(u), -1) for u in uniques], dtype=np.int64)
         bad = [u for u, m in zip(uniques, mapped, strict=True) if m < 0]
         if bad:
-            examples = ", ".join(repr(normalize_value(u)) for u in bad[:3])
-            raise SchemaError(f"Column '{self.name}' has {len(bad)} value(s) not among its declared categories "
-                              f"(e.g. {examples}).",
+            rows = int(np.isin(raw_codes, [i for i, m in enumerate(mapped) if m < 0]).sum())
+            raise SchemaError(f"Column '{self.name}' has {rows} row(s) with {len(bad)} distinct value(s) that are not "
+                              "among its declared categories (values are not shown: they are private data).",
                               f"Add the missing categories to '{self.name}' in the schema, or clean the data.")
         codes = np.zeros(len(values), dtype=np.int64)
         present = raw_codes >= 0
@@ -174,8 +174,9 @@ class ColumnDiscretizer:
                 else:
                     u_numbers[i] = number
             if bad:
-                raise SchemaError(f"Column '{self.name}' is declared numeric but {len(bad)} distinct value(s) "
-                                  f"are not numbers (e.g. {', '.join(repr(b) for b in bad[:3])}).",
+                rows = int(np.isin(raw_codes, [i for i, u in enumerate(uniques) if normalize_value(u) in bad]).sum())
+                raise SchemaError(f"Column '{self.name}' is declared numeric but {rows} row(s) with {len(bad)} "
+                                  "distinct value(s) are not numbers (values are not shown: they are private data).",
                                   f"Clean '{self.name}', list such codes in its special_values, or declare it "
                                   "categorical in the schema.")
             present = raw_codes >= 0

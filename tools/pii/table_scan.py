@@ -17,7 +17,7 @@ in enough of them is flagged as ``FREE_TEXT_WITH_PII``. A column whose name sugg
 on the name alone (source ``name_hint``) when the name is unambiguous or the values give it some
 support.
 
-Examples in findings are always masked (``"J*** D***"``): a finding never carries a raw value.
+Examples in findings show only the entity type and length (``"<PERSON, 8 characters>"``): never a character of a value.
 PII scanning is a data-hygiene step; it gives no formal privacy guarantee.
 """
 
@@ -51,7 +51,6 @@ HINT_BONUS = 0.2  # score bonus for the hinted entity type, and confidence boost
 FREE_TEXT_MIN_WORDS = 4  # median words per value from which a column counts as free text
 FREE_TEXT_MIN_SHARE = 0.02  # share of free-text values with an embedded entity to flag the column
 N_EXAMPLES = 3
-EXAMPLE_MAX_CHARS = 60
 
 # Entity types that alone do not make a column personal: dates, places, nationalities, employers and
 # web sites are quasi-identifiers a synthesizer may model ("native_country" is all LOCATION), and the
@@ -143,23 +142,23 @@ def _hint(column: str) -> _Hint | None:
     return None
 
 
-def mask_value(value: object, max_chars: int = EXAMPLE_MAX_CHARS) -> str:
-    """Mask a value for display: each letter run keeps its first letter, digits become ``#``.
+def mask_value(value: object, entity: str | None = None) -> str:
+    """Describe a value for display without any of its characters: its entity type and its length.
 
-    ``"John Doe"`` becomes ``"J*** D***"`` and ``"(904)809-7004"`` becomes ``"(###)###-####"``. Letter
-    runs keep no length information, a one-letter run becomes ``*`` and whitespace collapses to one
-    space, so the result never equals a value that has a letter or digit.
+    ``"John Doe"`` becomes ``"<PERSON, 8 characters>"``. Earlier versions kept each word's first letter,
+    which with a short list of names is often enough to tell who it is; a reviewer only needs to see that
+    the column holds values of that kind.
 
     Args:
         value: The raw value (converted with ``str``).
-        max_chars: The masked text is cut to this many characters (``…`` marks a cut).
+        entity: The entity type found, if any.
 
     Returns:
-        The masked text.
+        The description.
     """
-    masked = re.sub(r"[^\W\d_]+", lambda m: m.group()[0] + "***" if len(m.group()) > 1 else "*", str(value))
-    masked = re.sub(r"\s+", " ", re.sub(r"\d", "#", masked)).strip()
-    return masked if len(masked) <= max_chars else masked[: max_chars - 1] + "…"
+    length = len(str(value))
+    what = f"{entity}, " if entity else ""
+    return f"<{what}{length} character{'s' if length != 1 else ''}>"
 
 
 def scan_table(df: pd.DataFrame, schema: TableSchema | None = None, sample_size: int = 200,
@@ -259,7 +258,7 @@ def _classify(column: str, values: list[str], analyzed: dict[str, list]) -> Colu
         confidence = min(1.0, share + (HINT_BONUS if agrees else 0.0))
         evidence = f"{share:.0%} of {n} sampled values matched {top}" + ("; column name agrees" if agrees else "")
         return ColumnFinding(column=column, entity_type=top, is_pii=True, confidence=round(confidence, 3),
-                             source="detected", evidence=evidence, examples=_examples(matched_values[top]),
+                             source="detected", evidence=evidence, examples=_examples(matched_values[top], top),
                              entity_types=ranked)
     free_text = _classify_free_text(column, values, analyzed, ranked) if _is_free_text(values) else None
     if free_text is not None and free_text.is_pii:
@@ -272,7 +271,7 @@ def _classify(column: str, values: list[str], analyzed: dict[str, list]) -> Colu
                 column=column, entity_type=hint.entities[0], is_pii=True,
                 confidence=round(min(1.0, 0.4 + hinted_share), 3), source="name_hint",
                 evidence=f"column name suggests {hint.entities[0]}; {hinted_share:.0%} of {n} sampled values matched",
-                examples=_examples(hinted_values), entity_types=ranked)
+                examples=_examples(hinted_values, hint.entities[0]), entity_types=ranked)
     if free_text is not None:
         return free_text  # free text without PII
     best = ""
@@ -307,7 +306,7 @@ def _classify_free_text(column: str, values: list[str], analyzed: dict[str, list
         return ColumnFinding(
             column=column, entity_type=FREE_TEXT, is_pii=True, confidence=round(min(1.0, 0.5 + share), 3),
             source="detected", evidence=f"free text; {share:.0%} of {n} sampled values mention {', '.join(strong)}",
-            examples=_examples(with_pii), entity_types=ranked)
+            examples=_examples(with_pii, FREE_TEXT), entity_types=ranked)
     return ColumnFinding(column=column, entity_type=None, is_pii=False, confidence=round(share, 3), source="detected",
                          evidence=f"free text; {share:.0%} of {n} sampled values mention a personal entity",
                          entity_types=ranked)
@@ -321,7 +320,7 @@ def _declared_pii(column: str, series: pd.Series, spec: ColumnSpec, sample_size:
         entity = inferred.entity_type if inferred.is_pii else None
     entity = entity or name_hint(column) or "PII"
     return ColumnFinding(column=column, entity_type=entity, is_pii=True, confidence=1.0, source="schema",
-                         evidence=f"declared kind 'pii' ({entity}) in the schema", examples=_examples(values),
+                         evidence=f"declared kind 'pii' ({entity}) in the schema", examples=_examples(values, entity),
                          entity_types=[entity])
 
 
@@ -334,6 +333,6 @@ def _hint_only(column: str, evidence: str) -> ColumnFinding:
                          evidence=f"{evidence}; column name suggests {hint.entities[0]}")
 
 
-def _examples(values: list[str]) -> list[str]:
-    masked = dict.fromkeys(mask_value(v) for v in dict.fromkeys(values))
+def _examples(values: list[str], entity: str | None) -> list[str]:
+    masked = dict.fromkeys(mask_value(v, entity) for v in dict.fromkeys(values))
     return list(masked)[:N_EXAMPLES]
