@@ -37,7 +37,8 @@ class Plan(BaseModel):
             ``dp_text_lm`` (defaults also come from ``generator_options`` in config.json).
         validation_level: ``full`` (every validator) or ``basic`` (text: skips the embedding model).
         out: Where to also write the synthetic data (besides the run folder).
-        seed: Random seed.
+        seed: Seed of the non-private parts (validators, fake PII values); never of the DP noise, which is
+            fresh OS entropy in every run.
         review: Stop for human review before generation and before release.
         release_thresholds: Per-request overrides of the release policy, e.g.
             ``{"pair_trend_mean": {"warn": 0.7}}`` (see :mod:`privsynth.policies.release`).

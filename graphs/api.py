@@ -109,7 +109,12 @@ def _raise_if_stopped(state: dict[str, Any], run_id: str) -> None:
     if not (isinstance(cls, type) and issubclass(cls, errors.PrivsynthError)):
         cls = errors.PrivsynthError
     exc = cls.__new__(cls)
-    errors.PrivsynthError.__init__(exc, error["message"])
+    if error.get("problem") is not None:
+        errors.PrivsynthError.__init__(exc, error["problem"], error.get("fix"))
+    else:
+        errors.PrivsynthError.__init__(exc, error["message"])
+    if error.get("overshoot") is not None:
+        exc.overshoot = error["overshoot"]  # type: ignore[attr-defined]
     exc.question = error.get("question")  # type: ignore[attr-defined]
     exc.run_id = run_id  # type: ignore[attr-defined]
     raise exc
@@ -160,16 +165,18 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
     Args:
         source: The private table or text corpus (CSV, Parquet or JSONL).
         epsilon: Epsilon this run may spend (> 0).
-        delta: Delta for this run; default ``min(1e-6, n**-1.1)`` (n: rows, texts, or users).
+        delta: Delta for this run; default ``min(1e-6, N**-1.1)`` with ``N`` a public bound on the rows (texts,
+            users): the schema's declared row count or the power of ten at or above it.
         schema: Public schema or NIST data dictionary declaring every domain (for text: the label list).
         rows: Rows (texts) to generate; default as many as the source (a noisy count for tables).
-        generator: A registered generator name; default ``mst`` for tables, ``dp_text_lm`` for text.
+        generator: A registered generator name; default ``aim`` for tables, ``dp_text_lm`` for text.
         dataset: The ledger's name for the data (default: the file's stem).
         pii: ``drop`` PII columns, ``fake`` them with fresh surrogates, or ``keep`` them out of the model; in
             text, ``drop`` replaces each entity with its tag and ``fake`` with a consistent surrogate.
         target: Column for utility checks.
         out: Also write the synthetic data here (``.csv``, ``.jsonl`` or ``.parquet``).
-        seed: Random seed.
+        seed: Seed of the non-private parts only (validators' subsamples, fake PII values). The DP noise is
+            fresh OS entropy in every run; the same output again comes from :func:`privsynth.replay`.
         review: Stop at the human checkpoints (resume with :func:`resume`).
         release_thresholds: Overrides of the release policy's thresholds for this request.
         text_field: The text column: makes this a text request (synthetic text from a DP fine-tuned LM).

@@ -16,7 +16,7 @@ from privsynth.graphs.context import (
     split_holdout,
 )
 from privsynth.graphs.nodes import make_generator, modelled_schema, plan_of, stops_on_error
-from privsynth.graphs.report import write_report
+from privsynth.graphs.report import DATA_OWNER_NOTICE, write_report
 from privsynth.graphs.runfolder import (
     LEDGER_FILE,
     PENDING_FILE,
@@ -123,6 +123,7 @@ def release_node(state: RunState) -> dict[str, Any]:
     history = [{"run_id": s.run_id, "generator": s.generator, "epsilon": s.epsilon, "delta": s.delta,
                 "created_at": s.created_at} for s in ledger_for(settings).history(plan.dataset or "")]
     report = {
+        "notice": DATA_OWNER_NOTICE,
         "run": {"run_id": state["run_id"], "dataset": plan.dataset, "generator": plan.generator,
                 "modality": plan.modality, "rows": state.get("generation", {}).get("rows"),
                 "request": state.get("request"), "status": "released"},

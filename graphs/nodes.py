@@ -41,6 +41,8 @@ def stops_on_error(node: Node) -> Node:
             log.warning("run.stopped", node=node.__name__, run_id=state.get("run_id"), error=str(exc))
             status = "needs_clarification" if isinstance(exc, PlanningError) else "stopped"
             return {"status": status, "error": {"type": type(exc).__name__, "message": str(exc),
+                                                "problem": exc.problem, "fix": exc.fix,
+                                                "overshoot": getattr(exc, "overshoot", None),
                                                 "question": getattr(exc, "question", None), "node": node.__name__}}
 
     return wrapper

@@ -39,6 +39,11 @@ PII_NOT_DP = ("PII scrubbing is not differential privacy. Dropping or replacing 
               "the synthetic rows reveal about any one person.")
 DEFAULT_STATEMENT = ("Validators read the real data: these numbers are non-DP statistics for the data owner, "
                      "not part of the released synthetic data.")
+DATA_OWNER_NOTICE = (
+    "For the data owner only. Differentially private or public here: the plan, the privacy budget and the synthetic "
+    "data. NOT differentially private (they read the real data): the PII findings, the schema, fidelity, utility and "
+    "privacy checks, the release decision and the exact row counts. To share results outside the team, use "
+    "`privsynth report RUN_ID --shareable`, which keeps only the DP and public numbers.")
 RELEASE_NOTE = "The released synthetic data file contains none of these numbers; they stay in this report."
 CSS = """body{font-family:system-ui,Segoe UI,Helvetica,Arial,sans-serif;max-width:980px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}h1{margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;
@@ -295,7 +300,8 @@ def render_html(report: dict) -> str:
     """Render a (JSON-ready) report dict as one self-contained HTML page."""
     validation = report.get("validation") if isinstance(report.get("validation"), dict) else {}
     title = _pick([report.get("run"), report.get("plan")], "dataset", "name")
-    parts = [_section("summary", lambda _: _summary(report), None)]
+    parts = [f"<p class='note'><strong>{_e(report['notice'])}</strong></p>"] if report.get("notice") else []
+    parts.append(_section("summary", lambda _: _summary(report), None))
     if validation or isinstance(report.get("release"), dict):
         parts.append(_section("glance", lambda _: _glance(report), None))
     if validation:
@@ -319,7 +325,7 @@ def render_html(report: dict) -> str:
     if "plan" in report:
         parts.append(_section("plan", _value, report["plan"]))
     other = {k: v for k, v in report.items() if k not in ("run", "plan", "budget", "pii", "validation", "release",
-                                                           "warnings", "examples")}
+                                                           "warnings", "examples", "notice")}
     if other:
         parts.append(_section("other", _value, other))
     heading = "privsynth run report" + (f": {_e(title)}" if title else "")

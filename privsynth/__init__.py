@@ -25,7 +25,11 @@ def __getattr__(name: str):  # lazy: importing privsynth stays cheap
         from privsynth.graphs import api
 
         return getattr(api, name)
+    if name in ("replay", "shareable_report"):
+        from privsynth.graphs import shareable
+
+        return getattr(shareable, name)
     raise AttributeError(name)
 
 
-__all__ = ["RunResult", "resume", "run", "synthesize"]
+__all__ = ["RunResult", "replay", "resume", "run", "shareable_report", "synthesize"]

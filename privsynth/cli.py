@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     syn.add_argument("--delta", type=float)
     syn.add_argument("--schema", help="privsynth schema or NIST data dictionary (public domains, label lists)")
     syn.add_argument("--rows", type=int, help="rows (or texts) to generate")
-    syn.add_argument("--generator", help="default: mst for tables, dp_text_lm for text")
+    syn.add_argument("--generator", help="default: aim for tables, dp_text_lm for text")
     syn.add_argument("--text-field", help="text column: synthesize text with the DP language model")
     syn.add_argument("--label-field", help="label column to condition the text on (labels from the schema)")
     syn.add_argument("--user-field", help="user column: user-level privacy for text")
@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     syn.add_argument("--dataset", help="ledger name of the data (default: file stem)")
     syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop")
     syn.add_argument("--target", help="column for utility checks")
-    syn.add_argument("--seed", type=int, default=0)
+    syn.add_argument("--seed", type=int, default=0,
+                     help="seed of the non-private parts only (validators' subsamples, fake PII values); the DP "
+                          "noise is fresh OS entropy in every run (for the same output again use `privsynth replay`)")
     syn.add_argument("--out", required=True)
     syn.add_argument("--yes", action="store_true", help="skip human checkpoints (scripted use)")
 
@@ -62,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--approve", action="store_true")
     group.add_argument("--reject", action="store_true")
     review.add_argument("--not-pii", nargs="+", default=[], metavar="COLUMN", help="treat these columns as not PII")
+
+    replay = sub.add_parser("replay", help="write a released run's synthetic data again (same bits, no new spend)")
+    replay.add_argument("run_id")
+    replay.add_argument("--out", required=True, help="where to write it (.csv, .jsonl or .parquet)")
+
+    report = sub.add_parser("report", help="write a run's report; --shareable keeps only DP and public numbers")
+    report.add_argument("run_id")
+    report.add_argument("--shareable", action="store_true", required=True,
+                        help="only the plan, the ledger's DP events and the synthetic data's own statistics")
+    report.add_argument("--out", help="path of the shareable report (default: report.shareable.json/.html in the "
+                                      "run folder)")
 
     sub.add_parser("generators", help="list registered generators")
     add_scrub_parser(sub)
@@ -150,6 +163,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _budget(args)
     if args.command == "scrub":
         return run_scrub(args)
+    if args.command == "replay":
+        from privsynth.graphs.shareable import replay
+
+        table = replay(args.run_id, args.out)
+        print(f"replayed run {args.run_id}: {len(table)} rows written to {args.out} (no budget spent)")
+        return 0
+    if args.command == "report":
+        from privsynth.graphs.shareable import write_shareable_report
+
+        json_path, html_path = write_shareable_report(args.run_id, out=args.out)
+        print(f"shareable report (DP and public numbers only): {html_path} and {json_path}")
+        return 0
     from privsynth.graphs import api
 
     if args.command == "run":
