@@ -2,11 +2,13 @@
 
 ::
 
-    plan -> budget_gate -> scrub_pii -> [review_generate] -> generate -> validate -> [review_release] -> release
-      |          |             |                 |              |            |               |
-      +----------+-------------+--- stop (clear message, nothing spent) ---+ held / rejected +
+    plan -> prepare_M -> budget_gate -> scrub_M -> [review_generate] -> generate_M -> validate_M
+         -> [review_release] -> release          (M: the plan's modality, "tabular" or "text")
+    any node can stop the run with a clear message; nothing is spent before generate_M.
 
-Routing is explicit: each conditional edge reads ``status`` / ``error`` and the plan's review flag.
+Modality is a branch of the graph: each modality has its own prepare / scrub / generate / validate nodes, and
+the budget gate, the reviews and the release are shared. A new modality is a new branch in ``build_graph``.
+Routing is explicit: each conditional edge reads ``status`` / ``error``, the plan's modality and review flag.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from langgraph.graph import END, START, StateGraph
 
 from privsynth.config import load_settings
 from privsynth.graphs.atomic import private_file
-from privsynth.graphs.generation_nodes import generate_node, release_node, validate_node
-from privsynth.graphs.nodes import budget_gate, plan_node, scrub_pii_node
+from privsynth.graphs.generation_nodes import generate_table, release_node, validate_table_node
+from privsynth.graphs.nodes import budget_gate, plan_node, prepare_table, scrub_table
 from privsynth.graphs.review_nodes import review_generate, review_release
 from privsynth.graphs.state import RunState
+from privsynth.graphs.text_nodes import generate_text, prepare_text, scrub_text_node, validate_text_node
+
+MODALITIES = ("tabular", "text")
 
 
 def _stopped(state: RunState) -> bool:
@@ -35,6 +40,10 @@ def _wants_review(state: RunState) -> bool:
     return bool((state.get("plan") or {}).get("review")) and not state.get("skip_review", False)
 
 
+def _modality(state: RunState) -> str:
+    return str((state.get("plan") or {}).get("modality") or "tabular")
+
+
 def _after(next_node: str):
     def route(state: RunState) -> str:
         return END if _stopped(state) else next_node
@@ -43,10 +52,19 @@ def _after(next_node: str):
     return route
 
 
+def _branch(stage: str):
+    """Route to the plan's modality branch of a stage (``generate_text``), or end a stopped run."""
+    def route(state: RunState) -> str:
+        return END if _stopped(state) else f"{stage}_{_modality(state)}"
+
+    route.__name__ = f"route_to_{stage}"
+    return route
+
+
 def _after_scrub(state: RunState) -> str:
     if _stopped(state):
         return END
-    return "review_generate" if _wants_review(state) else "generate"
+    return "review_generate" if _wants_review(state) else f"generate_{_modality(state)}"
 
 
 def _after_validate(state: RunState) -> str:
@@ -54,6 +72,10 @@ def _after_validate(state: RunState) -> str:
         return END
     failed = (state.get("release") or {}).get("verdict") == "fail"
     return "review_release" if failed or _wants_review(state) else "release"
+
+
+def _branch_targets(stage: str) -> list[str]:
+    return [f"{stage}_{m}" for m in MODALITIES] + [END]
 
 
 def default_checkpointer(path: str | Path | None = None) -> SqliteSaver:
@@ -77,22 +99,29 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> Any:
         ``config={"configurable": {"thread_id": run_id}}``.
     """
     graph = StateGraph(RunState)
-    graph.add_node("plan", plan_node)
-    graph.add_node("budget_gate", budget_gate)
-    graph.add_node("scrub_pii", scrub_pii_node)
-    graph.add_node("review_generate", review_generate)
-    graph.add_node("generate", generate_node)
-    graph.add_node("validate", validate_node)
-    graph.add_node("review_release", review_release)
-    graph.add_node("release", release_node)
+    branches = {
+        "tabular": {"prepare": prepare_table, "scrub": scrub_table, "generate": generate_table,
+                    "validate": validate_table_node},
+        "text": {"prepare": prepare_text, "scrub": scrub_text_node, "generate": generate_text,
+                 "validate": validate_text_node},
+    }
+    for name, node in (("plan", plan_node), ("budget_gate", budget_gate), ("review_generate", review_generate),
+                       ("review_release", review_release), ("release", release_node)):
+        graph.add_node(name, node)
+    for modality, stages in branches.items():
+        for stage, node in stages.items():
+            graph.add_node(f"{stage}_{modality}", node)
 
     graph.add_edge(START, "plan")
-    graph.add_conditional_edges("plan", _after("budget_gate"), ["budget_gate", END])
-    graph.add_conditional_edges("budget_gate", _after("scrub_pii"), ["scrub_pii", END])
-    graph.add_conditional_edges("scrub_pii", _after_scrub, ["review_generate", "generate", END])
-    graph.add_conditional_edges("review_generate", _after("generate"), ["generate", END])
-    graph.add_conditional_edges("generate", _after("validate"), ["validate", END])
-    graph.add_conditional_edges("validate", _after_validate, ["review_release", "release", END])
+    graph.add_conditional_edges("plan", _branch("prepare"), _branch_targets("prepare"))
+    for modality in MODALITIES:
+        graph.add_conditional_edges(f"prepare_{modality}", _after("budget_gate"), ["budget_gate", END])
+        graph.add_conditional_edges(f"scrub_{modality}", _after_scrub, ["review_generate", f"generate_{modality}", END])
+        graph.add_conditional_edges(f"generate_{modality}", _after(f"validate_{modality}"),
+                                    [f"validate_{modality}", END])
+        graph.add_conditional_edges(f"validate_{modality}", _after_validate, ["review_release", "release", END])
+    graph.add_conditional_edges("budget_gate", _branch("scrub"), _branch_targets("scrub"))
+    graph.add_conditional_edges("review_generate", _branch("generate"), _branch_targets("generate"))
     graph.add_conditional_edges("review_release", _after("release"), ["release", END])
     graph.add_edge("release", END)
     return graph.compile(checkpointer=checkpointer if checkpointer is not None else default_checkpointer())

@@ -1,4 +1,4 @@
-"""The graph's later nodes: generate (the only node that spends), validate, and release."""
+"""The table branch's later nodes (generate, the only node that spends; validate) and the shared release node."""
 
 from __future__ import annotations
 
@@ -15,21 +15,17 @@ from privsynth.graphs.context import (
     settings_for,
     split_holdout,
 )
-from privsynth.graphs.nodes import make_generator, modelled_schema, plan_of, stops_on_error
+from privsynth.graphs.nodes import make_generator, modelled_schema, plan_of, spend_hook, stops_on_error
 from privsynth.graphs.report import DATA_OWNER_NOTICE, write_report
 from privsynth.graphs.runfolder import (
-    LEDGER_FILE,
     PENDING_FILE,
     SYNTHETIC_FILE,
     read_synthetic,
-    write_json,
     write_table,
 )
 from privsynth.graphs.state import RunState
 from privsynth.graphs.text_corpus import discard_private_corpus
-from privsynth.graphs.text_nodes import generate_text, validate_text_node
 from privsynth.logs import get_logger
-from privsynth.policies.events import event_to_dict
 from privsynth.policies.release import evaluate_release
 from privsynth.tools.pii import fake_values
 
@@ -48,29 +44,16 @@ def _target_rows(generator: Any, requested: int | None, has_holdout: bool) -> in
 
 
 @stops_on_error
-def generate_node(state: RunState) -> dict[str, Any]:
+def generate_table(state: RunState) -> dict[str, Any]:
     """Fit the DP generator on the training split and sample; the spend is committed as reading starts."""
-    settings = settings_for(state.get("home"))
     plan = plan_of(state)
-    if plan.modality == "text":
-        return generate_text(state)
     pii = state.get("pii", {})
     source = load_source(plan, state.get("fingerprint"))
     schema = modelled_schema(source.schema, pii.get("pii_columns", []))
     train, holdout = split_holdout(source.data, state.get("home"))
     generator = make_generator(plan, schema, state.get("home"))
-    ledger = ledger_for(settings)
     committed: dict[str, Any] = {}
-
-    def spend(event: Any) -> None:
-        status = ledger.commit_spend(plan.dataset or "", source.fingerprint, event, epsilon=plan.epsilon,
-                                     delta=plan.delta or 0.0, run_id=state["run_id"], generator=plan.generator)
-        committed.update(event=event_to_dict(event), status=status)
-        write_json(Path(state["run_dir"]) / LEDGER_FILE,
-                   {"dataset": plan.dataset, "run_id": state["run_id"], "event": committed["event"],
-                    "epsilon": plan.epsilon, "delta": plan.delta, "total_epsilon_after": status.planned_epsilon})
-
-    generator.fit(train[schema.names], schema, spend=spend)
+    generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, source.fingerprint, committed))
     synthetic = generator.sample(_target_rows(generator, plan.rows, holdout is not None))
     if plan.pii_action == "fake":
         entities = {f["column"]: f.get("entity_type") or "GENERIC" for f in pii.get("findings", [])}
@@ -90,11 +73,9 @@ def generate_node(state: RunState) -> dict[str, Any]:
 
 
 @stops_on_error
-def validate_node(state: RunState) -> dict[str, Any]:
+def validate_table_node(state: RunState) -> dict[str, Any]:
     """Measure fidelity, utility and privacy against the real data, then apply the release policy."""
     plan = plan_of(state)
-    if plan.modality == "text":
-        return validate_text_node(state)
     pii = state.get("pii", {})
     source = load_source(plan, state.get("fingerprint"))
     schema = modelled_schema(source.schema, pii.get("pii_columns", []))

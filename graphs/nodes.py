@@ -1,4 +1,4 @@
-"""The graph's first nodes: plan, budget gate and PII scan. Each returns a partial state update.
+"""The graph's shared nodes (plan, budget gate) and the table branch's first ones. Each returns a state update.
 
 Nodes raise :class:`~privsynth.errors.PrivsynthError` for bad input; :func:`stops_on_error` turns that
 into a clean stop (``status="stopped"`` with the message) so that routing ends the run with nothing spent.
@@ -17,11 +17,12 @@ from privsynth.agents.planner_parse import DEFAULT_GENERATORS
 from privsynth.agents.registry import get_generator
 from privsynth.errors import ConfigError, PlanningError, PrivsynthError
 from privsynth.graphs.context import ledger_for, load_source, settings_for
-from privsynth.graphs.runfolder import PLAN_FILE, run_dir, write_json
+from privsynth.graphs.runfolder import LEDGER_FILE, PLAN_FILE, run_dir, write_json
 from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.accountant import supports
 from privsynth.policies.delta import check_delta, default_delta, public_row_bound
+from privsynth.policies.events import event_from_dict, event_to_dict
 from privsynth.policies.ledger import over_budget_error
 from privsynth.tools.pii import scan_table
 from privsynth.tools.schema import TableSchema
@@ -161,34 +162,44 @@ def plan_node(state: RunState) -> dict[str, Any]:
     return {"plan": plan.model_dump(), "status": "planned", "run_dir": str(folder), "dataset": plan.dataset}
 
 
-@stops_on_error
-def budget_gate(state: RunState) -> dict[str, Any]:
-    """Read the source, fix delta, and refuse a plan that would pass the dataset's cap. Spends nothing."""
-    settings = settings_for(state.get("home"))
-    plan = plan_of(state)
-    if plan.modality == "text":
-        from privsynth.graphs.text_nodes import gate_text
+def prepared(plan: Plan, generator: Any, fingerprint: str, bound: int, extra: dict[str, Any]) -> dict[str, Any]:
+    """The state update of a modality's prepare node: the plan with its delta and the generator's declared event.
 
-        plan, generator, fingerprint, n, extra = gate_text(state, plan, settings)
-        return _gate(state, plan, generator, fingerprint, public_row_bound(n), extra)
-    source = load_source(plan)
-    n = len(source.data)
-    bound = public_row_bound(n, source.schema.rows)
-    plan = with_delta(plan, bound, settings.default_delta)
-    declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
-    generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
-    return _gate(state, plan, generator, source.fingerprint, bound, {})
-
-
-def _gate(state: RunState, plan: Plan, generator: Any, fingerprint: str, bound: int,
-          extra: dict[str, Any]) -> dict[str, Any]:
-    """Check the generator's declared event and the cap's delta against the dataset's cap (nothing is written)."""
-    settings = settings_for(state.get("home"))
+    Raises:
+        ConfigError: The accountant cannot compose the declared event.
+    """
     event = generator.privacy_event()
     if not supports(event):
         raise ConfigError(f"Generator '{plan.generator}' declares an event the accountant cannot compose.",
                           "Fix the generator's privacy_event().")
-    status = ledger_for(settings).status(plan.dataset, fingerprint, event)
+    return {"plan": plan.model_dump(), "planned_event": event_to_dict(event), "fingerprint": fingerprint,
+            "row_bound": bound, "status": "prepared", **extra}
+
+
+@stops_on_error
+def prepare_table(state: RunState) -> dict[str, Any]:
+    """Read the table and its schema, fix delta from a public row bound, and declare the generator's event."""
+    settings = settings_for(state.get("home"))
+    plan = plan_of(state)
+    source = load_source(plan)
+    bound = public_row_bound(len(source.data), source.schema.rows)
+    plan = with_delta(plan, bound, settings.default_delta)
+    declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
+    generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
+    return prepared(plan, generator, source.fingerprint, bound, {})
+
+
+@stops_on_error
+def budget_gate(state: RunState) -> dict[str, Any]:
+    """The central privacy-budget policy: refuse a plan that would pass the dataset's cap. Spends nothing.
+
+    Every modality reaches this node with the plan's declared event (``planned_event``) and a public row bound.
+    """
+    settings = settings_for(state.get("home"))
+    plan = plan_of(state)
+    event = event_from_dict(state["planned_event"])
+    bound = int(state["row_bound"])
+    status = ledger_for(settings).status(plan.dataset, state.get("fingerprint"), event)
     check_delta(status.cap_delta, bound, f"The cap's delta of dataset '{status.dataset}'",
                 f"Set a smaller cap delta with `privsynth budget set {status.dataset} --epsilon "
                 f"{status.cap_epsilon:g} --delta {min(1e-6, 0.1 / bound):.0e}`.")
@@ -202,22 +213,40 @@ def _gate(state: RunState, plan: Plan, generator: Any, fingerprint: str, bound: 
         budget["notice"] = (f"Dataset '{status.dataset}' is new: it gets the default cap epsilon "
                             f"{status.cap_epsilon:g}, delta {status.cap_delta:g} (change it with `privsynth budget set "
                             f"{status.dataset} --epsilon E --delta D`).")
-    return {"plan": plan.model_dump(), "status": "gated", "budget": budget, "fingerprint": fingerprint,
-            "dataset": status.dataset, "row_bound": bound, **extra}
+    return {"status": "gated", "budget": budget, "dataset": status.dataset}
+
+
+def spend_hook(state: RunState, plan: Plan, fingerprint: str | None,
+               committed: dict[str, Any]) -> Callable[[Any], None]:
+    """The ``spend`` callback a generator calls as it starts reading: commit to the ledger, write ledger.json.
+
+    Args:
+        state: The run's state.
+        plan: The plan (its ``delta`` is set).
+        fingerprint: The source's fingerprint.
+        committed: Filled with the committed event and the ledger status.
+    """
+    ledger = ledger_for(settings_for(state.get("home")))
+
+    def spend(event: Any) -> None:
+        status = ledger.commit_spend(plan.dataset or "", fingerprint, event, epsilon=plan.epsilon,
+                                     delta=plan.delta or 0.0, run_id=state["run_id"], generator=plan.generator)
+        committed.update(event=event_to_dict(event), status=status)
+        write_json(Path(state["run_dir"]) / LEDGER_FILE,
+                   {"dataset": plan.dataset, "run_id": state["run_id"], "event": committed["event"],
+                    "epsilon": plan.epsilon, "delta": plan.delta, "total_epsilon_after": status.planned_epsilon})
+
+    return spend
 
 
 @stops_on_error
-def scrub_pii_node(state: RunState) -> dict[str, Any]:
+def scrub_table(state: RunState) -> dict[str, Any]:
     """Find PII columns (schema first, then detection) and decide what the generator may see.
 
     PII scrubbing is not differential privacy: it removes direct identifiers; the DP guarantee comes
     from the generator.
     """
     plan = plan_of(state)
-    if plan.modality == "text":
-        from privsynth.graphs.text_nodes import scrub_text
-
-        return scrub_text(state, plan)
     source = load_source(plan, state.get("fingerprint"))
     findings = scan_table(source.data, source.schema, seed=plan.seed or 0)
     overrides = set(state.get("pii", {}).get("not_pii", []))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-Status = Literal["planning", "needs_clarification", "stopped", "planned", "gated", "scrubbed", "generated",
+Status = Literal["planning", "needs_clarification", "stopped", "planned", "prepared", "gated", "scrubbed", "generated",
                  "validated", "held", "rejected", "released"]
 
 
@@ -30,6 +30,7 @@ class RunState(TypedDict, total=False):
         run_dir: The run folder.
         dataset: The ledger's dataset name.
         fingerprint: Content fingerprint of the source file.
+        planned_event: The generator's declared DP event (a dict), set by the modality's prepare node.
         row_bound: Public bound on the number of records (power of ten or the schema's count) for delta checks.
         budget: Budget figures (cap, spent, planned, remaining, is_new).
         text: For text corpora: the text / label / user fields and the number of training units.
@@ -53,6 +54,7 @@ class RunState(TypedDict, total=False):
     run_dir: str
     dataset: str
     fingerprint: str
+    planned_event: dict[str, Any]
     row_bound: int
     budget: dict[str, Any]
     text: dict[str, Any]

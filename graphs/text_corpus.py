@@ -28,7 +28,7 @@ from privsynth.agents.plan import Plan
 from privsynth.errors import ConfigError, InputDataError, SchemaError
 from privsynth.graphs.atomic import atomic_write_text
 from privsynth.logs import get_logger
-from privsynth.policies.holdout import split_records
+from privsynth.policies.holdout import holdout_mask
 from privsynth.tools.io import fingerprint_file, read_table
 from privsynth.tools.schema import ColumnSpec, TableSchema, load_schema
 
@@ -36,6 +36,7 @@ log = get_logger(__name__)
 
 DEFAULT_TEXT_FIELD = "text"
 TEXT_HOLDOUT_FRACTION = 0.2
+HOLDOUT_COLUMN = "__privsynth_holdout__"  # in the private scrubbed corpus only: the side of the original record
 PRIVATE_DIR = "private"
 CORPUS_FILE = "corpus.jsonl"
 OUTPUT_SUFFIXES = (".csv", ".jsonl", ".parquet")
@@ -198,8 +199,18 @@ def split_texts(frame: pd.DataFrame, plan: Plan, secret: bytes) -> tuple[pd.Data
     Returns:
         ``(train, holdout)``; holdout is None when no unit falls in it.
     """
-    by = frame[[plan.user_field]] if plan.user_field else None
-    return split_records(frame, secret, by=by, fraction=TEXT_HOLDOUT_FRACTION)
+    if HOLDOUT_COLUMN in frame.columns:  # the scrubbed corpus carries the side decided on the original records
+        mask = frame[HOLDOUT_COLUMN].astype(bool).to_numpy()
+        frame = frame.drop(columns=[HOLDOUT_COLUMN])
+    else:
+        mask = holdout_side(frame, plan, secret)
+    train, holdout = frame.loc[~mask].reset_index(drop=True), frame.loc[mask].reset_index(drop=True)
+    return train, (holdout if len(holdout) else None)
+
+
+def holdout_side(frame: pd.DataFrame, plan: Plan, secret: bytes) -> np.ndarray:
+    """Each original record's side of the split (True: holdout), by its content or, per user, by its user id."""
+    return holdout_mask(frame[[plan.user_field]] if plan.user_field else frame, secret, TEXT_HOLDOUT_FRACTION)
 
 
 def check_out(plan: Plan) -> None:
@@ -267,6 +278,8 @@ def read_private_corpus(run_dir: str | Path, plan: Plan) -> pd.DataFrame:
         raise InputDataError(f"The scrubbed corpus of this run is missing ({path}).", "Start a new run.")
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     columns = [c for c in (plan.text_field, plan.label_field, plan.user_field) if c]
+    if records and HOLDOUT_COLUMN in records[0]:
+        columns.append(HOLDOUT_COLUMN)
     return pd.DataFrame.from_records(records, columns=columns)
 
 

@@ -1,7 +1,7 @@
-"""The graph's nodes for text corpora: budget gate, PII scrub, generate (the only spend) and validate.
+"""The graph's text branch: prepare, PII scrub, generate (the only spend) and validate.
 
-The tabular nodes in :mod:`privsynth.graphs.nodes` and :mod:`privsynth.graphs.generation_nodes` hand a text
-plan (``plan.modality == "text"``) to these functions. What goes into the state are counts, settings and
+The graph routes a text plan here by its edges (:mod:`privsynth.graphs.build`); the shared nodes (plan, budget
+gate, reviews, release) are the same as for tables. What goes into the state are counts, settings and
 metric values; the texts themselves stay in files (the source and the run's private scrubbed corpus).
 """
 
@@ -14,13 +14,16 @@ from privsynth.agents.plan import Plan
 from privsynth.agents.text_validators import validate_text
 from privsynth.config import Settings, local_secret
 from privsynth.errors import AccountingError, InputDataError
-from privsynth.graphs.context import ledger_for, settings_for
-from privsynth.graphs.runfolder import LEDGER_FILE, PENDING_FILE, read_synthetic, write_json, write_table
+from privsynth.graphs.context import settings_for
+from privsynth.graphs.nodes import make_generator, plan_of, prepared, spend_hook, stops_on_error, with_delta
+from privsynth.graphs.runfolder import PENDING_FILE, read_synthetic, write_table
 from privsynth.graphs.state import RunState
 from privsynth.graphs.text_corpus import (
+    HOLDOUT_COLUMN,
     PII_NOTE,
     TEXT_HOLDOUT_FRACTION,
     check_labels,
+    holdout_side,
     read_corpus,
     read_private_corpus,
     resolve_text_field,
@@ -32,7 +35,6 @@ from privsynth.graphs.text_corpus import (
 )
 from privsynth.logs import get_logger
 from privsynth.policies.delta import public_row_bound
-from privsynth.policies.events import event_to_dict
 from privsynth.policies.text_release import evaluate_text_release
 from privsynth.tools.io import read_table
 
@@ -54,8 +56,6 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
     Returns:
         ``(plan with text field and delta, generator, fingerprint, units, extra state)``.
     """
-    from privsynth.graphs.nodes import make_generator, with_delta
-
     if not plan.text_field:
         plan = plan.model_copy(update={"text_field": resolve_text_field(plan, list(read_table(plan.source).columns))})
     schema = text_schema(plan)
@@ -79,6 +79,20 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
     return plan, generator, fingerprint, units(frame, plan), {"text": text}
 
 
+@stops_on_error
+def prepare_text(state: RunState) -> dict[str, Any]:
+    """The text branch's prepare node: read the corpus, fix delta, declare the text generator's event."""
+    settings = settings_for(state.get("home"))
+    plan, generator, fingerprint, n, extra = gate_text(state, plan_of(state), settings)
+    return prepared(plan, generator, fingerprint, public_row_bound(n), extra)
+
+
+@stops_on_error
+def scrub_text_node(state: RunState) -> dict[str, Any]:
+    """The text branch's PII node (see :func:`scrub_text`)."""
+    return scrub_text(state, plan_of(state))
+
+
 def scrub_text(state: RunState, plan: Plan) -> dict[str, Any]:
     """Scan the text column for PII and transform it by the plan's action; keep only counts in the state.
 
@@ -89,8 +103,10 @@ def scrub_text(state: RunState, plan: Plan) -> dict[str, Any]:
         raise InputDataError(f"{plan.source} changed since this run was planned.", "Start a new run on the "
                              "current file.")
     assert plan.text_field is not None
+    side = holdout_side(frame, plan, local_secret(settings_for(state.get("home")).home))
     texts, summary = scrub_texts(frame[plan.text_field].tolist(), plan.pii_action, plan.seed or 0)
     frame[plan.text_field] = texts
+    frame[HOLDOUT_COLUMN] = side
     write_private_corpus(state["run_dir"], frame)
     pii = {"modality": "text", "text_field": plan.text_field, "action": plan.pii_action, "scrubbed_with":
            plan.pii_action, **summary, "note": PII_NOTE, "findings": [], "pii_columns": []}
@@ -115,30 +131,19 @@ def _target_texts(generator: Any, requested: int | None, has_holdout: bool) -> i
     return max(1, int(round(estimate / (1.0 - TEXT_HOLDOUT_FRACTION) if has_holdout else estimate)))
 
 
+@stops_on_error
 def generate_text(state: RunState) -> dict[str, Any]:
     """Fine-tune the DP text generator on the scrubbed training split and sample; the spend is committed first."""
-    from privsynth.graphs.nodes import make_generator, plan_of
-
     settings = settings_for(state.get("home"))
     plan = plan_of(state)
     corpus, pii = _corpus(state, plan)
-    train, holdout = split_texts(corpus, plan, local_secret(settings_for(state.get("home")).home))
+    train, holdout = split_texts(corpus, plan, local_secret(settings.home))
     text = state.get("text") or {}
     generator = make_generator(plan, text_schema(plan), state.get("home"), records=text.get("records"),
                                **_text_fields(plan))
-    ledger = ledger_for(settings)
     committed: dict[str, Any] = {}
-
-    def spend(event: Any) -> None:
-        status = ledger.commit_spend(plan.dataset or "", state.get("fingerprint"), event, epsilon=plan.epsilon,
-                                     delta=plan.delta or 0.0, run_id=state["run_id"], generator=plan.generator)
-        committed.update(event=event_to_dict(event), status=status)
-        write_json(Path(state["run_dir"]) / LEDGER_FILE,
-                   {"dataset": plan.dataset, "run_id": state["run_id"], "event": committed["event"],
-                    "epsilon": plan.epsilon, "delta": plan.delta, "total_epsilon_after": status.planned_epsilon})
-
     schema = text_schema(plan)
-    generator.fit(train[schema.names], schema, spend=spend)
+    generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, state.get("fingerprint"), committed))
     wanted = _target_texts(generator, plan.rows, holdout is not None)
     synthetic = generator.sample(wanted)
     write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic)
@@ -163,10 +168,9 @@ def generate_text(state: RunState) -> dict[str, Any]:
     return {"generation": generation, "budget": budget, "pii": pii, "status": "generated"}
 
 
+@stops_on_error
 def validate_text_node(state: RunState) -> dict[str, Any]:
     """Validate synthetic texts against the scrubbed training texts and a real holdout; apply the text policy."""
-    from privsynth.graphs.nodes import plan_of
-
     plan = plan_of(state)
     assert plan.text_field is not None
     corpus, _ = _corpus(state, plan)

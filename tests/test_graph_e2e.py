@@ -111,8 +111,12 @@ def test_review_checkpoint_in_process_approve_and_reject(small_table):
 def test_build_graph_exposes_the_designed_nodes():
     graph = build_graph()
     nodes = set(graph.get_graph().nodes)
-    assert {"plan", "budget_gate", "scrub_pii", "review_generate", "generate", "validate", "review_release",
-            "release"} <= nodes
+    assert {"plan", "budget_gate", "review_generate", "review_release", "release"} <= nodes  # shared
+    for stage in ("prepare", "scrub", "generate", "validate"):  # one branch per modality (issue 15)
+        assert {f"{stage}_tabular", f"{stage}_text"} <= nodes
+    edges = {(e.source, e.target) for e in graph.get_graph().edges}
+    assert ("prepare_tabular", "budget_gate") in edges and ("prepare_text", "budget_gate") in edges
+    assert ("generate_tabular", "validate_text") not in edges
 
 
 def test_plan_json_records_request_and_resolved_plan(small_table):

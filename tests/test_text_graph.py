@@ -47,6 +47,7 @@ def text_run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     home = folder / "home"
     home.mkdir()
     (home / "config.json").write_text(json.dumps({"generator_options": {"dp_text_lm": TINY}}))
+    (home / "secret.key").write_text("ab" * 32)  # a fixed key: the per-record holdout split is the same every time
     corpus = folder / "tickets.jsonl"
     shutil.copy(TICKETS, corpus)
     shutil.copy(TICKETS.with_name("support_tickets.schema.json"), folder / "tickets.schema.json")
@@ -81,7 +82,7 @@ def test_text_run_releases_synthetic_text_with_the_same_fields(text_run):
     assert "texts generated" in (text_run.review[1] if text_run.review else text_run.printed)
     # the run summary carries the PII counts, the non-DP note and the truncation warning (two long tickets)
     assert "PII in the training texts (drop): " in text_run.printed and "not differential privacy" in text_run.printed
-    assert re.search(r"warning: \d+ of 48 training texts were longer than max_tokens=32", text_run.printed)
+    assert re.search(r"warning: \d+ of \d+ training texts were longer than max_tokens=32", text_run.printed)
     assert not (text_run.run_dir / "private").exists()  # the scrubbed private corpus is gone after release
     assert not (text_run.run_dir / "synthetic.pending.csv").exists()
 
@@ -90,9 +91,11 @@ def test_ledger_spend_equals_the_declared_event(text_run):
     assert [s.run_id for s in text_run.history] == [text_run.run_id]
     spend = text_run.history[0]
     assert (spend.generator, spend.epsilon, spend.delta) == ("dp_text_lm", 3.0, 1e-6)  # delta min(1e-6, 60**-1.1)
-    # the event a generator declares for 48 training texts (60 minus a 12-text holdout) with these settings
+    # the event a generator declares for the training texts (60 minus the per-record holdout) with these settings
+    train_units = text_run.report["generation"]["train_units"]
+    assert 36 <= train_units <= 58
     schema = load_schema(TICKETS.with_name("support_tickets.schema.json")).without(["ticket_id", "customer_id"])
-    expected = DPTextLM(3.0, 1e-6, schema=schema, text_field="text", label_field="category", records=48,
+    expected = DPTextLM(3.0, 1e-6, schema=schema, text_field="text", label_field="category", records=train_units,
                         **TINY).privacy_event()
     assert event_to_dict(spend.event) == event_to_dict(expected)
     assert json.loads((text_run.run_dir / "ledger.json").read_text())["event"] == event_to_dict(expected)
