@@ -15,7 +15,7 @@ from typing import Any
 
 from privsynth.graphs import report_plots as plots
 from privsynth.graphs import report_text
-from privsynth.graphs.atomic import atomic_write_text
+from privsynth.atomic import atomic_write_text
 from privsynth.graphs.report_html import (  # noqa: F401 (to_jsonable is re-exported)
     _e,
     _fmt,

@@ -154,7 +154,7 @@ def _read_records(path: Path, fmt: str, field: str) -> tuple[list[object], list[
 
 def _scrub_records(records: list[object], texts: list[object], fmt: str, output_path: Path, scrubber: PolicyScrubber,
                    field: str, spans_path: Path | None) -> dict:
-    from privsynth.graphs.atomic import atomic_write_text
+    from privsynth.atomic import atomic_write_text
     from privsynth.tools.pii.text import as_text, default_scanner
 
     found: Counter[str] = Counter()

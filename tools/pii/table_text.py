@@ -60,7 +60,7 @@ def scrub_table_file(input_path: Path, output_path: Path, fmt: str, scrubber: Po
         InputDataError: The file cannot be read or lacks ``text_field``.
         ConfigError: ``spans_path`` without ``text_field``.
     """
-    from privsynth.graphs.atomic import atomic_write_bytes, atomic_write_text
+    from privsynth.atomic import atomic_write_bytes, atomic_write_text
 
     if spans_path is not None and text_field is None:
         raise ConfigError("--spans on a table needs --text-field.", "Name the column of free text with --text-field.")

@@ -56,7 +56,7 @@ def _lemma_tables() -> dict[str, frozenset[str]]:
     from spacy.lookups import Lookups
     from spacy.strings import get_string_id
 
-    from privsynth.tools.pii.engine import SPACY_MODEL
+    from privsynth.tools.pii.constants import SPACY_MODEL
 
     try:
         base = Path(importlib.import_module(SPACY_MODEL).__file__).parent
