@@ -21,8 +21,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
-from privsynth.config import load_settings
 from privsynth.atomic import private_file
+from privsynth.config import load_settings
 from privsynth.graphs.generation_nodes import generate_table, release_node, validate_table_node
 from privsynth.graphs.nodes import budget_gate, plan_node, prepare_table, scrub_table
 from privsynth.graphs.review_nodes import review_generate, review_release

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from privsynth.atomic import atomic_write_text
 from privsynth.graphs import report_plots as plots
 from privsynth.graphs import report_text
-from privsynth.atomic import atomic_write_text
 from privsynth.graphs.report_html import (  # noqa: F401 (to_jsonable is re-exported)
     _e,
     _fmt,

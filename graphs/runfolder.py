@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from privsynth.errors import RunNotFoundError
 from privsynth.atomic import PRIVATE_FILE_MODE, atomic_write_bytes, atomic_write_text, private_dir
+from privsynth.errors import RunNotFoundError
 from privsynth.tools.schema import TableSchema
 
 PLAN_FILE = "plan.json"

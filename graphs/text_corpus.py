@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from privsynth.agents.plan import Plan
-from privsynth.errors import ConfigError, InputDataError, SchemaError
 from privsynth.atomic import atomic_write_text
+from privsynth.errors import ConfigError, InputDataError, SchemaError
 from privsynth.logs import get_logger
 from privsynth.policies.holdout import holdout_mask
 from privsynth.tools.io import fingerprint_file, read_table

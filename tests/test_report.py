@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from privsynth import atomic
 from privsynth.agents.validators import validate_table
-from privsynth.graphs import atomic
-from privsynth.graphs.atomic import atomic_write_bytes, atomic_write_text
+from privsynth.atomic import atomic_write_bytes, atomic_write_text
 from privsynth.graphs.report import HEADINGS, PII_NOT_DP, to_jsonable, write_report
 from privsynth.tools.schema import load_schema
 

@@ -21,6 +21,7 @@ from dp_accounting.pld import pld_privacy_accountant
 
 from privsynth.errors import AccountingError, ConfigError
 from privsynth.policies.accountant import epsilon_of, smallest_fitting_noise
+from privsynth.tools.textgen.randomness import NoiseSource
 
 CLIPPING_MODES = ("hooks", "ghost")  # per-sample clipping engines of the trainer (same mechanism, same event)
 
@@ -153,10 +154,12 @@ def plan_privacy(schedule: DPSGDSchedule, epsilon: float, delta: float, measure_
     return TextPrivacyPlan(schedule=schedule, sgd_sigma=sigma, label_sigma=label_sigma, epsilon=accounted)
 
 
-def poisson_batch(records: int, sample_rate: float, rng: np.random.Generator) -> np.ndarray:
+def poisson_batch(records: int, sample_rate: float, rng: np.random.Generator | NoiseSource) -> np.ndarray:
     """Indices of one step's batch: every record is included independently with probability ``sample_rate``.
 
     Batches vary in size (and may be empty), exactly as the Poisson-subsampled Gaussian accountant assumes.
+    The amplification by sampling also assumes the batches are secret: in training, ``rng`` is the
+    ``"sampling"`` stream of a freshly seeded :class:`~privsynth.tools.textgen.randomness.RunRandomness`.
 
     Raises:
         ConfigError: The rate is outside ``(0, 1]``.
@@ -167,7 +170,7 @@ def poisson_batch(records: int, sample_rate: float, rng: np.random.Generator) ->
 
 
 def noisy_label_counts(labels: list[str], domain: list[str], weights: list[float], sigma: float,
-                       rng: np.random.Generator) -> dict[str, float]:
+                       rng: np.random.Generator | NoiseSource) -> dict[str, float]:
     """Gaussian-noised label counts over a public label domain (post-processed to proportions by the caller).
 
     Args:
@@ -175,7 +178,8 @@ def noisy_label_counts(labels: list[str], domain: list[str], weights: list[float
         domain: The public list of labels.
         weights: Weight of each contribution; a unit's weights sum to at most 1 (L2 sensitivity <= 1).
         sigma: Noise standard deviation (sensitivity 1).
-        rng: Noise source.
+        rng: Noise source (the generator passes the ``"label_noise"`` stream of a freshly seeded
+            :class:`~privsynth.tools.textgen.randomness.RunRandomness`).
     """
     counts = dict.fromkeys(domain, 0.0)
     for label, weight in zip(labels, weights, strict=True):

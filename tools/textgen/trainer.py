@@ -14,6 +14,14 @@ engines (``TrainConfig.clipping``), same mechanism:
 
 A logical batch is processed in physical chunks of ``physical_batch`` sequences (gradient accumulation);
 an empty Poisson batch still adds the noise, as the mechanism requires.
+
+Randomness (:mod:`privsynth.tools.textgen.randomness`): the Poisson batches and the noise come from two
+streams of a :class:`~privsynth.tools.textgen.randomness.RunRandomness` seeded with 256 bits of fresh OS
+entropy per run (``TrainConfig.seed=None``, the default); opacus' ``add_noise`` is overridden
+(:mod:`privsynth.tools.textgen.dp_optimizers`) because a torch generator takes a 64-bit seed at most. The noise
+is drawn on the CPU and copied to the parameters' device (CUDA included). ``TrainConfig.secure_mode`` switches
+both streams to a cryptographic generator with opacus' floating-point defence. The LoRA initialisation
+(:func:`add_lora`) is data-independent and stays seeded.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from privsynth.errors import ConfigError
 from privsynth.logs import get_logger
 from privsynth.tools.textgen.corpus import IGNORE_INDEX, EncodedCorpus, collate
 from privsynth.tools.textgen.dp_sgd import CLIPPING_MODES, poisson_batch
+from privsynth.tools.textgen.randomness import NoiseSource, RunRandomness
 
 log = get_logger(__name__)
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
@@ -48,9 +57,15 @@ class TrainConfig:
         learning_rate: AdamW learning rate of the adapters.
         physical_batch: Sequences per forward/backward pass.
         lora_rank: Rank of the LoRA adapters.
-        seed: Seed of the batches, the noise and the adapter initialisation.
+        seed: Seed of the Poisson batches and the DP noise. None (the default, and what every production run
+            uses) draws 256 bits of fresh OS entropy per run; an integer makes them reproducible, for tests and
+            benchmarks only (a known seed lets the noise be recomputed and subtracted). The LoRA initialisation
+            has its own seed (:func:`add_lora`).
         progress: Show a progress bar.
         clipping: Per-sample clipping engine under DP, ``"hooks"`` or ``"ghost"`` (see the module docstring).
+        secure_mode: Draw the batches and the noise from a cryptographic generator (SHAKE-256), each Gaussian
+            the sum of four divided by two against floating-point attacks, as opacus' ``secure_mode``
+            (see :mod:`privsynth.tools.textgen.randomness`).
     """
 
     sample_rate: float
@@ -61,9 +76,10 @@ class TrainConfig:
     learning_rate: float = 2e-3
     physical_batch: int = 8
     lora_rank: int = 8
-    seed: int = 0
+    seed: int | None = None
     progress: bool = True
     clipping: str = "hooks"
+    secure_mode: bool = False
 
 
 @dataclass
@@ -118,8 +134,7 @@ def sequence_losses(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return token.sum(dim=1) / valid
 
 
-def _engine(model: Any, config: TrainConfig, params: list[torch.nn.Parameter],
-            generator: torch.Generator | None) -> _Engine:
+def _engine(model: Any, config: TrainConfig, params: list[torch.nn.Parameter], noise: NoiseSource) -> _Engine:
     """Wrap the model and optimizer for the configured mode (non-private, hooks or ghost clipping)."""
     base = torch.optim.AdamW(params, lr=config.learning_rate)
     if config.noise_multiplier is None:
@@ -127,20 +142,22 @@ def _engine(model: Any, config: TrainConfig, params: list[torch.nn.Parameter],
     if config.clipping not in CLIPPING_MODES:
         raise ConfigError(f"Unknown clipping mode {config.clipping!r}.", f"Choose one of {list(CLIPPING_MODES)}.")
     dp = {"noise_multiplier": float(config.noise_multiplier), "max_grad_norm": config.max_grad_norm,
-          "expected_batch_size": config.expected_batch, "loss_reduction": "mean", "generator": generator}
+          "expected_batch_size": config.expected_batch, "loss_reduction": "mean", "noise_source": noise}
     if config.clipping == "hooks":
         from opacus import GradSampleModule
-        from opacus.optimizers import DPOptimizer
 
-        return _Engine(GradSampleModule(model, batch_first=True, loss_reduction="mean"), DPOptimizer(base, **dp),
-                       private=True)
+        from privsynth.tools.textgen.dp_optimizers import SourcedDPOptimizer
+
+        return _Engine(GradSampleModule(model, batch_first=True, loss_reduction="mean"),
+                       SourcedDPOptimizer(base, **dp), private=True)
     from opacus.grad_sample import GradSampleModuleFastGradientClipping
-    from opacus.optimizers import DPOptimizerFastGradientClipping
     from opacus.utils.fast_gradient_clipping_utils import DPLossFastGradientClipping
+
+    from privsynth.tools.textgen.dp_optimizers import SourcedDPOptimizerFastGradientClipping
 
     module = GradSampleModuleFastGradientClipping(model, batch_first=True, loss_reduction="mean",
                                                   max_grad_norm=config.max_grad_norm, use_ghost_clipping=True)
-    optimizer = DPOptimizerFastGradientClipping(base, **dp)
+    optimizer = SourcedDPOptimizerFastGradientClipping(base, **dp)
     criterion = DPLossFastGradientClipping(module, optimizer, torch.nn.CrossEntropyLoss(
         ignore_index=IGNORE_INDEX, reduction="mean"), loss_reduction="mean")
     return _Engine(module, optimizer, private=True, criterion=criterion)
@@ -188,21 +205,13 @@ def _accumulate(engine: _Engine, corpus: EncodedCorpus, batch: np.ndarray, confi
 
 
 def _noise_only_step(optimizer: Any, params: list[torch.nn.Parameter], config: TrainConfig,
-                     generator: torch.Generator | None) -> None:
+                     noise: NoiseSource) -> None:
     """An empty Poisson batch: the update is pure noise, scaled like a normal step."""
     std = float(config.noise_multiplier or 0.0) * config.max_grad_norm
     for p in params:
-        noise = torch.normal(0.0, std, size=p.shape, device=p.device, generator=generator)
-        p.grad = noise / config.expected_batch
+        p.grad = noise.noise_like(std, p.detach()) / config.expected_batch
     optimizer.original_optimizer.step()
     optimizer.original_optimizer.zero_grad(set_to_none=True)
-
-
-def _noise_generator(config: TrainConfig, device: torch.device) -> torch.Generator | None:
-    """A seeded CPU noise source, drawn from its own stream so that every mode sees the same Poisson batches."""
-    if config.noise_multiplier is None or device.type != "cpu":
-        return None
-    return torch.Generator().manual_seed(int(np.random.default_rng([config.seed, 1]).integers(2**31)))
 
 
 def clipped_gradient(model: Any, corpus: EncodedCorpus, batch: np.ndarray, config: TrainConfig, pad_id: int,
@@ -218,7 +227,7 @@ def clipped_gradient(model: Any, corpus: EncodedCorpus, batch: np.ndarray, confi
     device = device or pick_device()
     model.to(device).train()
     params = [p for p in model.parameters() if p.requires_grad]
-    engine = _engine(model, config, params, _noise_generator(config, device))
+    engine = _engine(model, config, params, RunRandomness(config.seed, config.secure_mode).stream("sgd_noise"))
     try:
         _accumulate(engine, corpus, np.asarray(batch), config, pad_id, device)
         engine.optimizer.pre_step()
@@ -247,9 +256,9 @@ def train_lora(model: Any, corpus: EncodedCorpus, config: TrainConfig, pad_id: i
     device = device or pick_device()
     model.to(device).train()
     params = [p for p in model.parameters() if p.requires_grad]
-    rng = np.random.default_rng(config.seed)
-    noise_gen = _noise_generator(config, device)
-    engine = _engine(model, config, params, noise_gen)
+    randomness = RunRandomness(config.seed, config.secure_mode)  # fresh 256-bit entropy unless seeded
+    sampling, noise = randomness.stream("sampling"), randomness.stream("sgd_noise")
+    engine = _engine(model, config, params, noise)
     stats = TrainStats()
     label = f"DP-SGD ({config.clipping})" if engine.private else "fine-tuning"
     bar = tqdm(total=config.steps, desc=label, disable=not config.progress, unit="step")
@@ -257,12 +266,12 @@ def train_lora(model: Any, corpus: EncodedCorpus, config: TrainConfig, pad_id: i
         torch.cuda.synchronize(device)
     start = time.perf_counter()
     for _ in range(config.steps):
-        batch = poisson_batch(len(corpus), config.sample_rate, rng)
+        batch = poisson_batch(len(corpus), config.sample_rate, sampling)
         stats.steps += 1
         if len(batch) == 0:
             stats.empty_batches += 1
             if engine.private:
-                _noise_only_step(engine.optimizer, params, config, noise_gen)
+                _noise_only_step(engine.optimizer, params, config, noise)
             bar.update(1)
             continue
         loss_sum, tokens = _accumulate(engine, corpus, batch, config, pad_id, device)
@@ -280,6 +289,7 @@ def train_lora(model: Any, corpus: EncodedCorpus, config: TrainConfig, pad_id: i
         engine.module._close()
     model.eval()
     log.info("text_model.trained", private=engine.private, clipping=config.clipping if engine.private else None,
+             seeded=randomness.seeded, secure_mode=randomness.secure,
              steps=stats.steps, tokens_per_second=round(stats.tokens_per_second, 1),
              final_loss=stats.losses[-1] if stats.losses else None)
     return model, stats
