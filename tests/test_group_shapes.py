@@ -1,11 +1,11 @@
-"""Tests of the within-group shapes of numeric columns (:mod:`privsynth.tools.group_shapes`)."""
+"""Tests of the within-group shapes of numeric columns (:mod:`privsynth.tools.tabular.encoding.group_shapes`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from privsynth.tools.group_shapes import geometric_tail, interpolated_mass
+from privsynth.tools.tabular.encoding.group_shapes import geometric_tail, interpolated_mass
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from privsynth.tools.graphical_model import JunctionTreeModel, Measurement, clique_tree
-from privsynth.tools.junction_tree import LargeCliqueModel, junction_tree
-from privsynth.tools.rounded_sampling import herded_choice, rounded_choice
+from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
+from privsynth.tools.tabular.model.junction_tree import LargeCliqueModel, junction_tree
+from privsynth.tools.tabular.model.sampling import herded_choice, rounded_choice
 
 
 def _setup(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

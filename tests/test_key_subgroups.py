@@ -1,4 +1,4 @@
-"""Tests of the sub-group ``(key, X)`` tables (:mod:`privsynth.tools.key_subgroups`) and their use in AIM."""
+"""Tests of the sub-group ``(key, X)`` tables (:mod:`privsynth.tools.tabular.mechanisms.key_subgroups`) and their use in AIM."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import pandas as pd
 import pytest
 
 from privsynth.errors import ConfigError
-from privsynth.tools.aim_synth import AIMSynthesizer
-from privsynth.tools.graphical_model import Measurement
-from privsynth.tools.key_subgroups import (
+from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
+from privsynth.tools.tabular.model.graphical_model import Measurement
+from privsynth.tools.tabular.mechanisms.key_subgroups import (
     SubGroups,
     coarse_measurement,
     shrink_to_independence,
     split_groups,
     subgroup_masses,
 )
-from privsynth.tools.schema import ColumnSpec, TableSchema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 
 FAST = {"iters": 80, "round_iters": 15, "progress": False}
 

@@ -20,7 +20,7 @@ from privsynth.tools.pii import (
     scrub_table,
 )
 from privsynth.tools.pii.recognizers import RECOGNIZERS
-from privsynth.tools.schema import load_schema
+from privsynth.tools.data.schema import load_schema
 
 SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
 PII = {"full_name": "PERSON", "email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER"}

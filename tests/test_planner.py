@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from privsynth.agents import planner, planner_parse
-from privsynth.agents.plan import Plan
-from privsynth.agents.planner import PlannerFallbackWarning, parse_offline, plan_request
+from privsynth.agents.planner import parse as planner_parse
+from privsynth.agents.planner import planner
+from privsynth.agents.planner.plan import Plan
+from privsynth.agents.planner.planner import PlannerFallbackWarning, parse_offline, plan_request
 from privsynth.config import load_settings
 from privsynth.errors import PlanningError
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from privsynth.agents.validators import validate_table
+from privsynth.agents.validators.tabular import validate_table
 from privsynth.errors import ConfigError
 from privsynth.policies.release import DEFAULT_THRESHOLDS, evaluate_release, release_measurements
-from privsynth.tools.schema import TableSchema, load_schema
+from privsynth.tools.data.schema import TableSchema, load_schema
 
 PII = ["full_name", "email", "phone"]
 

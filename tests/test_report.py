@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from privsynth import atomic
-from privsynth.agents.validators import validate_table
+from privsynth.agents.validators.tabular import validate_table
 from privsynth.atomic import atomic_write_bytes, atomic_write_text
-from privsynth.graphs.report import HEADINGS, PII_NOT_DP, to_jsonable, write_report
-from privsynth.tools.schema import load_schema
+from privsynth.graphs.report.report import HEADINGS, PII_NOT_DP, to_jsonable, write_report
+from privsynth.tools.data.schema import load_schema
 
 SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
 

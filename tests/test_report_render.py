@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from privsynth.agents.validators import validate_table
-from privsynth.graphs.report import write_report
+from privsynth.agents.validators.tabular import validate_table
+from privsynth.graphs.report.report import write_report
 from privsynth.policies.release import evaluate_release
-from privsynth.tools.schema import load_schema
+from privsynth.tools.data.schema import load_schema
 
 SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
 WIDTH, HEIGHT = 1200, 3000

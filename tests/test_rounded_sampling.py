@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from privsynth.tools.graphical_model import JunctionTreeModel, Measurement, clique_tree
-from privsynth.tools.junction_tree import LargeCliqueModel, junction_tree
-from privsynth.tools.rounded_sampling import rounded_choice, rounded_counts
+from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
+from privsynth.tools.tabular.model.junction_tree import LargeCliqueModel, junction_tree
+from privsynth.tools.tabular.model.sampling import rounded_choice, rounded_counts
 
 
 def test_counts_are_floor_or_ceil_and_sum_to_the_group_size() -> None:
@@ -72,7 +72,7 @@ def test_rounded_model_samples_track_the_model_more_tightly(cls: type) -> None:
 
 
 def test_smoothing_keeps_spikes_and_denoises_flat_columns() -> None:
-    from privsynth.tools.mst_codec import compress, spiky
+    from privsynth.tools.tabular.encoding.codec import compress, spiky
 
     rng = np.random.default_rng(4)
     sigma = 60.0
@@ -93,7 +93,7 @@ def test_smoothing_keeps_spikes_and_denoises_flat_columns() -> None:
 
 
 def test_group_decoding_with_rounding_gives_floor_or_ceil_counts() -> None:
-    from privsynth.tools.mst_codec import Groups
+    from privsynth.tools.tabular.encoding.codec import Groups
 
     groups = Groups(of_fine=np.array([0, 0, 0, 1, 1]), weights=np.array([1.0, 2.0, 1.0, 3.0, 1.0]), n_groups=2)
     rng = np.random.default_rng(5)
@@ -106,8 +106,8 @@ def test_group_decoding_with_rounding_gives_floor_or_ceil_counts() -> None:
 
 
 def test_low_epsilon_puts_more_budget_on_the_key_tables() -> None:
-    from privsynth.tools.aim_synth import AIMSynthesizer
-    from privsynth.tools.mst_synth import MSTSynthesizer
+    from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
+    from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer
 
     assert AIMSynthesizer(1.0, 1e-5).opts["key_share"] == 0.65
     assert AIMSynthesizer(10.0, 1e-5).opts["key_share"] == 0.3

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from privsynth.tools.schema import load_schema
-from privsynth.tools.sdmetrics_quality import sdmetrics_quality
+from privsynth.tools.data.schema import load_schema
+from privsynth.tools.metrics.sdmetrics_quality import sdmetrics_quality
 
 
 def _data(sample_csv, sample_schema):
@@ -34,7 +34,7 @@ def test_shuffled_columns_lose_pair_trends(sample_csv, sample_schema):
 
 
 def test_validate_table_reports_it(sample_csv, sample_schema):
-    from privsynth.agents.validators import validate_table
+    from privsynth.agents.validators.tabular import validate_table
 
     data, schema = _data(sample_csv, sample_schema)
     result = validate_table(data.iloc[:2000], data.iloc[2000:], data.iloc[2000:].reset_index(drop=True), schema,
@@ -44,7 +44,7 @@ def test_validate_table_reports_it(sample_csv, sample_schema):
 
 
 def test_codes_as_floats_and_strings_are_one_category():
-    from privsynth.tools.schema import ColumnSpec, TableSchema
+    from privsynth.tools.data.schema import ColumnSpec, TableSchema
 
     schema = TableSchema(columns=[ColumnSpec(name="c", kind="categorical", categories=["1", "2", "6"]),
                                   ColumnSpec(name="x", kind="numeric", min=0, max=10)])

@@ -4,7 +4,7 @@ Canaries are worst-case records: every value of a canary belongs to it alone (it
 column of a schema written here), so every cell of every measured marginal that it touches is touched by it
 alone. Each canary is included with probability 1/2; the output is scored per canary, the top / bottom
 ``K`` scores are guessed included / excluded, and the correct guesses give a 95% lower bound on epsilon
-(:mod:`privsynth.tools.privacy_audit`). A noise-free copy of the generator must leak (bound well above 0),
+(:mod:`privsynth.tools.metrics.privacy_audit`). A noise-free copy of the generator must leak (bound well above 0),
 the DP generator must not leak more than it declares, and an under-noised copy must be caught.
 """
 
@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
 
-from privsynth.tools.dp_marginals import DPMarginalSynthesizer
-from privsynth.tools.privacy_audit import (
+from privsynth.tools.tabular.mechanisms.dp_marginals import DPMarginalSynthesizer
+from privsynth.tools.metrics.privacy_audit import (
     AuditResult,
     audit,
     audit_from_counts,
@@ -30,7 +30,7 @@ from privsynth.tools.privacy_audit import (
     p_value,
     top_bottom_guesses,
 )
-from privsynth.tools.schema import ColumnSpec, TableSchema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 
 COLUMNS = ("region", "job", "plan")
 COMMON = 4  # common categories per column

@@ -21,7 +21,7 @@ from privsynth.cli import main
 from privsynth.config import load_settings
 from privsynth.graphs.context import ledger_for
 from privsynth.policies.events import event_to_dict
-from privsynth.tools.schema import load_schema
+from privsynth.tools.data.schema import load_schema
 from privsynth.tools.textgen.generator import DPTextLM
 
 pytestmark = pytest.mark.slow

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from privsynth.agents.plan import Plan
-from privsynth.agents.planner_parse import parse_offline
+from privsynth.agents.planner.plan import Plan
+from privsynth.agents.planner.parse import parse_offline
 from privsynth.cli import parse_options
 from privsynth.errors import ConfigError, SchemaError
-from privsynth.graphs.nodes import generator_options
-from privsynth.graphs.text_corpus import scrub_texts, split_texts, text_schema
+from privsynth.graphs.nodes.shared import generator_options
+from privsynth.graphs.nodes.text_corpus import scrub_texts, split_texts, text_schema
 
 REPO = Path(__file__).resolve().parents[1]
 TICKETS = REPO / "privsynth" / "sample_data" / "support_tickets.jsonl"
@@ -102,7 +102,7 @@ def test_scrub_tags_fakes_or_keeps_and_reports_counts_only():
 
 def test_gate_declares_the_event_for_users_in_the_training_split(tmp_path, privsynth_home):
     from privsynth.config import load_settings
-    from privsynth.graphs.text_nodes import gate_text
+    from privsynth.graphs.nodes.text import gate_text
     from privsynth.tools.textgen.generator import DPTextLM
 
     rows = [{"text": f"message number {i}", "who": f"u{i % 25}"} for i in range(75)] + [{"text": "", "who": "u99"}]
@@ -186,7 +186,7 @@ def test_plug_in_text_generator_warnings_reach_the_summary_and_report(tmp_path):
 
 
 def test_llm_plan_with_a_text_field_gets_the_text_generator():
-    from privsynth.agents.planner import plan_with_llm
+    from privsynth.agents.planner.planner import plan_with_llm
 
     answer = json.dumps({"source": "t.jsonl", "epsilon": 2, "text_field": "body", "label_field": "intent"})
     plan = plan_with_llm("synthetic tickets like t.jsonl, text column body, label intent, epsilon 2",

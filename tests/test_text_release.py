@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from privsynth.agents.text_validators import validate_text
+from privsynth.agents.validators.text import validate_text
 from privsynth.errors import ConfigError
 from privsynth.policies.text_release import evaluate_text_release
 

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from privsynth.agents.text_validators import TextValidationResult, validate_text
+from privsynth.agents.validators.text import TextValidationResult, validate_text
 from privsynth.errors import ConfigError, InputDataError
-from privsynth.tools import embeddings
-from privsynth.tools import text_metrics as tm
+from privsynth.tools.metrics import embeddings
+from privsynth.tools.metrics import text as tm
 
 TOPICS = ["garden", "tomato", "recipe", "mountain", "violin", "football", "weather", "painting", "river", "castle",
           "poetry", "kitten", "volcano", "orchestra", "desert", "soup", "bicycle", "museum", "forest", "jazz"]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from privsynth.errors import AccountingError, ConfigError, InputDataError, SchemaError
 from privsynth.policies.accountant import epsilon_of
-from privsynth.tools.schema import ColumnSpec, TableSchema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.textgen.dp_sgd import (
     DPSGDSchedule,
     noisy_label_counts,

@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from privsynth.errors import ConfigError
-from privsynth.tools.schema import ColumnSpec, TableSchema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.textgen.corpus import EncodedCorpus
 from privsynth.tools.textgen.generator import DPTextLM
 from privsynth.tools.textgen.randomness import SEED_BITS, RunRandomness
@@ -218,7 +218,7 @@ def test_generator_draws_label_noise_and_training_randomness_fresh(recorded_trai
 
 
 def test_secure_mode_is_an_option_that_reaches_the_trainer(recorded_training):
-    from privsynth.graphs.nodes import accepted_options
+    from privsynth.graphs.nodes.shared import accepted_options
 
     assert "secure_mode" in accepted_options(DPTextLM)
     assert DPTextLM(3.0, 1e-5, schema=SCHEMA, text_field="text", records=20).config["secure_mode"] is False

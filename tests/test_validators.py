@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from privsynth.agents.validators import STATEMENT, Metric, ValidationResult, validate_table
+from privsynth.agents.validators.tabular import STATEMENT, Metric, ValidationResult, validate_table
 from privsynth.errors import InputDataError
 from privsynth.tools import metrics
-from privsynth.tools.schema import ColumnSpec, TableSchema, load_schema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
 
 SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
 DIRECTIONS = {"higher_is_better", "lower_is_better", "closer_to_0.5"}
@@ -279,7 +279,7 @@ def test_kmarginal_known_answers() -> None:
 
 
 def test_kmarginal_percentile_bins_follow_sdnist() -> None:
-    from privsynth.tools.kmarginal import percentile_bin_edges
+    from privsynth.tools.metrics.kmarginal import percentile_bin_edges
 
     edges = percentile_bin_edges(np.arange(1.0, 101.0), bins=20)
     assert len(edges) == 20 and edges[0] == 4.0 and edges[-1] == 100.0  # ranks 0.01..0.04 -> bin 0

@@ -1,0 +1,3 @@
+"""Encoding between a table and the model's codes, from the public schema only: discretisation, the DP
+compression of fine bins into model groups, within-group shapes, heaping, structural zeros and rank coupling.
+"""
