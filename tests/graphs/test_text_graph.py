@@ -26,7 +26,7 @@ from privsynth.tools.textgen.generator import DPTextLM
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TICKETS = REPO / "privsynth" / "sample_data" / "support_tickets.jsonl"
 TINY = {"epochs": 0.5, "expected_batch": 8, "max_tokens": 32, "max_new_tokens": 12, "sample_batch": 16,
         "progress": False}

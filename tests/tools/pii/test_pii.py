@@ -22,7 +22,7 @@ from privsynth.tools.pii import (
 from privsynth.tools.pii.recognizers import RECOGNIZERS
 from privsynth.tools.data.schema import load_schema
 
-SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[3] / "privsynth" / "sample_data"
 PII = {"full_name": "PERSON", "email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER"}
 NOTE = "Call John Smith at john@acme.com tomorrow"
 

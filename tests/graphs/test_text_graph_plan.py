@@ -15,7 +15,7 @@ from privsynth.errors import ConfigError, SchemaError
 from privsynth.graphs.nodes.shared import generator_options
 from privsynth.graphs.nodes.text_corpus import scrub_texts, split_texts, text_schema
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TICKETS = REPO / "privsynth" / "sample_data" / "support_tickets.jsonl"
 
 

@@ -13,7 +13,7 @@ from privsynth.errors import InputDataError
 from privsynth.tools import metrics
 from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
 
-SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "privsynth" / "sample_data"
 DIRECTIONS = {"higher_is_better", "lower_is_better", "closer_to_0.5"}
 PII = ["full_name", "email", "phone"]
 

@@ -17,7 +17,7 @@ from privsynth.atomic import atomic_write_bytes, atomic_write_text
 from privsynth.graphs.report.report import HEADINGS, PII_NOT_DP, to_jsonable, write_report
 from privsynth.tools.data.schema import load_schema
 
-SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "privsynth" / "sample_data"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from privsynth.tools.data.schema import TableSchema, load_schema
 PII = ["full_name", "email", "phone"]
 
 
-SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "privsynth" / "sample_data"
 
 
 @pytest.fixture(scope="module")

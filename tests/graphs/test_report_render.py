@@ -20,7 +20,7 @@ from privsynth.graphs.report.report import write_report
 from privsynth.policies.release import evaluate_release
 from privsynth.tools.data.schema import load_schema
 
-SAMPLE = Path(__file__).resolve().parents[1] / "privsynth" / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "privsynth" / "sample_data"
 WIDTH, HEIGHT = 1200, 3000
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
