@@ -47,10 +47,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from privsynth.agents.generator import Generator  # noqa: E402
+from privsynth.tools.data.schema import ColumnSpec, TableSchema  # noqa: E402
+from privsynth.tools.metrics.privacy_audit import audit_runs, max_epsilon_lower_bound  # noqa: E402
 from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer  # noqa: E402
 from privsynth.tools.tabular.mechanisms.dp_marginals import DPMarginalSynthesizer  # noqa: E402
-from privsynth.tools.metrics.privacy_audit import audit_runs, max_epsilon_lower_bound  # noqa: E402
-from privsynth.tools.data.schema import ColumnSpec, TableSchema  # noqa: E402
 
 COLUMNS = ("region", "job", "plan")
 COMMON = 4

@@ -52,12 +52,12 @@ sys.path.insert(0, str(ROOT))
 
 from evals.kmarginal import kmarginal_score  # noqa: E402
 from evals.nist_schema import nist_schema  # noqa: E402
-from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer  # noqa: E402
-from privsynth.tools.tabular.mechanisms.dp_marginals import calibrated_noise_multiplier  # noqa: E402
-from privsynth.tools.tabular.encoding.codec import FineColumn  # noqa: E402
-from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer  # noqa: E402
 from privsynth.tools.data.schema import ColumnSpec, TableSchema  # noqa: E402
 from privsynth.tools.metrics.sdmetrics_quality import sdmetrics_quality  # noqa: E402
+from privsynth.tools.tabular.encoding.codec import FineColumn  # noqa: E402
+from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer  # noqa: E402
+from privsynth.tools.tabular.mechanisms.dp_marginals import calibrated_noise_multiplier  # noqa: E402
+from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer  # noqa: E402
 
 DELTA = 1e-5
 ADULT_BOUNDS = {"age": (17, 90), "fnlwgt": (0, 1_500_000), "education-num": (1, 16), "capital-gain": (0, 99_999),

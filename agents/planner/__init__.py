@@ -1,3 +1,5 @@
-"""The planner agent: the typed ``Plan``, the offline reader of a request's parts (``parse``) and the
-planner that turns a sentence into a plan, with an LLM through structured output when one is configured.
+"""The planner agent: a request (a sentence or a typed call) becomes a typed plan.
+
+``plan`` holds the ``Plan`` model, ``parse`` the offline reader of a request's parts, and ``planner`` the
+planner, which uses an LLM through structured output when one is configured.
 """

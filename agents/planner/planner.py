@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from privsynth.agents.planner import parse as planner_parse
-from privsynth.agents.planner.plan import Plan
 from privsynth.agents.planner.parse import EXAMPLE, numbers_in, parse_offline, read_pii_action
+from privsynth.agents.planner.plan import Plan
 from privsynth.config import Settings
 from privsynth.errors import PlanningError
 from privsynth.logs import get_logger

@@ -23,11 +23,11 @@ from threadpoolctl import threadpool_limits
 
 from privsynth.errors import InputDataError
 from privsynth.logs import get_logger
+from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.metrics import fidelity as fm
 from privsynth.tools.metrics.kmarginal import default_key, kmarginal_score
 from privsynth.tools.metrics.privacy import MIA_DEFINITION, dcr, exact_match_rate, membership_inference
 from privsynth.tools.metrics.risk import anonymeter_risks
-from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.metrics.schema_checks import ColumnIssue, SchemaDiagnostics, check_schema  # noqa: F401 (re-export)
 from privsynth.tools.metrics.sdmetrics_quality import sdmetrics_quality
 from privsynth.tools.metrics.utility import ORIGINS, UTILITY_DEFS, utility_tstr

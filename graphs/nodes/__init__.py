@@ -1,3 +1,5 @@
-"""The graph's nodes: the shared ones (plan, budget gate, reviews, release) and one branch per modality
-(``table``, ``text``: prepare, scrub, generate, validate). Each node returns a partial state update.
+"""The graph's nodes, each returning a partial state update.
+
+Shared: ``shared`` (plan, budget gate), ``review`` (human checkpoints), ``release``. One branch per modality:
+``table`` and ``text`` (prepare, scrub, generate, validate).
 """

@@ -14,8 +14,8 @@ from typing import Any
 from langgraph.types import interrupt
 
 from privsynth.graphs.nodes.shared import plan_of
-from privsynth.graphs.state import RunState
 from privsynth.graphs.nodes.text_corpus import discard_private_corpus
+from privsynth.graphs.state import RunState
 
 RELEASE_DECISION_NOTE = (
     "This decision is yours, made on evidence that is NOT differentially private: the release checks read the real "

@@ -11,20 +11,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from privsynth.agents.planner.parse import DEFAULT_GENERATORS
 from privsynth.agents.planner.plan import Plan
 from privsynth.agents.planner.planner import plan_request
-from privsynth.agents.planner.parse import DEFAULT_GENERATORS
 from privsynth.agents.registry import get_generator
 from privsynth.errors import ConfigError, PlanningError, PrivsynthError
-from privsynth.graphs.context import ledger_for, load_source, settings_for
+from privsynth.graphs.context import ledger_for, settings_for
 from privsynth.graphs.runfolder import LEDGER_FILE, PLAN_FILE, run_dir, write_json
 from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.accountant import supports
-from privsynth.policies.delta import check_delta, default_delta, public_row_bound
+from privsynth.policies.delta import check_delta, default_delta
 from privsynth.policies.events import event_from_dict, event_to_dict
 from privsynth.policies.ledger import over_budget_error
-from privsynth.tools.pii import scan_table
 from privsynth.tools.data.schema import TableSchema
 
 log = get_logger(__name__)
@@ -177,19 +176,6 @@ def prepared(plan: Plan, generator: Any, fingerprint: str, bound: int, extra: di
 
 
 @stops_on_error
-def prepare_table(state: RunState) -> dict[str, Any]:
-    """Read the table and its schema, fix delta from a public row bound, and declare the generator's event."""
-    settings = settings_for(state.get("home"))
-    plan = plan_of(state)
-    source = load_source(plan)
-    bound = public_row_bound(len(source.data), source.schema.rows)
-    plan = with_delta(plan, bound, settings.default_delta)
-    declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
-    generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
-    return prepared(plan, generator, source.fingerprint, bound, {})
-
-
-@stops_on_error
 def budget_gate(state: RunState) -> dict[str, Any]:
     """The central privacy-budget policy: refuse a plan that would pass the dataset's cap. Spends nothing.
 
@@ -237,33 +223,3 @@ def spend_hook(state: RunState, plan: Plan, fingerprint: str | None,
                     "epsilon": plan.epsilon, "delta": plan.delta, "total_epsilon_after": status.planned_epsilon})
 
     return spend
-
-
-@stops_on_error
-def scrub_table(state: RunState) -> dict[str, Any]:
-    """Find PII columns (schema first, then detection) and decide what the generator may see.
-
-    PII scrubbing is not differential privacy: it removes direct identifiers; the DP guarantee comes
-    from the generator.
-    """
-    plan = plan_of(state)
-    source = load_source(plan, state.get("fingerprint"))
-    findings = scan_table(source.data, source.schema, seed=plan.seed or 0)
-    overrides = set(state.get("pii", {}).get("not_pii", []))
-    pii_columns = [f.column for f in findings if f.is_pii and f.column not in overrides]
-    declared = set(source.schema.names)
-    unmodelled = [c for c in source.data.columns if c not in declared and c not in pii_columns]
-    modelled = [c.name for c in modelled_schema(source.schema, pii_columns).columns]
-    pii = {
-        "findings": [f.model_dump() for f in findings],
-        "pii_columns": pii_columns,
-        "action": plan.pii_action,
-        "not_pii": sorted(overrides),
-        "undeclared_columns": unmodelled,
-        "modelled_columns": modelled,
-        "note": "PII scrubbing is not differential privacy; the DP guarantee comes from the generator.",
-    }
-    if unmodelled:
-        pii["warning"] = (f"Columns {unmodelled} have no declared domain in the schema and are left out of the "
-                          "synthetic data; declare them in the schema to model them.")
-    return {"pii": pii, "status": "scrubbed"}

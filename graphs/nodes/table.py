@@ -1,33 +1,36 @@
-"""The table branch's later nodes (generate, the only node that spends; validate) and the shared release node."""
+"""The table branch of the graph: prepare, scrub PII, generate (the only node that spends) and validate."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from privsynth.agents.validators.tabular import validate_table
 from privsynth.graphs.context import (
     HOLDOUT_FRACTION,
-    ledger_for,
     load_source,
-    schema_for,
     settings_for,
     split_holdout,
 )
-from privsynth.graphs.nodes.shared import make_generator, modelled_schema, plan_of, spend_hook, stops_on_error
-from privsynth.graphs.report.report import DATA_OWNER_NOTICE, write_report
+from privsynth.graphs.nodes.shared import (
+    make_generator,
+    modelled_schema,
+    plan_of,
+    prepared,
+    spend_hook,
+    stops_on_error,
+    with_delta,
+)
 from privsynth.graphs.runfolder import (
     PENDING_FILE,
-    SYNTHETIC_FILE,
     read_synthetic,
     write_table,
 )
 from privsynth.graphs.state import RunState
-from privsynth.graphs.nodes.text_corpus import discard_private_corpus
 from privsynth.logs import get_logger
+from privsynth.policies.delta import public_row_bound
 from privsynth.policies.release import evaluate_release
-from privsynth.tools.pii import fake_values
+from privsynth.tools.pii import fake_values, scan_table
 
 log = get_logger(__name__)
 
@@ -41,6 +44,49 @@ def _target_rows(generator: Any, requested: int | None, has_holdout: bool) -> in
         return None
     scale = 1.0 / (1.0 - HOLDOUT_FRACTION) if has_holdout else 1.0
     return max(1, int(round(float(estimate) * scale)))
+
+
+@stops_on_error
+def prepare_table(state: RunState) -> dict[str, Any]:
+    """Read the table and its schema, fix delta from a public row bound, and declare the generator's event."""
+    settings = settings_for(state.get("home"))
+    plan = plan_of(state)
+    source = load_source(plan)
+    bound = public_row_bound(len(source.data), source.schema.rows)
+    plan = with_delta(plan, bound, settings.default_delta)
+    declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
+    generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
+    return prepared(plan, generator, source.fingerprint, bound, {})
+
+
+@stops_on_error
+def scrub_table(state: RunState) -> dict[str, Any]:
+    """Find PII columns (schema first, then detection) and decide what the generator may see.
+
+    PII scrubbing is not differential privacy: it removes direct identifiers; the DP guarantee comes
+    from the generator.
+    """
+    plan = plan_of(state)
+    source = load_source(plan, state.get("fingerprint"))
+    findings = scan_table(source.data, source.schema, seed=plan.seed or 0)
+    overrides = set(state.get("pii", {}).get("not_pii", []))
+    pii_columns = [f.column for f in findings if f.is_pii and f.column not in overrides]
+    declared = set(source.schema.names)
+    unmodelled = [c for c in source.data.columns if c not in declared and c not in pii_columns]
+    modelled = [c.name for c in modelled_schema(source.schema, pii_columns).columns]
+    pii = {
+        "findings": [f.model_dump() for f in findings],
+        "pii_columns": pii_columns,
+        "action": plan.pii_action,
+        "not_pii": sorted(overrides),
+        "undeclared_columns": unmodelled,
+        "modelled_columns": modelled,
+        "note": "PII scrubbing is not differential privacy; the DP guarantee comes from the generator.",
+    }
+    if unmodelled:
+        pii["warning"] = (f"Columns {unmodelled} have no declared domain in the schema and are left out of the "
+                          "synthetic data; declare them in the schema to model them.")
+    return {"pii": pii, "status": "scrubbed"}
 
 
 @stops_on_error
@@ -86,39 +132,3 @@ def validate_table_node(state: RunState) -> dict[str, Any]:
     validation = result.model_dump(mode="json")
     release = evaluate_release(validation, plan.release_thresholds)
     return {"validation": validation, "release": release, "status": "validated"}
-
-
-@stops_on_error
-def release_node(state: RunState) -> dict[str, Any]:
-    """Publish the synthetic data and write the report (validator numbers stay in the report only)."""
-    settings = settings_for(state.get("home"))
-    plan = plan_of(state)
-    folder = Path(state["run_dir"])
-    final = folder / SYNTHETIC_FILE
-    os.replace(folder / PENDING_FILE, final)
-    outputs = {"synthetic": str(final)}
-    if plan.out:
-        released = read_synthetic(final, schema_for(plan))
-        outputs["out"] = str(write_table(Path(plan.out).expanduser().resolve(), released, mode=None))
-    discard_private_corpus(folder)
-    history = [{"run_id": s.run_id, "generator": s.generator, "epsilon": s.epsilon, "delta": s.delta,
-                "created_at": s.created_at} for s in ledger_for(settings).history(plan.dataset or "")]
-    report = {
-        "notice": DATA_OWNER_NOTICE,
-        "run": {"run_id": state["run_id"], "dataset": plan.dataset, "generator": plan.generator,
-                "modality": plan.modality, "rows": state.get("generation", {}).get("rows"),
-                "request": state.get("request"), "status": "released"},
-        "warnings": list(state.get("generation", {}).get("warnings", [])),
-        "plan": plan.model_dump(),
-        "budget": {**state.get("budget", {}), "history": history},
-        "pii": state.get("pii", {}),
-        "generation": state.get("generation", {}),
-        "validation": state.get("validation", {}),
-        "release": state.get("release", {}),
-        "reviews": state.get("reviews", []),
-    }
-    if plan.modality == "text":
-        report["examples"] = read_synthetic(final, schema_for(plan)).head(10).to_dict(orient="records")
-    json_path, html_path = write_report(folder, report)
-    outputs.update(report_json=str(json_path), report_html=str(html_path))
-    return {"outputs": outputs, "status": "released"}

@@ -16,8 +16,6 @@ from privsynth.config import Settings, local_secret
 from privsynth.errors import AccountingError, InputDataError
 from privsynth.graphs.context import settings_for
 from privsynth.graphs.nodes.shared import make_generator, plan_of, prepared, spend_hook, stops_on_error, with_delta
-from privsynth.graphs.runfolder import PENDING_FILE, read_synthetic, write_table
-from privsynth.graphs.state import RunState
 from privsynth.graphs.nodes.text_corpus import (
     HOLDOUT_COLUMN,
     PII_NOTE,
@@ -33,6 +31,8 @@ from privsynth.graphs.nodes.text_corpus import (
     units,
     write_private_corpus,
 )
+from privsynth.graphs.runfolder import PENDING_FILE, read_synthetic, write_table
+from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.delta import public_row_bound
 from privsynth.policies.text_release import evaluate_text_release

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from privsynth.agents.planner.plan import Plan
 from privsynth.agents.planner.parse import parse_offline
+from privsynth.agents.planner.plan import Plan
 from privsynth.cli import parse_options
 from privsynth.errors import ConfigError, SchemaError
 from privsynth.graphs.nodes.shared import generator_options

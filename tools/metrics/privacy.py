@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from privsynth.errors import InputDataError
-from privsynth.tools.metrics.fidelity import MISSING, Specs, as_category_str, as_specs, encode_columns
 from privsynth.tools.data.schema import ColumnSpec
+from privsynth.tools.metrics.fidelity import MISSING, Specs, as_category_str, as_specs, encode_columns
 
 TIE_BREAK = 1e-3
 MIA_DEFINITION = ("Membership inference advantage: an attacker holding the synthetic table guesses that a real person "

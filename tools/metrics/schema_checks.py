@@ -11,8 +11,8 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from privsynth.tools.metrics.fidelity import as_category_str
 from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.metrics.fidelity import as_category_str
 
 EXAMPLES = 5
 

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from privsynth.errors import InputDataError
-from privsynth.tools.metrics.fidelity import Specs, as_category_str, as_specs, encode_columns
 from privsynth.tools.data.schema import ColumnSpec
+from privsynth.tools.metrics.fidelity import Specs, as_category_str, as_specs, encode_columns
 
 UTILITY_DEFS = {
     "roc_auc": ("ROC AUC on the real holdout: the chance the model ranks a random positive above a random "

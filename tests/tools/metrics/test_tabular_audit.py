@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
 
-from privsynth.tools.tabular.mechanisms.dp_marginals import DPMarginalSynthesizer
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.metrics.privacy_audit import (
     AuditResult,
     audit,
@@ -30,7 +30,7 @@ from privsynth.tools.metrics.privacy_audit import (
     p_value,
     top_bottom_guesses,
 )
-from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.tabular.mechanisms.dp_marginals import DPMarginalSynthesizer
 
 COLUMNS = ("region", "job", "plan")
 COMMON = 4  # common categories per column

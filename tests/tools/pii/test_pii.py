@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from privsynth.errors import ConfigError, InputDataError
+from privsynth.tools.data.schema import load_schema
 from privsynth.tools.pii import (
     FREE_TEXT,
     ColumnFinding,
@@ -20,7 +21,6 @@ from privsynth.tools.pii import (
     scrub_table,
 )
 from privsynth.tools.pii.recognizers import RECOGNIZERS
-from privsynth.tools.data.schema import load_schema
 
 SAMPLE = Path(__file__).resolve().parents[3] / "privsynth" / "sample_data"
 PII = {"full_name": "PERSON", "email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER"}

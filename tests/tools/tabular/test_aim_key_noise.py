@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from privsynth.errors import ConfigError
-from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
 from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
 
 FAST = {"iters": 60, "round_iters": 15, "progress": False}
 AREAS = [f"area{i:02d}" for i in range(30)]

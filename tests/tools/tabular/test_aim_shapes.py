@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from privsynth.policies.accountant import epsilon_of
-from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
-from privsynth.tools.tabular.encoding.group_shapes import interpolated_mass, refined_shape
-from privsynth.tools.tabular.encoding.codec import FineColumn, fit_heaping, roundness
 from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.tabular.encoding.codec import FineColumn, fit_heaping, roundness
+from privsynth.tools.tabular.encoding.group_shapes import interpolated_mass, refined_shape
+from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
 
 FAST = {"iters": 60, "round_iters": 15, "progress": False}
 INCOME = ColumnSpec(name="income", kind="numeric", min=-9000, max=1_000_000, integer=True)

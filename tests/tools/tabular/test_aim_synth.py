@@ -13,7 +13,9 @@ from dp_accounting import dp_event
 from privsynth.agents.testing import GeneratorContract, check_in_domain
 from privsynth.errors import ConfigError, SchemaError
 from privsynth.policies.accountant import epsilon_of
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
+from privsynth.tools.tabular.mechanisms.mst import exp_mech_epsilon
 from privsynth.tools.tabular.model.graphical_model import Measurement
 from privsynth.tools.tabular.model.junction_tree import (
     LargeCliqueModel,
@@ -23,8 +25,6 @@ from privsynth.tools.tabular.model.junction_tree import (
     transfer_theta,
     triangulate,
 )
-from privsynth.tools.tabular.mechanisms.mst import exp_mech_epsilon
-from privsynth.tools.data.schema import ColumnSpec, TableSchema
 
 FAST = {"iters": 60, "round_iters": 15, "progress": False}
 

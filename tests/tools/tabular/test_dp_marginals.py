@@ -19,9 +19,13 @@ from privsynth.agents.registry import get_generator
 from privsynth.agents.testing import GeneratorContract, check_in_domain
 from privsynth.errors import AccountingError, ConfigError, GeneratorError, SchemaError
 from privsynth.policies.accountant import epsilon_of
-from privsynth.tools.tabular.encoding.discretize import ColumnDiscretizer, build_discretizers, encode_table
-from privsynth.tools.tabular.mechanisms.dp_marginals import DPMarginalSynthesizer, calibrated_noise_multiplier, tree_edges
 from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
+from privsynth.tools.tabular.encoding.discretize import ColumnDiscretizer, build_discretizers, encode_table
+from privsynth.tools.tabular.mechanisms.dp_marginals import (
+    DPMarginalSynthesizer,
+    calibrated_noise_multiplier,
+    tree_edges,
+)
 
 SAMPLE = Path(privsynth.__file__).parent / "sample_data"
 

@@ -1,4 +1,5 @@
-"""Tests of the sub-group ``(key, X)`` tables (:mod:`privsynth.tools.tabular.mechanisms.key_subgroups`) and their use in AIM."""
+"""Tests of the sub-group ``(key, X)`` tables (:mod:`privsynth.tools.tabular.mechanisms.key_subgroups`) and
+their use in AIM."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pandas as pd
 import pytest
 
 from privsynth.errors import ConfigError
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
-from privsynth.tools.tabular.model.graphical_model import Measurement
 from privsynth.tools.tabular.mechanisms.key_subgroups import (
     SubGroups,
     coarse_measurement,
@@ -18,7 +19,7 @@ from privsynth.tools.tabular.mechanisms.key_subgroups import (
     split_groups,
     subgroup_masses,
 )
-from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.tabular.model.graphical_model import Measurement
 
 FAST = {"iters": 80, "round_iters": 15, "progress": False}
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from privsynth.agents.testing import GeneratorContract, check_in_domain
 from privsynth.errors import ConfigError, SchemaError
 from privsynth.policies.accountant import epsilon_of
-from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
-from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer, exp_mech_epsilon, laplace_shift
 from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
+from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer, exp_mech_epsilon, laplace_shift
+from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
 
 FAST = {"iters": 60, "progress": False}
 

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privsynth.errors import SchemaError
+from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
+from privsynth.tools.tabular.encoding.rank_coupling import couple_to_rank, rank_order
 from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
 from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer
-from privsynth.tools.tabular.encoding.rank_coupling import couple_to_rank, rank_order
-from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
 
 DECILES = [str(d) for d in range(9, -1, -1)]  # listed high to low, as in the NIST dictionary
 

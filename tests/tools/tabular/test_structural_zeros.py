@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privsynth.errors import SchemaError
+from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
+from privsynth.tools.tabular.encoding.codec import FineColumn, Groups, compress
+from privsynth.tools.tabular.encoding.structural_zeros import gate_cuts, zero_tables
 from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
 from privsynth.tools.tabular.model.graphical_model import Measurement
 from privsynth.tools.tabular.model.junction_tree import LargeCliqueModel, junction_tree, transfer_theta
-from privsynth.tools.tabular.encoding.codec import FineColumn, Groups, compress
-from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
-from privsynth.tools.tabular.encoding.structural_zeros import gate_cuts, zero_tables
 
 FAST = {"iters": 80, "round_iters": 15, "progress": False}
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from privsynth.errors import ConfigError
-from privsynth.tools.metrics import text as tm
 from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.metrics import text as tm
 from privsynth.tools.textgen.base_model import load_base_model, resolve_base_model
 from privsynth.tools.textgen.corpus import encode_corpus
 from privsynth.tools.textgen.dp_sgd import DPSGDSchedule, plan_privacy

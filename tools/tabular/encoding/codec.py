@@ -3,7 +3,8 @@
 Two levels, both on the column's *public* domain (:class:`~privsynth.tools.data.schema.ColumnSpec`):
 
 * **Fine codes** (:class:`FineColumn`), fixed by the schema alone. A categorical column keeps its
-  declared categories (then a missing code), exactly as :class:`~privsynth.tools.tabular.encoding.discretize.ColumnDiscretizer`.
+  declared categories (then a missing code), exactly as
+  :class:`~privsynth.tools.tabular.encoding.discretize.ColumnDiscretizer`.
   A numeric column gets ``fine_bins`` ordered bins between its public ``min`` and ``max``, then one
   code per declared special value, then a missing code. An integer column with at most ``fine_bins``
   integers gets one bin per integer. Other ranges are split evenly, except *wide* ranges
@@ -38,9 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from privsynth.tools.data.schema import ColumnSpec
 from privsynth.tools.tabular.encoding.discretize import ColumnDiscretizer
 from privsynth.tools.tabular.model.sampling import rounded_choice
-from privsynth.tools.data.schema import ColumnSpec
 
 WIDE_RANGE = 1000.0
 

@@ -12,14 +12,16 @@ noisy one-way marginal) straddle the thresholds, so that even a perfect group-le
 Two parts, both from the public schema only (no data read, no budget):
 
 * :func:`gate_cuts`: the fine bins of ``X`` where an exact rule's threshold starts, passed to
-  :func:`~privsynth.tools.tabular.encoding.codec.compress` as forced group boundaries, so that each of ``X``'s groups lies
+  :func:`~privsynth.tools.tabular.encoding.codec.compress` as forced group boundaries, so that each of ``X``'s
+  groups lies
   entirely below or entirely at-or-above every such threshold. A one-sided rule (``exact`` false) forces no
   cut: it forbids the cells of the groups that happen to lie below its threshold (on NIST's ``INDP_CAT``, a
   forced cut at 16 next to the one at 15 cost more than it gave).
 * :func:`zero_tables`: for each rule, a boolean table over (``X``'s groups, ``G``'s groups) of the cells the
   rule forbids: a group of ``X`` meeting the condition with a group of ``G`` that does not hold the value,
   and (for an exact rule) a group of ``X`` not meeting it with ``G``'s group that holds only the value. The
-  model (:class:`~privsynth.tools.tabular.model.graphical_model.JunctionTreeModel`, ``zeros``) adds a large negative constant to
+  model (:class:`~privsynth.tools.tabular.model.graphical_model.JunctionTreeModel`, ``zeros``) adds a large
+  negative constant to
   their potentials in every inference, so fitting and sampling never put mass there; the synthesizer adds the
   edge ``(X, G)`` to the model's graph so that one clique holds both.
 

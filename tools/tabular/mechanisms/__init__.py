@@ -1,3 +1,5 @@
-"""DP tabular mechanisms: generators that declare their event before reading, measure with calibrated noise,
-select (exponential mechanism), fit the graphical model and sample. Each registers with the generator registry.
+"""DP tabular mechanisms, each a generator registered with the generator registry.
+
+Each declares its event before reading, measures with calibrated noise, selects (exponential mechanism),
+fits the graphical model and samples.
 """

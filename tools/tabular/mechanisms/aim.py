@@ -45,7 +45,8 @@ and faster).
    weights are finer than the model's groups, and decoding within groups was their largest error at epsilon 1):
 
    * ``shape="refined"`` (default; ``"smooth"``: MST's weights): the within-group weights of an ordered
-     column are :func:`~privsynth.tools.tabular.encoding.group_shapes.refined_shape` of the fitted model's group masses (a
+     column are :func:`~privsynth.tools.tabular.encoding.group_shapes.refined_shape` of the fitted model's
+     group masses (a
      monotone interpolation of their CDF, which borrows the shape from neighbouring groups, with decaying
      tails in the end groups) and the noisy fine counts (significant spikes kept, the rest shrunk towards
      the interpolation by a James-Stein factor: none at high epsilon, almost full at low). With a key, the
@@ -55,7 +56,8 @@ and faster).
      and NPF take the same path (they kept MST's thresholded noisy weights until session 5, which put the
      upper tail's noise on values such as 11 or 12 persons; tails: +0.8 / +0.4 on MA / TX at epsilon 1, six
      seeds). Post-processing.
-   * ``key_parts`` (default 2) and ``split_share`` (0.5), :mod:`privsynth.tools.tabular.mechanisms.key_subgroups`: the ``(key,
+   * ``key_parts`` (default 2) and ``split_share`` (0.5),
+   :mod:`privsynth.tools.tabular.mechanisms.key_subgroups`: the ``(key,
      X)`` table of every numeric column with more than ``2 * numeric_groups`` fine bins is measured twice,
      on the model's groups (``1 - split_share`` of its precision) and on sub-groups, each group split in
      ``key_parts`` of about equal noisy mass (the rest of the precision), so the table's total precision and
@@ -125,16 +127,11 @@ from tqdm.auto import tqdm
 from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError
-from privsynth.tools.tabular.mechanisms.aim_select import select_clique
-from privsynth.tools.tabular.model.graphical_model import Measurement
+from privsynth.tools.data.schema import TableSchema
+from privsynth.tools.tabular.encoding.codec import FineColumn, fit_heaping
 from privsynth.tools.tabular.encoding.group_shapes import interpolated_mass, refined_shape
-from privsynth.tools.tabular.model.junction_tree import (
-    LargeCliqueModel,
-    add_clique,
-    junction_tree,
-    transfer_theta,
-    triangulate,
-)
+from privsynth.tools.tabular.encoding.structural_zeros import zero_tables
+from privsynth.tools.tabular.mechanisms.aim_select import select_clique
 from privsynth.tools.tabular.mechanisms.key_subgroups import (
     SubGroups,
     coarse_measurement,
@@ -142,11 +139,16 @@ from privsynth.tools.tabular.mechanisms.key_subgroups import (
     shrink_to_independence,
     split_groups,
 )
-from privsynth.tools.tabular.encoding.codec import FineColumn, fit_heaping
 from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer
+from privsynth.tools.tabular.model.graphical_model import Measurement
+from privsynth.tools.tabular.model.junction_tree import (
+    LargeCliqueModel,
+    add_clique,
+    junction_tree,
+    transfer_theta,
+    triangulate,
+)
 from privsynth.tools.tabular.model.sampling import herded_choice, rounded_choice
-from privsynth.tools.data.schema import TableSchema
-from privsynth.tools.tabular.encoding.structural_zeros import zero_tables
 
 DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
                             "select_share": 0.05, "one_way_share": 0.1, "key_share": None, "rounds": None,

@@ -13,7 +13,14 @@ import math
 
 import numpy as np
 
-from privsynth.tools.tabular.model.junction_tree import LargeCliqueModel, add_clique, cells, is_clique, pair_marginals, triangulate
+from privsynth.tools.tabular.model.junction_tree import (
+    LargeCliqueModel,
+    add_clique,
+    cells,
+    is_clique,
+    pair_marginals,
+    triangulate,
+)
 
 
 def select_clique(model: LargeCliqueModel, codes: np.ndarray, others: list[int], key: int | None,

@@ -1,6 +1,7 @@
 """DP marginals: a simple, fast, correct differentially private tabular synthesizer.
 
-Model. Every modelled column (categorical or numeric, see :mod:`privsynth.tools.tabular.encoding.discretize`) is coded on
+Model. Every modelled column (categorical or numeric, see :mod:`privsynth.tools.tabular.encoding.discretize`)
+is coded on
 its public domain. The synthesizer measures, with Gaussian noise,
 
 * the one-way marginal (histogram) of every modelled column, and
@@ -54,8 +55,13 @@ from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
 from privsynth.errors import AccountingError, ConfigError, GeneratorError, NotFittedError
 from privsynth.policies.accountant import calibrate_noise
-from privsynth.tools.tabular.encoding.discretize import DEFAULT_BINS, ColumnDiscretizer, build_discretizers, encode_table
 from privsynth.tools.data.schema import TableSchema
+from privsynth.tools.tabular.encoding.discretize import (
+    DEFAULT_BINS,
+    ColumnDiscretizer,
+    build_discretizers,
+    encode_table,
+)
 
 STATE_VERSION = 1
 MAX_NOISE_MULTIPLIER = 1e4

@@ -61,11 +61,11 @@ from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError, GeneratorError
 from privsynth.policies.accountant import calibrate_noise
-from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
+from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.tabular.encoding.codec import FineColumn, Groups, compress, group_counts, one_way_sigma
 from privsynth.tools.tabular.encoding.rank_coupling import couple_ranks
-from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.tabular.encoding.structural_zeros import gate_cuts
+from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
 
 MAX_Z = 1e4
 LOW_EPSILON = 4.0
