@@ -19,7 +19,7 @@ from dp_accounting import dp_event
 
 from privsynth.errors import ConfigError, InputDataError, NotFittedError
 from privsynth.logs import get_logger
-from privsynth.tools.schema import TableSchema
+from privsynth.tools.data.schema import TableSchema
 
 Modality = Literal["tabular", "text"]
 SpendHook = Callable[[dp_event.DpEvent], None]

@@ -14,8 +14,8 @@ from privsynth.agents.generator import Generator
 from privsynth.errors import GeneratorError, RegistryError
 
 ENTRY_POINT_GROUP = "privsynth.generators"
-BUILTIN_MODULES = ("privsynth.tools.dp_marginals", "privsynth.tools.mst_synth", "privsynth.tools.aim_synth",
-                   "privsynth.tools.textgen.generator")
+BUILTIN_MODULES = ("privsynth.tools.tabular.mechanisms.dp_marginals", "privsynth.tools.tabular.mechanisms.mst",
+                   "privsynth.tools.tabular.mechanisms.aim", "privsynth.tools.textgen.generator")
 
 _REGISTRY: dict[str, type[Generator]] = {}
 _loaded = False

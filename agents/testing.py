@@ -34,8 +34,8 @@ from dp_accounting import dp_event
 from privsynth.agents.generator import Generator
 from privsynth.errors import BudgetExceededError, NotFittedError
 from privsynth.policies.accountant import epsilon_of, supports
-from privsynth.tools.discretize import normalize_value
-from privsynth.tools.schema import ColumnSpec, TableSchema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.tabular.encoding.discretize import normalize_value
 
 EPSILON_SLACK = 1e-6
 

@@ -1,6 +1,6 @@
 """The NIST excerpts' schema: ``data_dictionary.json`` plus the relations its descriptions state in words.
 
-Domains come from the dictionary only (:func:`privsynth.tools.schema.load_schema`). The dictionary also
+Domains come from the dictionary only (:func:`privsynth.tools.data.schema.load_schema`). The dictionary also
 defines some columns by others, in its descriptions; :data:`RELATIONS` writes those down as schema
 relations (public metadata, no data read), each with the dictionary's words:
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from privsynth.tools.schema import TableSchema, load_schema
+from privsynth.tools.data.schema import TableSchema, load_schema
 
 
 def _age_below(years: int) -> dict[str, object]:

@@ -4,7 +4,7 @@ Run: ``.venv/bin/python evals/tabular_audit.py [--generators aim,dp_marginals] [
 [--canaries 300] [--background 1000] [--seed 0]``. Prints a table and writes
 ``evals/results/tabular_audit.json`` (``--out`` to change). No shared data needed: the tables are built here.
 
-Method (Steinke, Nasr & Jagielski 2023; math in :mod:`privsynth.tools.privacy_audit`). Each run builds a
+Method (Steinke, Nasr & Jagielski 2023; math in :mod:`privsynth.tools.metrics.privacy_audit`). Each run builds a
 table of ``--background`` rows over common categories of three categorical columns (correlated along the
 columns) and ``--canaries`` worst-case canary records: canary ``i`` has the value ``canary<i>`` in every
 column, a category declared in the public schema and held by no other row. Each canary is included
@@ -47,10 +47,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from privsynth.agents.generator import Generator  # noqa: E402
-from privsynth.tools.aim_synth import AIMSynthesizer  # noqa: E402
-from privsynth.tools.dp_marginals import DPMarginalSynthesizer  # noqa: E402
-from privsynth.tools.privacy_audit import audit_runs, max_epsilon_lower_bound  # noqa: E402
-from privsynth.tools.schema import ColumnSpec, TableSchema  # noqa: E402
+from privsynth.tools.data.schema import ColumnSpec, TableSchema  # noqa: E402
+from privsynth.tools.metrics.privacy_audit import audit_runs, max_epsilon_lower_bound  # noqa: E402
+from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer  # noqa: E402
+from privsynth.tools.tabular.mechanisms.dp_marginals import DPMarginalSynthesizer  # noqa: E402
 
 COLUMNS = ("region", "job", "plan")
 COMMON = 4

@@ -8,8 +8,8 @@ absent.
 Methods on the NIST data (domains from ``data_dictionary.json`` only, delta 1e-5; the schema also carries
 the relations the dictionary's descriptions state, :mod:`evals.nist_schema`):
 
-* ``mst``: :class:`privsynth.tools.mst_synth.MSTSynthesizer` with ``key="PUMA"``.
-* ``aim``: :class:`privsynth.tools.aim_synth.AIMSynthesizer` with ``key="PUMA"`` (workload: every
+* ``mst``: :class:`privsynth.tools.tabular.mechanisms.mst.MSTSynthesizer` with ``key="PUMA"``.
+* ``aim``: :class:`privsynth.tools.tabular.mechanisms.aim.AIMSynthesizer` with ``key="PUMA"`` (workload: every
   (PUMA, X, Y)).
 * ``snsynth_mst`` / ``snsynth_aim``: smartnoise-synth's MST / AIM, run beforehand in the peers environment
   by ``evals/peers/run_peer.py`` (time limit per run); their CSV is scored here, and a run that did not
@@ -23,7 +23,7 @@ SDNist's sampling-error reference) and ``ref_indep_puma_exact`` (every column dr
 ``P(X | PUMA)``, n rows).
 
 Metrics: SDNist k-marginal (:mod:`evals.kmarginal`); SDMetrics quality (overall, column shapes, column-pair
-trends, every pair counted: :mod:`privsynth.tools.sdmetrics_quality`); fit + sample wall time and peak traced
+trends, every pair counted: :mod:`privsynth.tools.metrics.sdmetrics_quality`); fit + sample wall time and peak traced
 memory (``tracemalloc``, Python and numpy allocations; the peers report their subprocess's peak RSS instead,
 ``peak_rss_mib``). Where the smartnoise AIM peer finished for the same data and epsilon, each row also gets
 ``speedup_vs_snsynth_aim`` (peer seconds / seconds) and ``kmarginal_vs_snsynth_aim`` (difference).
@@ -52,12 +52,12 @@ sys.path.insert(0, str(ROOT))
 
 from evals.kmarginal import kmarginal_score  # noqa: E402
 from evals.nist_schema import nist_schema  # noqa: E402
-from privsynth.tools.aim_synth import AIMSynthesizer  # noqa: E402
-from privsynth.tools.dp_marginals import calibrated_noise_multiplier  # noqa: E402
-from privsynth.tools.mst_codec import FineColumn  # noqa: E402
-from privsynth.tools.mst_synth import MSTSynthesizer  # noqa: E402
-from privsynth.tools.schema import ColumnSpec, TableSchema  # noqa: E402
-from privsynth.tools.sdmetrics_quality import sdmetrics_quality  # noqa: E402
+from privsynth.tools.data.schema import ColumnSpec, TableSchema  # noqa: E402
+from privsynth.tools.metrics.sdmetrics_quality import sdmetrics_quality  # noqa: E402
+from privsynth.tools.tabular.encoding.codec import FineColumn  # noqa: E402
+from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer  # noqa: E402
+from privsynth.tools.tabular.mechanisms.dp_marginals import calibrated_noise_multiplier  # noqa: E402
+from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer  # noqa: E402
 
 DELTA = 1e-5
 ADULT_BOUNDS = {"age": (17, 90), "fnlwgt": (0, 1_500_000), "education-num": (1, 16), "capital-gain": (0, 99_999),

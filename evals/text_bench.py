@@ -108,7 +108,7 @@ def knobs(args: argparse.Namespace) -> dict[str, Any]:
 def evaluate(texts: list[str], labels: list[str], data: BenchData, test_vectors: Any,
              real: dict[str, Any] | None) -> dict[str, Any]:
     """Classifier accuracies (and ratios to real) of a corpus, and its PII re-scan."""
-    from privsynth.tools.text_metrics import pii_rescan
+    from privsynth.tools.metrics.text import pii_rescan
 
     acc = parts.classifier_accuracy(texts, labels, data.test[TEXT].tolist(), data.test[LABEL].tolist(),
                                     test_vectors)
@@ -126,7 +126,7 @@ def evaluate(texts: list[str], labels: list[str], data: BenchData, test_vectors:
 def run_dp(epsilon: float, data: BenchData, args: argparse.Namespace, test_vectors: Any,
            real: dict[str, Any]) -> dict[str, Any]:
     """Fit and sample the ``dp_text_lm`` generator at one epsilon; score its texts and its canary exposure."""
-    from privsynth.tools.schema import ColumnSpec, TableSchema
+    from privsynth.tools.data.schema import ColumnSpec, TableSchema
     from privsynth.tools.textgen.generator import DPTextLM, training_units
 
     schema = TableSchema(columns=[ColumnSpec(name=TEXT, kind="text"),
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the benchmark and write the JSON report."""
     import torch
 
-    from privsynth.tools.embeddings import embeddings_available, encode
+    from privsynth.tools.metrics.embeddings import embeddings_available, encode
     from privsynth.tools.textgen.trainer import pick_device
 
     args = parse_args(argv)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from privsynth.tools.text_metrics import Canary, Scorer, canary_exposure
+from privsynth.tools.metrics.text import Canary, Scorer, canary_exposure
 from privsynth.tools.textgen.corpus import encode_corpus
 from privsynth.tools.textgen.trainer import TrainConfig, add_lora, pick_device, sequence_losses, train_lora
 
@@ -123,12 +123,12 @@ def classifier_accuracy(train_texts: list[str], train_labels: list[str], test_te
     """Intent accuracy on the real test split: TF-IDF + logistic regression, and LR on MiniLM embeddings."""
     from sklearn.linear_model import LogisticRegression
 
-    from privsynth.tools.text_metrics import tfidf_classification
+    from privsynth.tools.metrics.text import tfidf_classification
 
     out: dict[str, float | None] = {"tfidf": tfidf_classification(train_texts, train_labels, test_texts,
                                                                    test_labels)["accuracy"], "minilm": None}
     if test_vectors is not None and len(set(train_labels)) > 1:
-        from privsynth.tools.embeddings import encode
+        from privsynth.tools.metrics.embeddings import encode
 
         model = LogisticRegression(C=10.0, max_iter=2000).fit(encode(train_texts), np.asarray(train_labels))
         out["minilm"] = float(np.mean(model.predict(test_vectors) == np.asarray(test_labels)))

@@ -7,7 +7,7 @@ perfect generator that never saw the training rows would output). Run::
 
     .venv/bin/python evals/validators_bench.py [--rows 10000] [--holdout 2500] [--repeats 2]
 
-It times :func:`privsynth.agents.validators.validate_table` at level ``full`` (fidelity incl. the
+It times :func:`privsynth.agents.validators.tabular.validate_table` at level ``full`` (fidelity incl. the
 k-marginal score, utility TSTR/TRTR, DCR, exact copies, membership inference, anonymeter's three attacks)
 and ``basic`` (no anonymeter), each ``--repeats`` times in one process (the first ``full`` run includes
 numba's one-off compilation of anonymeter's neighbour search), and SDMetrics' ``QualityReport`` (column
@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from privsynth.agents.validators import validate_table
-from privsynth.tools.schema import ColumnSpec, TableSchema
+from privsynth.agents.validators.tabular import validate_table
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "adult" / "adult.data"

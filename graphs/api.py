@@ -18,7 +18,7 @@ from langgraph.types import Command
 from pydantic import ValidationError
 
 from privsynth import errors
-from privsynth.agents.plan import PIIAction, Plan, ValidationLevel
+from privsynth.agents.planner.plan import PIIAction, Plan, ValidationLevel
 from privsynth.config import load_settings
 from privsynth.graphs.build import build_graph
 from privsynth.graphs.context import schema_for

@@ -23,11 +23,12 @@ from langgraph.graph import END, START, StateGraph
 
 from privsynth.atomic import private_file
 from privsynth.config import load_settings
-from privsynth.graphs.generation_nodes import generate_table, release_node, validate_table_node
-from privsynth.graphs.nodes import budget_gate, plan_node, prepare_table, scrub_table
-from privsynth.graphs.review_nodes import review_generate, review_release
+from privsynth.graphs.nodes.release import release_node
+from privsynth.graphs.nodes.review import review_generate, review_release
+from privsynth.graphs.nodes.shared import budget_gate, plan_node
+from privsynth.graphs.nodes.table import generate_table, prepare_table, scrub_table, validate_table_node
+from privsynth.graphs.nodes.text import generate_text, prepare_text, scrub_text_node, validate_text_node
 from privsynth.graphs.state import RunState
-from privsynth.graphs.text_nodes import generate_text, prepare_text, scrub_text_node, validate_text_node
 
 MODALITIES = ("tabular", "text")
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from privsynth.agents.plan import Plan
+from privsynth.agents.planner.plan import Plan
 from privsynth.config import Settings, load_settings, local_secret
 from privsynth.errors import InputDataError, SchemaError
 from privsynth.policies.holdout import HOLDOUT_FRACTION, split_records
 from privsynth.policies.ledger import Ledger
-from privsynth.tools.io import fingerprint_file, read_table
-from privsynth.tools.schema import TableSchema, load_schema
+from privsynth.tools.data.io import fingerprint_file, read_table
+from privsynth.tools.data.schema import TableSchema, load_schema
 
 
 def settings_for(home: str | None) -> Settings:
@@ -52,7 +52,7 @@ def schema_for(plan: Plan) -> TableSchema:
         SchemaError: No usable schema.
     """
     if plan.modality == "text":
-        from privsynth.graphs.text_corpus import text_schema
+        from privsynth.graphs.nodes.text_corpus import text_schema
 
         return text_schema(plan)
     return load_schema(schema_path_for(plan))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from privsynth.atomic import PRIVATE_FILE_MODE, atomic_write_bytes, atomic_write_text, private_dir
 from privsynth.errors import RunNotFoundError
-from privsynth.tools.schema import TableSchema
+from privsynth.tools.data.schema import TableSchema
 
 PLAN_FILE = "plan.json"
 PENDING_FILE = "synthetic.pending.csv"

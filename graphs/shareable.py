@@ -24,7 +24,7 @@ from privsynth.atomic import atomic_write_text
 from privsynth.config import load_settings
 from privsynth.errors import RunNotFoundError
 from privsynth.graphs.context import ledger_for
-from privsynth.graphs.report import render_html, to_jsonable
+from privsynth.graphs.report.report import render_html, to_jsonable
 from privsynth.graphs.runfolder import LEDGER_FILE, PLAN_FILE, SYNTHETIC_FILE, read_synthetic, run_dir, write_table
 from privsynth.policies.accountant import epsilon_of
 

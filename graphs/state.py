@@ -20,7 +20,7 @@ class RunState(TypedDict, total=False):
         run_id: The run's id (also the checkpoint thread id).
         home: The privsynth home folder (ledger, runs), so a resumed run uses the same one.
         request: The natural-language request, when the run started from a sentence.
-        plan: The validated :class:`~privsynth.agents.plan.Plan` as a dict.
+        plan: The validated :class:`~privsynth.agents.planner.plan.Plan` as a dict.
         llm_model: A litellm model string for planning, if any.
         skip_review: True for scripted runs (``--yes``): no human checkpoints unless a release fails.
         detect_text: The typed request named no generator: a text corpus (recognised from its schema or header)

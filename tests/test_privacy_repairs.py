@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privsynth.tools.aim_select import gumbel_order, select_clique
-from privsynth.tools.junction_tree import LargeCliqueModel, add_clique, junction_tree, triangulate
+from privsynth.tools.tabular.mechanisms.aim_select import gumbel_order, select_clique
+from privsynth.tools.tabular.model.junction_tree import LargeCliqueModel, add_clique, junction_tree, triangulate
 
 
 # -- item 5: AIM's exponential mechanism stays inside the mechanism ------------------------------------------
@@ -99,8 +99,8 @@ def test_holdout_depends_on_the_secret_not_on_a_public_seed():
 
 
 def test_text_split_by_user_keeps_users_together_and_neighbours_close(tmp_path):
-    from privsynth.agents.plan import Plan
-    from privsynth.graphs.text_corpus import split_texts
+    from privsynth.agents.planner.plan import Plan
+    from privsynth.graphs.nodes.text_corpus import split_texts
 
     frame = pd.DataFrame({"text": [f"t{i}" for i in range(300)], "who": [f"u{i % 90}" for i in range(300)]})
     plan = Plan(source="x.csv", epsilon=1.0, text_field="text", user_field="who")

@@ -35,8 +35,8 @@ from pydantic import BaseModel, Field
 
 from privsynth.errors import ConfigError, InputDataError
 from privsynth.logs import get_logger
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.pii.engine import LANGUAGE, get_analyzer
-from privsynth.tools.schema import ColumnSpec, TableSchema
 
 log = get_logger(__name__)
 

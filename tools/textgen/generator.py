@@ -44,7 +44,7 @@ from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError, InputDataError, NotFittedError, SchemaError
 from privsynth.logs import get_logger
-from privsynth.tools.schema import TableSchema
+from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.textgen.dp_sgd import (
     CLIPPING_MODES,
     DPSGDSchedule,

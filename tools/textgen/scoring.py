@@ -50,7 +50,7 @@ def log_likelihoods(model: Any, tokenizer: Any, texts: Sequence[str], label: str
 
 def make_scorer(model: Any, tokenizer: Any, label: str | None = None,
                 batch_size: int = 32) -> Callable[[Sequence[str]], list[float]]:
-    """A ``texts -> log-likelihoods`` function, as :func:`privsynth.tools.text_metrics.canary_exposure` wants."""
+    """A ``texts -> log-likelihoods`` function, as :func:`privsynth.tools.metrics.text.canary_exposure` wants."""
 
     def score(texts: Sequence[str]) -> list[float]:
         return log_likelihoods(model, tokenizer, texts, label=label, batch_size=batch_size)

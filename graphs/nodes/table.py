@@ -1,0 +1,134 @@
+"""The table branch of the graph: prepare, scrub PII, generate (the only node that spends) and validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from privsynth.agents.validators.tabular import validate_table
+from privsynth.graphs.context import (
+    HOLDOUT_FRACTION,
+    load_source,
+    settings_for,
+    split_holdout,
+)
+from privsynth.graphs.nodes.shared import (
+    make_generator,
+    modelled_schema,
+    plan_of,
+    prepared,
+    spend_hook,
+    stops_on_error,
+    with_delta,
+)
+from privsynth.graphs.runfolder import (
+    PENDING_FILE,
+    read_synthetic,
+    write_table,
+)
+from privsynth.graphs.state import RunState
+from privsynth.logs import get_logger
+from privsynth.policies.delta import public_row_bound
+from privsynth.policies.release import evaluate_release
+from privsynth.tools.pii import fake_values, scan_table
+
+log = get_logger(__name__)
+
+
+def _target_rows(generator: Any, requested: int | None, has_holdout: bool) -> int | None:
+    """Rows to draw: the request, else the generator's noisy count scaled back to the whole source."""
+    if requested is not None:
+        return requested
+    estimate = generator.estimated_rows()
+    if estimate is None:
+        return None
+    scale = 1.0 / (1.0 - HOLDOUT_FRACTION) if has_holdout else 1.0
+    return max(1, int(round(float(estimate) * scale)))
+
+
+@stops_on_error
+def prepare_table(state: RunState) -> dict[str, Any]:
+    """Read the table and its schema, fix delta from a public row bound, and declare the generator's event."""
+    settings = settings_for(state.get("home"))
+    plan = plan_of(state)
+    source = load_source(plan)
+    bound = public_row_bound(len(source.data), source.schema.rows)
+    plan = with_delta(plan, bound, settings.default_delta)
+    declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
+    generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
+    return prepared(plan, generator, source.fingerprint, bound, {})
+
+
+@stops_on_error
+def scrub_table(state: RunState) -> dict[str, Any]:
+    """Find PII columns (schema first, then detection) and decide what the generator may see.
+
+    PII scrubbing is not differential privacy: it removes direct identifiers; the DP guarantee comes
+    from the generator.
+    """
+    plan = plan_of(state)
+    source = load_source(plan, state.get("fingerprint"))
+    findings = scan_table(source.data, source.schema, seed=plan.seed or 0)
+    overrides = set(state.get("pii", {}).get("not_pii", []))
+    pii_columns = [f.column for f in findings if f.is_pii and f.column not in overrides]
+    declared = set(source.schema.names)
+    unmodelled = [c for c in source.data.columns if c not in declared and c not in pii_columns]
+    modelled = [c.name for c in modelled_schema(source.schema, pii_columns).columns]
+    pii = {
+        "findings": [f.model_dump() for f in findings],
+        "pii_columns": pii_columns,
+        "action": plan.pii_action,
+        "not_pii": sorted(overrides),
+        "undeclared_columns": unmodelled,
+        "modelled_columns": modelled,
+        "note": "PII scrubbing is not differential privacy; the DP guarantee comes from the generator.",
+    }
+    if unmodelled:
+        pii["warning"] = (f"Columns {unmodelled} have no declared domain in the schema and are left out of the "
+                          "synthetic data; declare them in the schema to model them.")
+    return {"pii": pii, "status": "scrubbed"}
+
+
+@stops_on_error
+def generate_table(state: RunState) -> dict[str, Any]:
+    """Fit the DP generator on the training split and sample; the spend is committed as reading starts."""
+    plan = plan_of(state)
+    pii = state.get("pii", {})
+    source = load_source(plan, state.get("fingerprint"))
+    schema = modelled_schema(source.schema, pii.get("pii_columns", []))
+    train, holdout = split_holdout(source.data, state.get("home"))
+    generator = make_generator(plan, schema, state.get("home"))
+    committed: dict[str, Any] = {}
+    generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, source.fingerprint, committed))
+    synthetic = generator.sample(_target_rows(generator, plan.rows, holdout is not None))
+    if plan.pii_action == "fake":
+        entities = {f["column"]: f.get("entity_type") or "GENERIC" for f in pii.get("findings", [])}
+        for column in pii.get("pii_columns", []):
+            synthetic[column] = fake_values(entities.get(column, "GENERIC"), len(synthetic), plan.seed or 0)
+        order = [c for c in source.data.columns if c in synthetic.columns]
+        synthetic = synthetic[order]
+    write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic)
+    status = committed["status"]
+    budget = {**state.get("budget", {}), "spent_epsilon": status.planned_epsilon,
+              "remaining_after": status.remaining_epsilon, "committed": True}
+    generation = {"generator": plan.generator, "rows": len(synthetic), "train_rows": len(train),
+                  "holdout_rows": 0 if holdout is None else len(holdout), "event": committed["event"],
+                  "epsilon": plan.epsilon, "delta": plan.delta}
+    log.info("run.generated", run_id=state["run_id"], rows=len(synthetic))
+    return {"generation": generation, "budget": budget, "status": "generated"}
+
+
+@stops_on_error
+def validate_table_node(state: RunState) -> dict[str, Any]:
+    """Measure fidelity, utility and privacy against the real data, then apply the release policy."""
+    plan = plan_of(state)
+    pii = state.get("pii", {})
+    source = load_source(plan, state.get("fingerprint"))
+    schema = modelled_schema(source.schema, pii.get("pii_columns", []))
+    train, holdout = split_holdout(source.data, state.get("home"))
+    synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, source.schema)
+    result = validate_table(train[schema.names], None if holdout is None else holdout[schema.names],
+                            synthetic[[c for c in schema.names if c in synthetic.columns]], schema, plan.target)
+    validation = result.model_dump(mode="json")
+    release = evaluate_release(validation, plan.release_thresholds)
+    return {"validation": validation, "release": release, "status": "validated"}

@@ -1,0 +1,75 @@
+"""Herded sampling: the rounded counts of every group, with values spread in proportion over other attributes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
+from privsynth.tools.tabular.model.junction_tree import LargeCliqueModel, junction_tree
+from privsynth.tools.tabular.model.sampling import herded_choice, rounded_choice
+
+
+def _setup(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, 4, 2000)
+    cond = rng.dirichlet(np.ones(5), size=4)
+    others = np.stack([rng.integers(0, 6, 2000), rng.integers(0, 3, 2000), rng.integers(0, 9, 2000)], axis=1)
+    return rows, cond, others
+
+
+def _association(rows: np.ndarray, values: np.ndarray, other: np.ndarray) -> float:
+    """L1 distance of the (group, value, other) counts from group-wise independence of value and other."""
+    total = 0.0
+    for g in np.unique(rows):
+        sel = rows == g
+        table = np.zeros((5, other.max() + 1))
+        np.add.at(table, (values[sel], other[sel]), 1.0)
+        total += np.abs(table - np.outer(table.sum(1), table.sum(0)) / table.sum()).sum()
+    return total
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_herding_keeps_the_rounded_counts(seed: int) -> None:
+    rows, cond, others = _setup(seed)
+    got = herded_choice(rows, cond, np.random.default_rng(seed), others)
+    counts = np.zeros((4, 5))
+    np.add.at(counts, (rows, got), 1.0)
+    expected = np.bincount(rows, minlength=4)[:, None] * cond
+    assert (counts.sum(axis=1) == np.bincount(rows, minlength=4)).all()
+    assert (counts >= np.floor(expected) - 1e-9).all() and (counts <= np.ceil(expected) + 1e-9).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_herding_removes_chance_association(seed: int) -> None:
+    rows, cond, others = _setup(seed)
+    herded = herded_choice(rows, cond, np.random.default_rng(seed), others)
+    rounded = rounded_choice(rows, cond, np.random.default_rng(seed))
+    for a in range(others.shape[1]):
+        assert _association(rows, herded, others[:, a]) < 0.5 * _association(rows, rounded, others[:, a])
+    assert np.array_equal(herded_choice(rows, cond, np.random.default_rng(9), others[:, :0]),
+                          rounded_choice(rows, cond, np.random.default_rng(9)))  # nothing to balance: as rounding
+
+
+@pytest.mark.parametrize("cls", [JunctionTreeModel, LargeCliqueModel])
+def test_herded_model_samples_keep_cliques_and_drop_chance_links(cls: type) -> None:
+    """Attributes 0 and 2 are independent given 1: herding keeps them so in the sample, not just on average."""
+    rng = np.random.default_rng(3)
+    dom = [4, 2, 5]
+    data = np.stack([rng.integers(0, 4, 4000), rng.integers(0, 2, 4000), rng.integers(0, 5, 4000)], axis=1)
+    model = cls(dom, *(clique_tree([(0, 1), (1, 2)], ()) if cls is JunctionTreeModel
+                       else junction_tree([(0, 1), (1, 2)], dom)))
+    meas = [Measurement(c, np.bincount(np.ravel_multi_index(tuple(data[:, a] for a in c), [dom[a] for a in c]),
+                                       minlength=int(np.prod([dom[a] for a in c]))).reshape([dom[a] for a in c])
+                        .astype(float), 1.0) for c in [(0, 1), (1, 2)]]
+    model.fit(meas, 4000, iters=100)
+
+    def link(herding: bool) -> float:
+        out = []
+        for s in range(5):
+            draws = model.sample(1000, np.random.default_rng(s), rounding=True, herding=herding)
+            assert draws.shape == (1000, 3)
+            out.append(_association(draws[:, 1], draws[:, 0], draws[:, 2]))
+        return float(np.mean(out))
+
+    assert link(True) < 0.5 * link(False)

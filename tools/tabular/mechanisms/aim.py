@@ -1,0 +1,442 @@
+"""AIM: an adaptive, workload-aware select-measure-generate DP synthesizer (McKenna et al., VLDB 2022).
+
+Pipeline (all domains from the public schema; coding and DP compression exactly as MST,
+:mod:`privsynth.tools.tabular.encoding.codec`):
+
+1. **Measure** every column's fine one-way marginal with Gaussian noise ``sigma_1`` (the noisy row count
+   and the compression into model groups are post-processing of these).
+2. **Key workload** (option ``key``, e.g. ``PUMA``; defaults to ``target``): measure every ``(key, X)``
+   with noise ``sigma_X`` (option ``key_noise``: ``"cells"``, the default, sets ``sigma_X ∝ c_X^(-1/3)``
+   from the column's public cell count ``c_X``, which minimises the tables' summed L1 error for the budget;
+   ``"equal"``: one ``sigma_k``; either way ``sum_X 1 / sigma_X^2 = (m - 1) / sigma_k^2``). The key is then
+   adjacent to every column, so it lies in every clique.
+3. **T rounds**, ``T`` fixed before any data is read (option ``rounds``; default: the number of non-key
+   columns). Each round:
+
+   * *select* a candidate with the exponential mechanism (parameter ``eps0``). Workload: every
+     ``(key, X, Y)`` (with a key) or every pair ``(X, Y)``. Candidates: the workload cliques and their
+     subsets ``(X, Y)`` and ``(key, X)``. Quality, as AIM: ``q(r) = ||M_r(D) - M_r(p)||_1 -
+     sqrt(2/pi) * sigma_r * n_r``, with ``p`` the current model (exact marginals from
+     :func:`~privsynth.tools.tabular.model.junction_tree.pair_marginals`, also across cliques) and ``n_r`` the cells
+     of ``r``. Unlike AIM, every candidate has weight 1 (AIM's workload-overlap weights are almost the
+     same for all triples here, as all contain the key), so ``q`` has sensitivity 1.
+   * *model size*: a candidate is feasible when the junction tree with it added has at most
+     ``max_cells * (t + 1) / T`` cells in all (AIM's growing limit); infeasible draws are rejected
+     and redrawn, which samples the exponential mechanism restricted to the feasible set exactly (the
+     set depends on earlier noisy outputs only).
+   * *measure* it with Gaussian noise ``sigma_r``; refit the model by mirror descent, warm-started (the
+     chordal graph only grows, so old potentials carry over exactly).
+
+   AIM's budget annealing (more rounds while budget remains, noise lowered when a measurement changes
+   the model little) makes the number of rounds data-dependent; here ``T`` and ``sigma_r`` are fixed
+   instead, so the event below is declared before the data is read.
+Defaults (tuned on MA 2019, seeds 0-1, checked on TX 2019; ``evals/tabular_bench.py``): budget shares
+one-way 0.1, key 0.65 below epsilon 4 and 0.3 above (k-marginal at epsilon 1, MA / TX: 885 / 878 with
+0.65, 873 / 864 with 0.3; at epsilon 10 on MA, 0.3 scores 931 and 0.65 928), selection 0.05 (0.1 before
+issue 4; 0.05 gains +1.2 / +2.1 at epsilon 1, seeds 0-2, and -0.05 / +0.25 at epsilon 10), the rest for
+the T round measurements; ``numeric_groups`` 10 below epsilon 4 (fewer cells, less noise; 10 rather than 12
+since the session of issue 4: with ``key_noise="cells"`` and ``drop_empty_key``, MA / TX at epsilon 1,
+seeds 0-2, paired gains of about +3.5 / +0.4 (10 groups), +1.6 / +1.4 (cells) and +1.9 on MA (drop)) and
+20 above (the k-marginal's 20 percentile bins; at epsilon 10, seeds 0-1, +0.4 on MA and +1.6 on TX over 24,
+and faster).
+
+4. **Generate**: a final longer fit, then sampling (with optional conditions) as MST, except how a numeric
+   group becomes a fine bin (issue 4: the k-marginal's percentile bins of age, income, poverty ratio and the
+   weights are finer than the model's groups, and decoding within groups was their largest error at epsilon 1):
+
+   * ``shape="refined"`` (default; ``"smooth"``: MST's weights): the within-group weights of an ordered
+     column are :func:`~privsynth.tools.tabular.encoding.group_shapes.refined_shape` of the fitted model's
+     group masses (a
+     monotone interpolation of their CDF, which borrows the shape from neighbouring groups, with decaying
+     tails in the end groups) and the noisy fine counts (significant spikes kept, the rest shrunk towards
+     the interpolation by a James-Stein factor: none at high epsilon, almost full at low). With a key, the
+     smooth part is tilted within each key group by the interpolated ``P(X | key)`` over ``P(X)`` of the
+     model, so the values within a group follow the key (the PUMA); with ``key_parts`` (below) the split of
+     each group into sub-groups then follows the measured ``(key, X)`` sub-group counts. Counts such as NOC
+     and NPF take the same path (they kept MST's thresholded noisy weights until session 5, which put the
+     upper tail's noise on values such as 11 or 12 persons; tails: +0.8 / +0.4 on MA / TX at epsilon 1, six
+     seeds). Post-processing.
+   * ``key_parts`` (default 2) and ``split_share`` (0.5),
+   :mod:`privsynth.tools.tabular.mechanisms.key_subgroups`: the ``(key,
+     X)`` table of every numeric column with more than ``2 * numeric_groups`` fine bins is measured twice,
+     on the model's groups (``1 - split_share`` of its precision) and on sub-groups, each group split in
+     ``key_parts`` of about equal noisy mass (the rest of the precision), so the table's total precision and
+     the event are unchanged. The model gets both (the second summed back to groups); decoding uses the
+     sub-group counts for the split within each (key, group). ``key_shrink`` (default True): every ``(key,
+     X)`` table is shrunk towards independence by a James-Stein factor before the model fits it. Measured
+     (k-marginal, six seeds 0-5, epsilon 1): sub-groups +1.0 on MA and +2.7 on TX (all six TX pairs
+     positive); then shrinkage +3.5 / +4.2; at epsilon 10 (seeds 0-2) sub-groups gave +1.1 / +2.9 and
+     shrinkage +0.8 / +0.4 more.
+   * ``heaping`` (default True): a wide integer column (range over 1000: income, weights) gets one more
+     measured table, the histogram of its values' roundness classes (the largest power of ten dividing a
+     value; 0 is in the top class), noise ``sigma_1``, in its own random stream. Heaping weights per class
+     (:func:`~privsynth.tools.tabular.encoding.codec.fit_heaping`; classes without a significant departure from no
+     heaping keep weight 1) then make a decoded integer land on round values (0, thousands) as often as the
+     data's do: uniform values within the 128 fine bins put most of the 9% zero incomes and the incomes
+     reported in thousands into the wrong percentile bins (income alone: one-way error 0.12 of 2 on MA
+     with the true fine counts, 0.03 with heaping).
+
+   Together (k-marginal, seeds 0-2, paired with ``shape="smooth", heaping=False``; all 12 differences
+   positive): MA +3.1 / +1.9 and TX +5.2 / +1.0 at epsilon 1 / 10 (means 895.4, 933.7, 889.2, 927.6).
+
+   * ``herding`` (default True): sampling keeps the rounded counts of ``rounded_sampling`` but gives the
+     values to records by herding (:func:`~privsynth.tools.tabular.model.sampling.herded_choice`), in the model's
+     forward sampling and in the group-to-fine-bin decoding, balanced over the attributes the records already
+     have: less chance association between columns. k-marginal, seeds 0-5 at epsilon 1: MA 898.1 -> 900.5,
+     TX 896.0 -> 898.9; seeds 0-2 at epsilon 10: +1.4 on both. Post-processing.
+
+   * Schema relations (public, no budget). ``rank_of`` (:mod:`privsynth.tools.tabular.encoding.rank_coupling`): a rank
+     column and the numeric column it ranks are sampled co-monotone (as MST). ``holds_when``
+     (:mod:`privsynth.tools.tabular.encoding.structural_zeros`; option ``structural_zeros``, default True): the gating
+     column's groups end at each exact rule's threshold, and the cells a rule forbids get probability 0 in the
+     model (an edge joins the two columns). NIST excerpts at epsilon 1, six seeds, with the relations
+     :mod:`evals.nist_schema` reads off the dictionary's descriptions: MA 900.5 -> 901.2 (rank) -> 902.5
+     (age rules) -> 903.3 (group-quarters rules), TX 898.9 -> 899.6 -> 900.3 -> 900.9; with the one-sided
+     ``INDP_CAT`` age rule as well, the age step gave 902.0 and 900.0, and with only the three rules at 15
+     years 901.4 and 899.6.
+
+   With ``drop_empty_key`` (default), when the key's rare group (values with noisy counts below
+   ``3 sigma_1``) has a noisy total below ``2 sigma_1 sqrt(k)``, it gets probability 0: absent key values (a
+   national PUMA list on one state's data) would otherwise receive fitted noise, a wrong key in every marginal.
+
+Privacy accounting (add/remove of one record). It is the MST event with ``r = T``. The ``w`` roundness
+histograms (one per wide integer column, public schema; sensitivity 1 each) share the one-way budget with the
+``m`` fine marginals at the same ``sigma_1`` (``m`` becomes ``m + w`` below), and a split column's ``(key, X)``
+table is two histograms (groups, sub-groups) with noise ``sigma_X / sqrt(1 - split_share)`` and
+``sigma_X / sqrt(split_share)``, whose precisions add up to its ``1 / sigma_X^2``; the declared event is unchanged
+(:func:`privsynth.tools.tabular.mechanisms.mst.mst_event`): with ``rho = 1 / (2 z^2)`` and ``s`` = ``select_share``,
+the measurements (L2 sensitivity 1 each) compose exactly and adaptively into one Gaussian mechanism,
+``1 / z_meas^2 = (m + w) / sigma_1^2 + sum_X 1 / sigma_X^2 + T / sigma_r^2 = (1 - s) / z^2``, the shares
+``one_way_share`` / ``key_share`` / rest split ``(1 - s) rho``; each selection is ``eps0``-DP and is
+declared as ``LaplaceDpEvent(1/u)``, ``u = sqrt(2 s rho / T)``, ``eps0 = log(2 e^(u/2) - 1)``, which
+dominates every ``eps0``-DP mechanism (argument in :mod:`privsynth.tools.tabular.mechanisms.mst`). Declared:
+``ComposedDpEvent([GaussianDpEvent(z / sqrt(1 - s)), SelfComposedDpEvent(LaplaceDpEvent(1/u), T)])``,
+``z`` the smallest multiplier meeting ``(epsilon, delta)`` under the PLD accountant; it depends on
+``(epsilon, delta)``, the options and the number of modelled columns (public) only.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from privsynth.agents.generator import Generator
+from privsynth.agents.registry import register_generator
+from privsynth.errors import ConfigError
+from privsynth.tools.data.schema import TableSchema
+from privsynth.tools.tabular.encoding.codec import FineColumn, fit_heaping
+from privsynth.tools.tabular.encoding.group_shapes import interpolated_mass, refined_shape
+from privsynth.tools.tabular.encoding.structural_zeros import zero_tables
+from privsynth.tools.tabular.mechanisms.aim_select import select_clique
+from privsynth.tools.tabular.mechanisms.key_subgroups import (
+    SubGroups,
+    coarse_measurement,
+    reweight_within_groups,
+    shrink_to_independence,
+    split_groups,
+)
+from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer
+from privsynth.tools.tabular.model.graphical_model import Measurement
+from privsynth.tools.tabular.model.junction_tree import (
+    LargeCliqueModel,
+    add_clique,
+    junction_tree,
+    transfer_theta,
+    triangulate,
+)
+from privsynth.tools.tabular.model.sampling import herded_choice, rounded_choice
+
+DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
+                            "select_share": 0.05, "one_way_share": 0.1, "key_share": None, "rounds": None,
+                            "max_cells": 4e5, "round_iters": 60, "iters": 400, "rounded_sampling": True,
+                            "smooth_bins": True, "key_noise": "cells",
+                            "drop_empty_key": True, "heaping": True, "shape": "refined",
+                            "key_parts": 2, "split_share": 0.5, "key_shrink": True,
+                            "herding": True, "structural_zeros": True,
+                            "progress": None}
+LOW_EPSILON = 4.0
+
+
+@register_generator
+class AIMSynthesizer(MSTSynthesizer):
+    """AIM with a key-column workload, DP compression and a general junction-tree model (module docstring).
+
+    Args:
+        epsilon: Privacy target epsilon.
+        delta: Privacy target delta.
+        seed: Random seed (keep it secret for a real release).
+        **options: As MST (``key``, ``target``, ``schema``, ``fine_bins``, ``numeric_groups``,
+            ``select_share``, ``one_way_share``, ``key_share``, ``iters``, ``rounded_sampling``, ``progress``;
+            ``numeric_groups`` None: 10 below epsilon 4, else 20, measured on MA and TX 2019) plus ``rounds``
+            (T; None: the number of non-key columns), ``max_cells`` (model size limit),
+            ``round_iters`` (mirror-descent steps after each measurement), ``key_noise`` (``"cells"`` or
+            ``"equal"``), ``drop_empty_key`` (bool), ``shape`` (``"refined"`` or ``"smooth"``), ``heaping``
+            (bool), ``key_parts`` (int), ``split_share`` (in (0, 1]), ``key_shrink``, ``herding`` and
+            ``structural_zeros`` (bool), all in the module docstring.
+
+    Raises:
+        ConfigError: An unknown option or an invalid value.
+    """
+
+    name = "aim"
+    modality = "tabular"
+
+    def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
+        Generator.__init__(self, epsilon, delta, seed, **options)
+        unknown = sorted(set(options) - set(DEFAULTS))
+        if unknown:
+            raise ConfigError(f"Unknown option(s) for aim: {unknown}.", f"Use only: {', '.join(DEFAULTS)}.")
+        self.opts = {**DEFAULTS, **options}
+        if self.opts["numeric_groups"] is None:  # coarser numeric groups at low epsilon (public rule)
+            self.opts["numeric_groups"] = 10 if self.epsilon < LOW_EPSILON else 20
+        if self.opts["key_share"] is None:  # more budget on the (key, X) tables at low epsilon (public rule)
+            self.opts["key_share"] = 0.65 if self.epsilon < LOW_EPSILON else 0.3
+        for share in ("select_share", "one_way_share", "key_share"):
+            if not 0 <= float(self.opts[share]) < 1:
+                raise ConfigError(f"{share} must be in [0, 1), got {self.opts[share]!r}.", "Use e.g. 0.1.")
+        if self.opts["one_way_share"] + self.opts["key_share"] >= 1 or self.opts["one_way_share"] <= 0:
+            raise ConfigError("one_way_share must be > 0 and one_way_share + key_share < 1.", "Use 0.15 and 0.25.")
+        if self.opts["rounds"] is not None and (int(self.opts["rounds"]) != self.opts["rounds"]
+                                                or int(self.opts["rounds"]) < 0):
+            raise ConfigError(f"rounds must be a non-negative integer, got {self.opts['rounds']!r}.", "Use e.g. 20.")
+        if int(self.opts["key_parts"]) != self.opts["key_parts"] or int(self.opts["key_parts"]) < 1:
+            raise ConfigError(f"key_parts must be a positive integer, got {self.opts['key_parts']!r}.", "Use 2.")
+        for flag in ("herding", "structural_zeros"):
+            if not isinstance(self.opts[flag], bool):
+                raise ConfigError(f"{flag} must be true or false, got {self.opts[flag]!r}.", "Use true.")
+        if not 0 < float(self.opts["split_share"]) <= 1:
+            raise ConfigError(f"split_share must be in (0, 1], got {self.opts['split_share']!r}.", "Use 0.5.")
+        if not float(self.opts["max_cells"]) > 0:
+            raise ConfigError("max_cells must be positive.", "Use e.g. 4e5.")
+        if self.opts["shape"] not in ("refined", "smooth"):
+            raise ConfigError(f"shape must be 'refined' or 'smooth', got {self.opts['shape']!r}.", "Use 'refined'.")
+        if self.opts["key_noise"] not in ("cells", "equal"):
+            raise ConfigError(f"key_noise must be 'cells' or 'equal', got {self.opts['key_noise']!r}.", "Use 'cells'.")
+        if self.opts["schema"] is not None and not isinstance(self.opts["schema"], TableSchema):
+            raise ConfigError("The 'schema' option must be a TableSchema.", "Load it with load_schema().")
+        self.sigmas: dict[str, float] = {}
+        self.noisy_rows = 0
+        self.selected: list[tuple[str, ...]] = []
+
+    def rounds(self) -> int:
+        """T, fixed from the options and the public schema (0 when there are fewer than two non-key columns)."""
+        schema = self._schema()
+        m = len(schema.modelled_columns) - (self.key_index(schema) is not None)
+        if m < 2:
+            return 0
+        return int(self.opts["rounds"]) if self.opts["rounds"] is not None else m
+
+    def heaping_columns(self, schema: TableSchema | None = None) -> list[int]:
+        """Indices of the columns whose roundness histogram is measured (``heaping``; public schema only)."""
+        schema = schema or self._schema()
+        if not self.opts["heaping"]:
+            return []
+        fine = int(self.opts["fine_bins"])
+        return [j for j, s in enumerate(schema.modelled_columns) if FineColumn(s, fine).heaping_levels]
+
+    def split_columns(self) -> list[int]:
+        """Columns whose ``(key, X)`` table is measured in sub-groups (``key_parts``; public schema only).
+
+        The numeric columns with more than ``2 * numeric_groups`` fine bins (ages, incomes, ratios, weights).
+        """
+        schema, key = self._schema(), self.key_index()
+        if key is None or int(self.opts["key_parts"]) < 2:
+            return []
+        fine, groups = int(self.opts["fine_bins"]), int(self.opts["numeric_groups"])
+        return [j for j, spec in enumerate(schema.modelled_columns)
+                if j != key and FineColumn(spec, fine).n_bins > 2 * groups]
+
+    def one_way_tables(self, schema: TableSchema) -> int:
+        """One fine marginal per modelled column plus one roundness histogram per heaping column."""
+        return len(schema.modelled_columns) + len(self.heaping_columns(schema))
+
+    def key_sigmas(self) -> dict[int, float]:
+        """Noise of each ``(key, X)`` table, by column index (public: options and schema only).
+
+        ``key_noise="equal"``: ``sigma_k`` for all. ``"cells"``: ``sigma_X ∝ c_X^(-1/3)``, with ``c_X`` the
+        column's public cell count (categories, or ``numeric_groups`` bins, plus special and missing codes),
+        which minimises the summed expected L1 error ``sum_X c_X sigma_X`` of the tables for the same
+        budget; the total precision is unchanged, ``sum_X 1 / sigma_X^2 = (m - 1) / sigma_k^2``.
+        """
+        schema, key = self._schema(), self.key_index()
+        if key is None:
+            return {}
+        sigma = self.noise_plan()["key"]
+        fine = int(self.opts["fine_bins"])
+        cols = {j: FineColumn(spec, fine) for j, spec in enumerate(schema.modelled_columns) if j != key}
+        if self.opts["key_noise"] == "equal":
+            return {j: sigma for j in cols}
+        groups = int(self.opts["numeric_groups"])
+        split = self.split_columns()
+        parts = {j: int(self.opts["key_parts"]) if j in split else 1 for j in cols}
+        c = {j: float(min(col.n_bins, groups * parts[j]) + col.size - col.n_bins if col.n_bins else col.size)
+             for j, col in cols.items()}
+        scale = math.sqrt(sum(v ** (2.0 / 3.0) for v in c.values()) / len(c))
+        return {j: sigma * scale * v ** (-1.0 / 3.0) for j, v in c.items()}
+
+    # -- fit ------------------------------------------------------------------------------------
+    def _fit(self, data: pd.DataFrame, schema: TableSchema) -> None:
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(0,)))
+        self.sigmas = plan = self.noise_plan()
+        self.columns = [FineColumn(s, int(self.opts["fine_bins"])) for s in schema.modelled_columns]
+        key, rounds = self.key_index(schema), self.rounds()
+        show = self.opts["progress"]
+        bar = tqdm(total=2 + rounds, desc="aim fit", disable=None if show is None else not show, leave=False)
+        codes, meas = self._measure_one_way(data, plan["one_way"], rng)
+        self._measure_heaping(data, plan["one_way"])
+        others = [j for j in range(len(self.columns)) if j != key]
+        self.subgroups: dict[int, SubGroups] = {}
+        self.key_noisy: dict[int, tuple[np.ndarray, float]] = {}
+        self.key_spent: dict[int, list[float]] = {}  # noise of the histograms measured for each (key, X)
+        self.key_shrink: dict[str, list[float]] = {}  # James-Stein factors of the (key, X) tables
+        if key is not None:
+            key_sigma = self.key_sigmas()
+            split = set(self.split_columns())
+            for j in others:
+                share = float(self.opts["split_share"]) if j in split else 0.0
+                spent = [key_sigma[j] / math.sqrt(1 - share)] if share < 1 else []  # groups: 1 - share of precision
+                if share < 1:
+                    meas.append(self._measure(codes, tuple(sorted((key, j))), spent[0], rng))
+                if share > 0:  # sub-groups: the rest
+                    spent.append(key_sigma[j] / math.sqrt(share))
+                    meas.append(self._measure_split(data, codes[:, key], key, j, spent[-1], rng))
+                self.key_spent[j] = spent
+            if self.opts["key_shrink"]:
+                for i in range(len(self.columns), len(meas)):  # after the one-way marginals: the (key, X) tables
+                    attrs = meas[i].attrs
+                    values, c = shrink_to_independence(meas[i].values, meas[i].sigma)
+                    meas[i] = Measurement(attrs, values, meas[i].sigma)
+                    other = attrs[1] if attrs[0] == key else attrs[0]
+                    self.key_shrink.setdefault(self.columns[other].name, []).append(c)
+        domain = [g.n_groups for g in self.groups]
+        graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
+        zeros = zero_tables(self.columns, self.groups) if self.opts["structural_zeros"] else []
+        for attrs in [m.attrs for m in meas] + [a for a, _ in zeros]:
+            graph = add_clique(graph, attrs)
+        graph, cliques = triangulate(graph, domain)
+        self.model = LargeCliqueModel(domain, *junction_tree(cliques, domain))
+        self.model.set_zeros(zeros)
+        self.model.fit(meas, self.noisy_rows, iters=int(self.opts["round_iters"]))
+        bar.update(1)
+        self.selected = []
+        for t in range(rounds):
+            limit = float(self.opts["max_cells"]) * (t + 1) / rounds
+            attrs, graph = select_clique(self.model, codes, others, key, graph, plan, limit, rng)
+            meas.append(self._measure(codes, attrs, plan["tree"], rng))
+            new = LargeCliqueModel(domain, *junction_tree(triangulate(graph, domain)[1], domain))
+            transfer_theta(self.model, new)
+            self.model = new
+            self.model.fit(meas, self.noisy_rows, iters=int(self.opts["round_iters"]))
+            self.selected.append(tuple(self.columns[a].name for a in attrs))
+            bar.update(1)
+        self.model.fit(meas, self.noisy_rows, iters=int(self.opts["iters"]), progress=None)
+        if key is not None and self.opts["drop_empty_key"]:
+            self._drop_empty_key_group(key, plan["one_way"])
+        self._refine_shapes(key, plan["one_way"])
+        bar.update(1)
+        bar.close()
+        self.measurements = meas
+
+    def _measure_split(self, data: pd.DataFrame, key_codes: np.ndarray, key: int, j: int, sigma: float,
+                       rng: np.random.Generator) -> Measurement:
+        """Measure ``(key, X)`` on X's sub-groups (kept for decoding); return it summed back to X's groups."""
+        col, groups = self.columns[j], self.groups[j]
+        sub = split_groups(groups.of_fine, groups.weights, col.n_bins, int(self.opts["key_parts"]))
+        rows = sub.of_fine[col.encode(data[col.name])]
+        n_key = self.groups[key].n_groups
+        counts = np.bincount(key_codes * sub.n_sub + rows, minlength=n_key * sub.n_sub).astype(float)
+        noisy = (counts + rng.normal(0.0, sigma, counts.shape)).reshape(n_key, sub.n_sub)
+        self.subgroups[j], self.key_noisy[j] = sub, (noisy, sigma)
+        attrs = tuple(sorted((key, j)))
+        fine = Measurement(attrs, noisy if key < j else noisy.T, sigma)
+        return coarse_measurement(fine, attrs.index(j), sub, groups.n_groups)
+
+    def _refine_shapes(self, key: int | None, sigma: float) -> None:
+        """Fine weights within the groups of every ordered column, per key group (``shape="refined"``).
+
+        Post-processing of the fitted model and the noisy fine marginals: :func:`refined_shape` of the model's
+        group masses and the noisy fine counts; with a key, the smooth part is tilted within each key group by
+        the ratio of the interpolated masses of the model's ``P(X | key)`` and ``P(X)`` (the spikes are not).
+        """
+        self.shapes: dict[int, np.ndarray] = {}
+        if self.opts["shape"] != "refined":
+            return
+        k_groups = self.groups[key].n_groups if key is not None else 1
+        for j, (col, groups) in enumerate(zip(self.columns, self.groups, strict=True)):
+            nb = col.n_bins
+            if j == key or nb < 2:
+                continue
+            of_fine = groups.of_fine[:nb]
+            mass = self.model.marginal((j,))
+            smooth, spikes = refined_shape(of_fine, mass, self.noisy_fine[j][:nb], sigma)
+            weights = np.repeat(groups.weights[None, :], k_groups, axis=0)
+            if key is None:
+                weights[0, :nb] = smooth + spikes + 1e-12
+            else:
+                joint = self.model.marginal(tuple(sorted((key, j))))
+                joint = joint if key < j else joint.T
+                base = interpolated_mass(of_fine, mass)
+                for p in range(k_groups):
+                    weights[p, :nb] = smooth * interpolated_mass(of_fine, joint[p]) / base + spikes + 1e-12
+                if j in self.subgroups:
+                    weights = reweight_within_groups(weights, joint, groups.of_fine, self.subgroups[j],
+                                                     *self.key_noisy[j])
+            self.shapes[j] = weights
+
+    def _decode_groups(self, j: int, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        shapes = getattr(self, "shapes", {})
+        if j not in shapes:
+            return super()._decode_groups(j, codes, rng)
+        key = self.key_index()
+        weights, groups = shapes[j], self.groups[j]
+        cond = np.zeros((weights.shape[0], groups.n_groups, len(groups.of_fine)))
+        cond[:, groups.of_fine, np.arange(len(groups.of_fine))] = weights
+        cond /= np.maximum(cond.sum(axis=2, keepdims=True), 1e-300)
+        cond = cond.reshape(-1, len(groups.of_fine))
+        rows = (codes[:, key] if key is not None else 0) * groups.n_groups + codes[:, j]
+        if self.opts["rounded_sampling"]:
+            if self.opts["herding"]:
+                others = np.delete(codes, [a for a in (j, key) if a is not None], axis=1)
+                return herded_choice(np.asarray(rows, dtype=np.int64), cond, rng, others)
+            return rounded_choice(np.asarray(rows, dtype=np.int64), cond, rng)
+        cum = np.cumsum(cond[rows], axis=1)
+        return np.minimum((cum < rng.random(len(rows))[:, None]).sum(axis=1), len(groups.of_fine) - 1)
+
+    def _measure_heaping(self, data: pd.DataFrame, sigma: float) -> None:
+        """Measure each heaping column's roundness histogram (noise ``sigma``) and fit its heaping weights.
+
+        Own random stream, so the other measurements' noise is the same with and without this option.
+        """
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(2,)))
+        self.noisy_roundness = {}
+        for j in self.heaping_columns():
+            col = self.columns[j]
+            noisy = col.roundness_counts(data[col.name]) + rng.normal(0.0, sigma, col.heaping_levels + 1)
+            self.noisy_roundness[j] = noisy
+            col.heaping = fit_heaping(col.bin_classes(), self.groups[j].weights[:col.n_bins], noisy, sigma)
+
+    def _drop_empty_key_group(self, key: int, sigma: float) -> None:
+        """Give the key's rare group probability 0 when its noisy one-way total is not significant.
+
+        The rare group gathers the key values whose noisy counts are below ``3 sigma`` (for a geography
+        key read from a national dictionary: mostly values absent from the data). When their noisy total is
+        below ``2 sigma sqrt(k)`` (``k`` values), it is indistinguishable from 0, and records the model would
+        put there (fitted noise) carry a wrong key into every workload marginal; the group's potential is then
+        set to a large negative value. Post-processing of the noisy one-way marginal only.
+        """
+        noisy, groups = self.noisy_fine[key], self.groups[key]
+        rare = np.flatnonzero(noisy < 3.0 * sigma)
+        if not len(rare) or noisy[rare].sum() >= 2.0 * sigma * math.sqrt(len(rare)):
+            return
+        group = int(groups.of_fine[rare[0]])
+        if not np.array_equal(np.flatnonzero(groups.of_fine == group), rare):
+            return  # not a group of rare values only
+        mask = np.zeros(groups.n_groups)
+        mask[group] = -1e4
+        i = self.model.clique_of([key])
+        self.model.theta[i] = self.model.theta[i] + self.model._expand(mask, (key,), self.model.cliques[i])
+        self.model._probs = self.model.calibrate(self.model.theta)
