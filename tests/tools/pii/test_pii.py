@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -110,10 +109,10 @@ def test_name_hints():
     assert name_hint("occupation") is None
 
 
-def test_scan_is_fast_once_the_model_is_loaded(analyzer, people):
-    start = time.perf_counter()
-    scan_table(people[list(PII)], sample_size=200)
-    assert time.perf_counter() - start < 5.0
+def test_scan_of_a_sample_finds_every_pii_column(analyzer, people):
+    # its speed is a benchmark now (evals/speed_bench.py), not a clock assert
+    findings = scan_table(people[list(PII)], sample_size=200)
+    assert {f.column for f in findings if f.is_pii} == set(PII)
 
 
 @pytest.mark.parametrize("phone", ["(904)809-7004", "+1-336-605-6559", "001-497-549-8319x17048", "486.298.0800",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -348,10 +347,9 @@ def test_state_dict_roundtrip_is_json_and_reproducible():
         DPMarginalSynthesizer(1.0, 1e-6).load_state_dict(state)
 
 
-def test_registered_and_fast():
+def test_registered_and_samples_the_noisy_row_count():
+    # its speed is a benchmark now (evals/speed_bench.py), not a clock assert
     assert get_generator("dp_marginals") is DPMarginalSynthesizer
     data, schema = adult()
-    DPMarginalSynthesizer(1.0, 1e-6).privacy_event()  # calibration is cached per (epsilon, delta)
-    start = time.perf_counter()
-    DPMarginalSynthesizer(1.0, 1e-6, seed=0, target="income").fit(data, schema).sample()
-    assert time.perf_counter() - start < 2.0
+    synthetic = DPMarginalSynthesizer(1.0, 1e-6, seed=0, target="income").fit(data, schema).sample()
+    assert abs(len(synthetic) - len(data)) < 0.05 * len(data)
