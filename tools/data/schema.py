@@ -35,6 +35,7 @@ Optional public relations between columns (the synthesizers keep them in what th
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Literal
@@ -215,6 +216,10 @@ def _from_nist_dictionary(raw: dict) -> TableSchema:
 def load_schema(path: str | Path) -> TableSchema:
     """Load a schema from privsynth's JSON format or NIST's data-dictionary format.
 
+    A file is parsed once per process and content (path and bytes): a run reads
+    the schema in several nodes, and a NIST dictionary takes a while to validate. The model is a deep copy, so
+    a caller that changes it changes nobody else's.
+
     Args:
         path: Path of the JSON file.
 
@@ -224,11 +229,19 @@ def load_schema(path: str | Path) -> TableSchema:
     Raises:
         SchemaError: The file is missing, is not JSON, or declares an invalid domain.
     """
-    path = Path(path)
+    path = Path(path).expanduser().resolve()
     if not path.is_file():
         raise SchemaError(f"Schema file {path} does not exist.", "Check the path given to --schema.")
+    content = path.read_bytes()
+    return _parse_schema(str(path), content).model_copy(deep=True)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_schema(name: str, content: bytes) -> TableSchema:
+    """Parse one version of a schema file (cached by :func:`load_schema`)."""
+    path = Path(name)
     try:
-        raw = json.loads(path.read_text())
+        raw = json.loads(content.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SchemaError(f"Schema file {path} is not valid JSON ({exc}).", "Fix the JSON syntax.") from exc
     try:
