@@ -8,7 +8,6 @@ human checkpoint returns with ``status == "waiting"`` and the checkpoint's quest
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from pydantic import ValidationError
 from privsynth import errors
 from privsynth.agents.planner.plan import PIIAction, Plan, ValidationLevel
 from privsynth.config import load_settings
-from privsynth.graphs.build import build_graph
+from privsynth.graphs.build import build_graph, default_checkpointer
 from privsynth.graphs.context import schema_for
 from privsynth.graphs.runfolder import new_run_id, read_synthetic
 
@@ -142,12 +141,18 @@ def _result(graph: Any, run_id: str) -> RunResult:
     return result
 
 
+def _graph_for(home: str | Path | None) -> tuple[Any, Any]:
+    """The settings of a home folder and the graph with that home's checkpointer.
+
+    The home travels in the settings and the run's state only; the process environment is left as it is.
+    """
+    settings = load_settings(Path(home).expanduser() if home is not None else None)
+    return settings, build_graph(checkpointer=default_checkpointer(settings.checkpoint_path))
+
+
 def _start(initial: dict[str, Any], home: str | Path | None) -> RunResult:
-    home_path = Path(home).expanduser() if home is not None else load_settings().home
-    os.environ["PRIVSYNTH_HOME"] = str(home_path)
-    settings = load_settings(home_path)
+    settings, graph = _graph_for(home)
     run_id = new_run_id()
-    graph = build_graph()
     graph.invoke({**initial, "run_id": run_id, "home": str(settings.home), "reviews": []}, _config(run_id))
     return _result(graph, run_id)
 
@@ -234,12 +239,10 @@ def resume(run_id: str, decision: str | dict[str, Any] = "approve", *, home: str
     Raises:
         privsynth.errors.RunNotFoundError: No such run, or it is not waiting.
     """
-    if home is not None:
-        os.environ["PRIVSYNTH_HOME"] = str(Path(home).expanduser())
-    graph = build_graph()
+    settings, graph = _graph_for(home)
     snapshot = graph.get_state(_config(run_id))
     if not snapshot.values:
-        raise errors.RunNotFoundError(f"No run '{run_id}' in {load_settings().checkpoint_path}.",
+        raise errors.RunNotFoundError(f"No run '{run_id}' in {settings.checkpoint_path}.",
                                       "Check the run id and PRIVSYNTH_HOME.")
     if not any(task.interrupts for task in snapshot.tasks):
         raise errors.RunNotFoundError(f"Run '{run_id}' is not waiting for a review "

@@ -41,8 +41,16 @@ from privsynth.tools.data.io import read_table
 log = get_logger(__name__)
 
 
-def _text_fields(plan: Plan) -> dict[str, Any]:
-    return {"text_field": plan.text_field, "label_field": plan.label_field, "user_field": plan.user_field}
+def _text_fields(plan: Plan, settings: Settings) -> dict[str, Any]:
+    """The text generator's fields, and where its base model lives (this run's home, unless the user chose)."""
+    fields: dict[str, Any] = {"text_field": plan.text_field, "label_field": plan.label_field,
+                              "user_field": plan.user_field}
+    chosen = {**settings.generator_options.get(plan.generator, {}), **plan.generator_options}
+    if "cache_dir" not in chosen:
+        fields["cache_dir"] = str(settings.model_cache_dir)
+    if "base_model" not in chosen and settings.text_base_model:
+        fields["base_model"] = settings.text_base_model
+    return fields
 
 
 def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, Any, str, int, dict[str, Any]]:
@@ -64,7 +72,7 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
     train, holdout = split_texts(frame, plan, local_secret(settings.home))
     records = units(train, plan)
     plan = with_delta(plan, public_row_bound(units(frame, plan)), settings.default_delta)
-    generator = make_generator(plan, schema, state.get("home"), records=records, **_text_fields(plan))
+    generator = make_generator(plan, schema, state.get("home"), records=records, **_text_fields(plan, settings))
     try:
         generator.privacy_event()
     except AccountingError as exc:  # name the run's epsilon and data size, whichever part could not meet it
@@ -75,7 +83,8 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
                               "Raise epsilon, give public label proportions (--option label_proportions=...), or use "
                               "more training texts.") from exc
     text = {"records": records, "train_units": records, "holdout_units": 0 if holdout is None else units(holdout, plan),
-            "unit": "user" if plan.user_field else "text", **_text_fields(plan)}
+            "unit": "user" if plan.user_field else "text", "text_field": plan.text_field,
+            "label_field": plan.label_field, "user_field": plan.user_field}
     return plan, generator, fingerprint, units(frame, plan), {"text": text}
 
 
@@ -140,7 +149,7 @@ def generate_text(state: RunState) -> dict[str, Any]:
     train, holdout = split_texts(corpus, plan, local_secret(settings.home))
     text = state.get("text") or {}
     generator = make_generator(plan, text_schema(plan), state.get("home"), records=text.get("records"),
-                               **_text_fields(plan))
+                               **_text_fields(plan, settings))
     committed: dict[str, Any] = {}
     schema = text_schema(plan)
     generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, state.get("fingerprint"), committed))
