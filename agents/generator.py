@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal
 import pandas as pd
 from dp_accounting import dp_event
 
+from privsynth.agents.options import GeneratorOptions, validate_options
 from privsynth.errors import ConfigError, InputDataError, NotFittedError
 from privsynth.logs import get_logger
 from privsynth.tools.data.schema import TableSchema
@@ -33,13 +34,16 @@ class Generator(ABC):
     Args:
         epsilon: Privacy target epsilon for this run (``inf`` only for non-private generators).
         delta: Privacy target delta.
-        seed: Random seed; the same seed and data give the same output.
-        **options: Generator-specific options.
+        seed: Random seed; the same seed and data give the same output. A library-level knob for tests and
+            benchmarks only: the graph, the API and the CLI never pass one, so every run draws fresh noise.
+        **options: Generator-specific options, validated against :attr:`Options` when the class declares it.
     """
 
     name: ClassVar[str] = ""
     modality: ClassVar[Modality] = "tabular"
     is_private: ClassVar[bool] = True
+    Options: ClassVar[type[GeneratorOptions] | None] = None
+    """The generator's declared options (a :class:`GeneratorOptions` model); None accepts any keyword."""
 
     def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
         if self.is_private and not (epsilon > 0 and epsilon != float("inf")):
@@ -50,6 +54,7 @@ class Generator(ABC):
         self.epsilon = float(epsilon)
         self.delta = float(delta)
         self.seed = seed
+        self.params = validate_options(self.name, self.Options, options) if self.Options is not None else None
         self.options = options
         self.schema: TableSchema | None = None
         self._fitted = False

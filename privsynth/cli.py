@@ -76,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="path of the shareable report (default: report.shareable.json/.html in the "
                                       "run folder)")
 
-    sub.add_parser("generators", help="list registered generators")
+    gens = sub.add_parser("generators", help="list registered generators, or one generator's options")
+    gens.add_argument("--options", metavar="NAME", help="list the options of generator NAME (type, default, what)")
     add_scrub_parser(sub)
     return parser
 
@@ -152,6 +153,17 @@ def _budget(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "generators" and args.options:
+        from privsynth.agents.options import describe_options
+        from privsynth.agents.registry import get_generator
+
+        cls = get_generator(args.options)
+        if cls.Options is None:
+            print(f"{cls.name} declares no options model (it accepts any keyword option).")
+            return 0
+        for row in describe_options(cls.Options):
+            print(f"{row['name']:22} {row['type']:18} default {row['default']:10}  {row['description']}")
+        return 0
     if args.command == "generators":
         from privsynth.agents.registry import available_generators
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from privsynth.agents.options import option_names
 from privsynth.agents.planner.parse import DEFAULT_GENERATORS
 from privsynth.agents.planner.plan import Plan
 from privsynth.agents.planner.planner import plan_request
@@ -74,19 +75,12 @@ def modelled_schema(schema: TableSchema, pii_columns: list[str]) -> TableSchema:
 
 
 GRAPH_OPTIONS = frozenset({"schema", "target", "text_field", "label_field", "user_field", "records"})
-TEXT_LM_OPTIONS = frozenset({"base_model", "cache_dir", "label_proportions"})
 
 
 def accepted_options(cls: type) -> frozenset[str] | None:
-    """Option names a generator class accepts, where it says (``option_names``, or dp_text_lm's defaults)."""
-    names = getattr(cls, "option_names", None)
-    if names is not None:
-        return frozenset(names)
-    if getattr(cls, "name", None) == "dp_text_lm":
-        from privsynth.tools.textgen.generator import DEFAULTS
-
-        return frozenset(DEFAULTS) | TEXT_LM_OPTIONS
-    return None
+    """Option names a generator class declares (its ``Options`` model), or None when it declares none."""
+    model = getattr(cls, "Options", None)
+    return frozenset(option_names(model)) if model is not None else None
 
 
 def generator_options(plan: Plan, home: str | None = None) -> dict[str, Any]:

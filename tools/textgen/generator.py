@@ -39,8 +39,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from dp_accounting import dp_event
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from privsynth.agents.generator import Generator
+from privsynth.agents.options import GeneratorOptions
 from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError, InputDataError, NotFittedError, SchemaError
 from privsynth.logs import get_logger
@@ -61,6 +63,71 @@ DEFAULTS: dict[str, Any] = {
     "max_new_tokens": 48, "sample_batch": 32, "progress": True, "clipping": "hooks", "label_filter": 3,
     "secure_mode": False,
 }
+
+
+
+
+class DPTextLMOptions(GeneratorOptions):
+    """The text generator's options: the fields the graph sets, where the model lives, and the knobs."""
+
+    text_field: str | None = Field(None, description="the text column (required)")
+    label_field: str | None = Field(None, description="a label column to condition on (labels from the schema)")
+    user_field: str | None = Field(None, description="a user column: all of a user's records are one unit")
+    records: int | None = Field(None, ge=1, description="privacy units in the training part (public, as in DP-SGD)")
+    public_schema: TableSchema | None = Field(None, alias="schema", description="the public schema (the label list)")
+    target: str | None = Field(None, description="(not used by the text generator)")
+    label_proportions: dict[str, float] | None = Field(None, description="public label proportions; else measured "
+                                                                         "with DP")
+    base_model: str | None = Field(None, description="a local transformers model folder (default: SmolLM2-135M)")
+    cache_dir: str | None = Field(None, description="where the converted base model is cached")
+    epochs: float = Field(DEFAULTS["epochs"], gt=0, description="expected passes over the data")
+    expected_batch: int = Field(DEFAULTS["expected_batch"], ge=1, description="expected Poisson batch size")
+    max_tokens: int = Field(DEFAULTS["max_tokens"], ge=1, description="tokens per training text (longer are cut)")
+    learning_rate: float = Field(DEFAULTS["learning_rate"], gt=0, description="AdamW learning rate")
+    max_grad_norm: float = Field(DEFAULTS["max_grad_norm"], gt=0, description="per-sample clipping norm C")
+    lora_rank: int = Field(DEFAULTS["lora_rank"], ge=1, description="LoRA rank")
+    physical_batch: int = Field(DEFAULTS["physical_batch"], ge=1, description="texts per forward pass")
+    max_records_per_user: int = Field(DEFAULTS["max_records_per_user"], ge=1, description="records kept per user")
+    temperature: float = Field(DEFAULTS["temperature"], gt=0, description="sampling temperature")
+    top_p: float = Field(DEFAULTS["top_p"], gt=0, le=1, description="nucleus sampling mass")
+    max_new_tokens: int = Field(DEFAULTS["max_new_tokens"], ge=1, description="tokens per sampled text")
+    sample_batch: int = Field(DEFAULTS["sample_batch"], ge=1, description="texts sampled per batch")
+    progress: StrictBool = Field(DEFAULTS["progress"], description="progress bars")
+    clipping: str = Field(DEFAULTS["clipping"], description=f"per-sample clipping engine: {', '.join(CLIPPING_MODES)}")
+    label_filter: int = Field(DEFAULTS["label_filter"], description="candidates per kept text (1: no filter)")
+    secure_mode: bool = Field(DEFAULTS["secure_mode"], description="cryptographic noise and batches (slower draws)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _none_means_default(cls, values: Any) -> Any:
+        """A knob given as None keeps its default (the graph passes unset values as None)."""
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if not (k in DEFAULTS and v is None)}
+        return values
+
+    @field_validator("clipping")
+    @classmethod
+    def _clipping(cls, value: str) -> str:
+        if value not in CLIPPING_MODES:
+            raise ValueError(f"Unknown clipping engine {value!r}: use one of {', '.join(CLIPPING_MODES)} (hooks is the "
+                             "faster on every machine measured; see evals/text_speed.py)")
+        return value
+
+    @field_validator("secure_mode", mode="before")
+    @classmethod
+    def _secure_mode(cls, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"secure_mode must be true or false, got {value!r} (--option secure_mode=true: "
+                             "cryptographic DP noise, slower noise draws)")
+        return value
+
+    @field_validator("label_filter", mode="before")
+    @classmethod
+    def _label_filter(cls, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value < 1:
+            raise ValueError(f"label_filter must be a whole number >= 1, got {value!r} (--option label_filter=3: "
+                             "candidates per kept text; 1 turns the filter off)")
+        return int(value)
 
 
 def _texts(data: pd.DataFrame, text_field: str) -> pd.Series:
@@ -103,26 +170,17 @@ class DPTextLM(Generator):
 
     name = "dp_text_lm"
     modality = "text"
+    Options = DPTextLMOptions
 
     def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
         super().__init__(epsilon, delta, seed, **options)
-        self.config = {**DEFAULTS, **{k: v for k, v in options.items() if k in DEFAULTS and v is not None}}
-        self.text_field: str | None = options.get("text_field")
-        self.label_field: str | None = options.get("label_field")
-        self.user_field: str | None = options.get("user_field")
+        assert isinstance(self.params, DPTextLMOptions)
+        self.config = {k: getattr(self.params, k) for k in DEFAULTS}
+        self.text_field: str | None = self.params.text_field
+        self.label_field: str | None = self.params.label_field
+        self.user_field: str | None = self.params.user_field
         if not self.text_field:
             raise ConfigError("The text generator needs the name of the text column.", "Pass --text-field NAME.")
-        if self.config["clipping"] not in CLIPPING_MODES:
-            raise ConfigError(f"Unknown clipping engine {self.config['clipping']!r}.",
-                              f"Use --option clipping=<one of {', '.join(CLIPPING_MODES)}> (hooks is the faster "
-                              "on every machine measured; see evals/text_speed.py).")
-        if not isinstance(self.config["secure_mode"], bool):
-            raise ConfigError(f"secure_mode must be true or false, got {self.config['secure_mode']!r}.",
-                              "Use --option secure_mode=true (cryptographic DP noise, slower noise draws).")
-        factor = self.config["label_filter"]
-        if isinstance(factor, bool) or not isinstance(factor, int | float) or factor != int(factor) or factor < 1:
-            raise ConfigError(f"label_filter must be a whole number >= 1, got {self.config['label_filter']!r}.",
-                              "Use --option label_filter=3 (candidates per kept text; 1 turns the filter off).")
         self.label_domain = self._label_domain(options.get("schema"))
         self.sample_info: dict[str, Any] = {}
         self.model: Any = None

@@ -118,15 +118,14 @@ dominates every ``eps0``-DP mechanism (argument in :mod:`privsynth.tools.tabular
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field, StrictBool
 from tqdm.auto import tqdm
 
-from privsynth.agents.generator import Generator
 from privsynth.agents.registry import register_generator
-from privsynth.errors import ConfigError
 from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.tabular.encoding.codec import FineColumn, fit_heaping
 from privsynth.tools.tabular.encoding.group_shapes import interpolated_mass, refined_shape
@@ -139,7 +138,7 @@ from privsynth.tools.tabular.mechanisms.key_subgroups import (
     shrink_to_independence,
     split_groups,
 )
-from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer
+from privsynth.tools.tabular.mechanisms.mst import MSTSynthesizer, Share, TabularOptions
 from privsynth.tools.tabular.model.graphical_model import Measurement
 from privsynth.tools.tabular.model.junction_tree import (
     LargeCliqueModel,
@@ -150,14 +149,32 @@ from privsynth.tools.tabular.model.junction_tree import (
 )
 from privsynth.tools.tabular.model.sampling import herded_choice, rounded_choice
 
-DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": None,
-                            "select_share": 0.05, "one_way_share": 0.1, "key_share": None, "rounds": None,
-                            "max_cells": 4e5, "round_iters": 60, "iters": 400, "rounded_sampling": True,
-                            "smooth_bins": True, "key_noise": "cells",
-                            "drop_empty_key": True, "heaping": True, "shape": "refined",
-                            "key_parts": 2, "split_share": 0.5, "key_shrink": True,
-                            "herding": True, "structural_zeros": True,
-                            "progress": None}
+
+class AIMOptions(TabularOptions):
+    """AIM's options: the shared tabular ones, and the adaptive-selection and decoding knobs."""
+
+    numeric_groups: int | None = Field(None, ge=2, description="model groups of a numeric column; None: 10 below "
+                                                               "epsilon 4, else 20")
+    select_share: Share = Field(0.05, description="share of the budget for the T exponential-mechanism selections")
+    one_way_share: float = Field(0.1, gt=0.0, lt=1.0, description="share of the budget for the one-way marginals")
+    key_share: Share | None = Field(None, description="share for the (key, X) tables; None: 0.65 below epsilon 4, "
+                                                      "else 0.3")
+    rounds: int | None = Field(None, ge=0, description="selection rounds T; None: the number of non-key columns")
+    max_cells: float = Field(4e5, gt=0, description="model-size limit in cells (AIM's growing limit)")
+    round_iters: int = Field(60, ge=1, description="mirror-descent steps after each measurement")
+    iters: int = Field(400, ge=1, description="mirror-descent iterations of the final model fit")
+    key_noise: Literal["cells", "equal"] = Field("cells", description="noise of the (key, X) tables by public cell "
+                                                                      "count, or equal")
+    drop_empty_key: StrictBool = Field(True, description="drop a key group whose noisy count is empty")
+    heaping: StrictBool = Field(True, description="measure round-value heaping of wide integer columns")
+    shape: Literal["refined", "smooth"] = Field("refined", description="within-group decoding of numeric groups")
+    key_parts: int = Field(2, ge=1, description="sub-groups per group in the (key, X) tables of numeric columns")
+    split_share: float = Field(0.5, gt=0.0, le=1.0, description="precision share of the sub-group tables")
+    key_shrink: StrictBool = Field(True, description="shrink (key, X) tables towards independence (James-Stein)")
+    herding: StrictBool = Field(True, description="herded rounded counts in sampling")
+    structural_zeros: StrictBool = Field(True, description="forbid the cells the schema's holds_when rules exclude")
+
+
 LOW_EPSILON = 4.0
 
 
@@ -184,43 +201,19 @@ class AIMSynthesizer(MSTSynthesizer):
 
     name = "aim"
     modality = "tabular"
+    Options = AIMOptions
 
     def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
-        Generator.__init__(self, epsilon, delta, seed, **options)
-        unknown = sorted(set(options) - set(DEFAULTS))
-        if unknown:
-            raise ConfigError(f"Unknown option(s) for aim: {unknown}.", f"Use only: {', '.join(DEFAULTS)}.")
-        self.opts = {**DEFAULTS, **options}
-        if self.opts["numeric_groups"] is None:  # coarser numeric groups at low epsilon (public rule)
-            self.opts["numeric_groups"] = 10 if self.epsilon < LOW_EPSILON else 20
-        if self.opts["key_share"] is None:  # more budget on the (key, X) tables at low epsilon (public rule)
-            self.opts["key_share"] = 0.65 if self.epsilon < LOW_EPSILON else 0.3
-        for share in ("select_share", "one_way_share", "key_share"):
-            if not 0 <= float(self.opts[share]) < 1:
-                raise ConfigError(f"{share} must be in [0, 1), got {self.opts[share]!r}.", "Use e.g. 0.1.")
-        if self.opts["one_way_share"] + self.opts["key_share"] >= 1 or self.opts["one_way_share"] <= 0:
-            raise ConfigError("one_way_share must be > 0 and one_way_share + key_share < 1.", "Use 0.15 and 0.25.")
-        if self.opts["rounds"] is not None and (int(self.opts["rounds"]) != self.opts["rounds"]
-                                                or int(self.opts["rounds"]) < 0):
-            raise ConfigError(f"rounds must be a non-negative integer, got {self.opts['rounds']!r}.", "Use e.g. 20.")
-        if int(self.opts["key_parts"]) != self.opts["key_parts"] or int(self.opts["key_parts"]) < 1:
-            raise ConfigError(f"key_parts must be a positive integer, got {self.opts['key_parts']!r}.", "Use 2.")
-        for flag in ("herding", "structural_zeros"):
-            if not isinstance(self.opts[flag], bool):
-                raise ConfigError(f"{flag} must be true or false, got {self.opts[flag]!r}.", "Use true.")
-        if not 0 < float(self.opts["split_share"]) <= 1:
-            raise ConfigError(f"split_share must be in (0, 1], got {self.opts['split_share']!r}.", "Use 0.5.")
-        if not float(self.opts["max_cells"]) > 0:
-            raise ConfigError("max_cells must be positive.", "Use e.g. 4e5.")
-        if self.opts["shape"] not in ("refined", "smooth"):
-            raise ConfigError(f"shape must be 'refined' or 'smooth', got {self.opts['shape']!r}.", "Use 'refined'.")
-        if self.opts["key_noise"] not in ("cells", "equal"):
-            raise ConfigError(f"key_noise must be 'cells' or 'equal', got {self.opts['key_noise']!r}.", "Use 'cells'.")
-        if self.opts["schema"] is not None and not isinstance(self.opts["schema"], TableSchema):
-            raise ConfigError("The 'schema' option must be a TableSchema.", "Load it with load_schema().")
-        self.sigmas: dict[str, float] = {}
-        self.noisy_rows = 0
+        super().__init__(epsilon, delta, seed, **options)
         self.selected: list[tuple[str, ...]] = []
+
+    def epsilon_defaults(self) -> dict[str, Any]:
+        """Defaults that follow the requested epsilon (public rules, measured on MA and TX 2019).
+
+        Below epsilon 4: coarser numeric groups and more budget on the (key, X) tables.
+        """
+        low = self.epsilon < LOW_EPSILON
+        return {"numeric_groups": 10 if low else 20, "key_share": 0.65 if low else 0.3}
 
     def rounds(self) -> int:
         """T, fixed from the options and the public schema (0 when there are fewer than two non-key columns)."""

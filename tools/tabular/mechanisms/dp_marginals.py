@@ -48,10 +48,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from dp_accounting import dp_event
+from pydantic import Field
 from scipy.optimize import brentq
 from scipy.special import log_ndtr
 
 from privsynth.agents.generator import Generator
+from privsynth.agents.options import GeneratorOptions
 from privsynth.agents.registry import register_generator
 from privsynth.errors import AccountingError, ConfigError, GeneratorError, NotFittedError
 from privsynth.policies.accountant import calibrate_noise
@@ -66,7 +68,15 @@ from privsynth.tools.tabular.encoding.discretize import (
 STATE_VERSION = 1
 MAX_NOISE_MULTIPLIER = 1e4
 _FLOOR = 1e-9
-_OPTIONS = ("bins", "target", "schema")
+
+
+class DPMarginalOptions(GeneratorOptions):
+    """The baseline's options (all public)."""
+
+    bins: int = Field(DEFAULT_BINS, ge=2, strict=True, description="bins per numeric column")
+    target: str | None = Field(None, description="a modelled column to centre the star on (else a chain)")
+    public_schema: TableSchema | None = Field(None, alias="schema",
+                                              description="the public schema, to compute the noise before fit")
 
 
 def _analytic_delta(sigma: float, epsilon: float) -> float:
@@ -151,21 +161,14 @@ class DPMarginalSynthesizer(Generator):
 
     name = "dp_marginals"
     modality = "tabular"
+    Options = DPMarginalOptions
 
     def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
         super().__init__(epsilon, delta, seed, **options)
-        unknown = sorted(set(options) - set(_OPTIONS))
-        if unknown:
-            raise ConfigError(f"Unknown option(s) for dp_marginals: {unknown}.", f"Use only: {', '.join(_OPTIONS)}.")
-        bins = options.get("bins", DEFAULT_BINS)
-        if not isinstance(bins, int | np.integer) or isinstance(bins, bool) or bins < 2:
-            raise ConfigError(f"bins must be an integer >= 2, got {bins!r}.", "Pass bins=16 (for example).")
-        self.bins = int(bins)
-        self.target: str | None = options.get("target")
-        option_schema = options.get("schema")
-        if option_schema is not None and not isinstance(option_schema, TableSchema):
-            raise ConfigError("The 'schema' option must be a TableSchema.", "Load it with load_schema().")
-        self._option_schema: TableSchema | None = option_schema
+        assert isinstance(self.params, DPMarginalOptions)
+        self.bins = int(self.params.bins)
+        self.target: str | None = self.params.target
+        self._option_schema: TableSchema | None = self.params.public_schema
         self._disc: list[ColumnDiscretizer] = []
         self._edges: list[tuple[int, int]] = []
         self._root = 0

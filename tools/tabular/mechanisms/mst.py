@@ -50,14 +50,16 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
 from dp_accounting import dp_event
+from pydantic import Field, StrictBool
 from tqdm.auto import tqdm
 
 from privsynth.agents.generator import Generator
+from privsynth.agents.options import GeneratorOptions
 from privsynth.agents.registry import register_generator
 from privsynth.errors import ConfigError, GeneratorError
 from privsynth.policies.accountant import calibrate_noise
@@ -69,9 +71,32 @@ from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Mea
 
 MAX_Z = 1e4
 LOW_EPSILON = 4.0
-DEFAULTS: dict[str, Any] = {"key": None, "target": None, "schema": None, "fine_bins": 128, "numeric_groups": 24,
-                            "select_share": 0.1, "one_way_share": 0.2, "key_share": None, "key_triples": False,
-                            "iters": 500, "rounded_sampling": True, "smooth_bins": True, "progress": None}
+Share = Annotated[float, Field(ge=0.0, lt=1.0)]
+
+
+class TabularOptions(GeneratorOptions):
+    """The options MST and AIM share (all public: they never depend on the data)."""
+
+    key: str | None = Field(None, description="categorical column joined to every measured pair (e.g. PUMA)")
+    target: str | None = Field(None, description="utility target; the key when no key is given")
+    public_schema: TableSchema | None = Field(None, alias="schema",
+                                              description="the public schema, to declare the event before fit")
+    fine_bins: int = Field(128, ge=2, description="fine bins of a numeric column before DP compression")
+    rounded_sampling: StrictBool = Field(True, description="low-variance sampling with rounded counts")
+    smooth_bins: StrictBool = Field(True, description="smooth within-bin weights of numeric columns")
+    progress: StrictBool | None = Field(None, description="progress bar (None: only on a terminal)")
+
+
+class MSTOptions(TabularOptions):
+    """MST's options."""
+
+    numeric_groups: int | None = Field(24, ge=2, description="model groups of a numeric column")
+    select_share: Share = Field(0.1, description="share of the budget for the exponential-mechanism selection")
+    one_way_share: float = Field(0.2, gt=0.0, lt=1.0, description="share of the budget for the one-way marginals")
+    key_share: Share | None = Field(None, description="share for the (key, X) tables; None: 0.5 below epsilon 4, "
+                                                      "else 0.3")
+    key_triples: StrictBool = Field(False, description="measure (key, X, Y) rather than (X, Y)")
+    iters: int = Field(500, ge=1, description="mirror-descent iterations of the final model fit")
 
 
 def mst_event(z: float, rounds: int, select_share: float) -> dp_event.DpEvent:
@@ -139,24 +164,21 @@ class MSTSynthesizer(Generator):
 
     name = "mst"
     modality = "tabular"
+    Options = MSTOptions
 
     def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
         super().__init__(epsilon, delta, seed, **options)
-        unknown = sorted(set(options) - set(DEFAULTS))
-        if unknown:
-            raise ConfigError(f"Unknown option(s) for mst: {unknown}.", f"Use only: {', '.join(DEFAULTS)}.")
-        self.opts = {**DEFAULTS, **options}
-        if self.opts["key_share"] is None:  # more budget on the (key, X) tables at low epsilon (public rule)
-            self.opts["key_share"] = 0.5 if self.epsilon < LOW_EPSILON else 0.3
-        for share in ("select_share", "one_way_share", "key_share"):
-            if not 0 <= float(self.opts[share]) < 1:
-                raise ConfigError(f"{share} must be in [0, 1), got {self.opts[share]!r}.", "Use e.g. 0.1.")
-        if self.opts["one_way_share"] + self.opts["key_share"] >= 1 or self.opts["one_way_share"] <= 0:
-            raise ConfigError("one_way_share must be > 0 and one_way_share + key_share < 1.", "Use 0.2 and 0.3.")
-        if self.opts["schema"] is not None and not isinstance(self.opts["schema"], TableSchema):
-            raise ConfigError("The 'schema' option must be a TableSchema.", "Load it with load_schema().")
+        assert self.params is not None
+        self.opts = {**self.params.as_dict(), **{k: v for k, v in self.epsilon_defaults().items()
+                                             if getattr(self.params, k) is None}}
+        if self.opts["one_way_share"] + self.opts["key_share"] >= 1:
+            raise ConfigError("one_way_share + key_share must be below 1.", "Use e.g. 0.2 and 0.3.")
         self.sigmas: dict[str, float] = {}
         self.noisy_rows = 0
+
+    def epsilon_defaults(self) -> dict[str, Any]:
+        """Defaults that follow the requested epsilon (a public rule): more budget on the (key, X) tables below 4."""
+        return {"key_share": 0.5 if self.epsilon < LOW_EPSILON else 0.3}
 
     # -- privacy --------------------------------------------------------------------------------
     def _schema(self) -> TableSchema:
