@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from dp_accounting import dp_event
-from dp_accounting.pld import pld_privacy_accountant
 
 from privsynth.errors import AccountingError, ConfigError
-from privsynth.policies.accountant import epsilon_of, smallest_fitting_noise
+from privsynth.policies.accountant import calibrate_noise
 from privsynth.tools.textgen.randomness import NoiseSource
 
 CLIPPING_MODES = ("hooks", "ghost")  # per-sample clipping engines of the trainer (same mechanism, same event)
@@ -92,19 +91,12 @@ class TextPrivacyPlan:
         return parts[0] if len(parts) == 1 else dp_event.ComposedDpEvent(parts)
 
 
-def _coarse_epsilon(event: dp_event.DpEvent, delta: float) -> float:
-    accountant = pld_privacy_accountant.PLDAccountant(value_discretization_interval=COARSE_DISCRETIZATION)
-    accountant.compose(event)
-    return float(accountant.get_epsilon(delta))
-
-
 def calibrate_sigma(make: Callable[[float], dp_event.DpEvent], epsilon: float, delta: float,
                     rel_tol: float = 2e-3) -> tuple[float, float]:
-    """Smallest noise multiplier whose event meets ``(epsilon, delta)`` under the PLD accountant.
+    """Smallest noise multiplier whose event meets ``(epsilon, delta)``: the accountant's one calibration.
 
-    The search runs on a coarser (pessimistic, so never lower) PLD discretization, about ten times faster;
-    the answer is then checked with the ledger's own accountant and nudged up until it passes, so the
-    returned noise always satisfies the target.
+    The search runs on a coarser (pessimistic, so never lower) PLD discretization, about ten times faster for
+    the many composed steps of DP-SGD; the accountant then checks the answer with the ledger's own PLD.
 
     Returns:
         ``(noise_multiplier, pld_epsilon)``.
@@ -112,17 +104,13 @@ def calibrate_sigma(make: Callable[[float], dp_event.DpEvent], epsilon: float, d
     Raises:
         AccountingError: Not even noise :data:`MAX_SIGMA` meets the target.
     """
-    def fits(sigma: float) -> bool:
-        return _coarse_epsilon(make(sigma), delta) <= epsilon
-
-    if not fits(MAX_SIGMA):
-        raise AccountingError(f"epsilon {epsilon} cannot be met with noise multiplier {MAX_SIGMA}.", "Raise epsilon.")
-    sigma = smallest_fitting_noise(fits, MIN_SIGMA, MAX_SIGMA, rel_tol)
-    accounted = epsilon_of([make(sigma)], delta)
-    while accounted > epsilon:  # not expected (the coarse grid is pessimistic), but never overshoot
-        sigma *= 1.005
-        accounted = epsilon_of([make(sigma)], delta)
-    return sigma, accounted
+    try:
+        cal = calibrate_noise(make, epsilon, delta, lo=MIN_SIGMA, hi=MAX_SIGMA, rel_tol=rel_tol,
+                              search_discretization=COARSE_DISCRETIZATION)
+    except AccountingError:
+        raise AccountingError(f"epsilon {epsilon} cannot be met with noise multiplier {MAX_SIGMA}.",
+                              "Raise epsilon.") from None
+    return cal.noise_multiplier, cal.epsilon
 
 
 @functools.lru_cache(maxsize=32)
