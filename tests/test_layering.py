@@ -89,8 +89,9 @@ ALLOWED = {
 
 
 # The plug-in contract: generator implementations in tools subclass the base class and register with the
-# registry in agents (DESIGN.md: "agents/ base + registry, tools/ implementations"). Nothing else in agents.
-PLUGIN_CONTRACT = {"privsynth.agents.generator", "privsynth.agents.registry"}
+# registry in agents and declare their options on its model (DESIGN.md: "agents/ base + registry, tools/
+# implementations"). Nothing else in agents.
+PLUGIN_CONTRACT = {"privsynth.agents.generator", "privsynth.agents.registry", "privsynth.agents.options"}
 
 
 def test_no_module_imports_upward():
