@@ -1,4 +1,4 @@
-"""The NIST SDNist (v2) k-marginal score, re-implemented for the benchmark.
+"""SDNist's binning for the k-marginal score (``kmarginal_score(..., binning="sdnist")``), re-implemented.
 
 Source read (usnistgov/SDNist on GitHub, v2.x report code; no code copied):
 
@@ -37,7 +37,6 @@ holds out-of-domain values for); ``INDP`` is never scored (SDNist excludes it fr
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -46,6 +45,7 @@ import pandas as pd
 PERCENTILE_FEATURES = ("AGEP", "POVPIP", "PINCP", "PWGTP", "WGTP")
 GROUP = "PUMA"
 EXCLUDED = ("INDP",)  # never in a marginal (SDNist KMarginal)
+DENSITY_MAX = 52864.7  # the NIST data dictionary's DENSITY maximum
 
 
 def _percentile_bins(target: pd.Series, synth: pd.Series, special: float | None) -> tuple[pd.Series, pd.Series]:
@@ -89,7 +89,7 @@ def _codes(values: pd.Series) -> pd.Series:
 
 
 def binned(target: pd.DataFrame, synth: pd.DataFrame,
-           density_max: float = 52864.7) -> tuple[pd.DataFrame, pd.DataFrame]:
+           density_max: float = DENSITY_MAX) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tables binned the SDNist way (see the module docstring), on their common columns."""
     common = [c for c in target.columns if c in synth.columns]
     t_out, s_out = pd.DataFrame(index=target.index), pd.DataFrame(index=synth.index)
@@ -103,68 +103,23 @@ def binned(target: pd.DataFrame, synth: pd.DataFrame,
     return t_out, s_out
 
 
-def _densities(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
-    return frame.groupby(cols, observed=True).size() / len(frame)
-
-
-def _pairs(t: pd.DataFrame, s: pd.DataFrame, group: str) -> list[tuple[str, str]]:
-    features = sorted(c for c in t.columns if c != group and c not in EXCLUDED and c in s.columns)
-    return list(itertools.combinations(features, 2))
-
-
-def kmarginal_score(target: pd.DataFrame, synth: pd.DataFrame, group: str = GROUP, density_max: float = 52864.7,
-                    already_binned: bool = False) -> float:
-    """SDNist's k-marginal score of ``synth`` against ``target`` (0-1000).
-
-    Args:
-        target: The real table (NIST missing values as NaN).
-        synth: The deidentified table.
-        group: The feature joined to every pair (PUMA).
-        density_max: The data dictionary's DENSITY maximum.
-        already_binned: Skip binning (both tables from :func:`binned`).
-
-    Returns:
-        The score.
-    """
-    t, s = (target, synth) if already_binned else binned(target, synth, density_max)
-    pairs = _pairs(t, s, group)
-    total = 0.0
-    for a, b in pairs:
-        cols = [group, a, b] if group in t.columns else [a, b]
-        diff = _densities(t, cols).subtract(_densities(s, cols), fill_value=0.0).abs().sum()
-        total += float(diff)
-    return (2.0 - total / len(pairs)) * 500.0
-
-
-def puma_scores(target: pd.DataFrame, synth: pd.DataFrame, group: str = GROUP,
-                density_max: float = 52864.7) -> pd.Series:
+def puma_scores(target: pd.DataFrame, synth: pd.DataFrame, density_max: float = DENSITY_MAX) -> pd.Series:
     """SDNist's per-PUMA breakdown (report tables only, not the headline score), one score per group value.
 
     Per pair, the absolute density differences are summed within each group value, capped at that group's
     target density, and rescaled by ``N / N_group``; the score is ``(1 - mean over pairs) * 1000``.
 
-    Args:
-        target: The real table.
-        synth: The deidentified table.
-        group: The group feature (PUMA).
-        density_max: The data dictionary's DENSITY maximum.
-
     Returns:
         Scores indexed by the target's group values.
     """
-    t, s = binned(target, synth, density_max)
-    group_n = t.groupby(group).size()
-    total = pd.Series(0.0, index=group_n.index)
-    pairs = _pairs(t, s, group)
-    for a, b in pairs:
-        t_den = _densities(t, [group, a, b])
-        diff = t_den.subtract(_densities(s, [group, a, b]), fill_value=0.0).abs().groupby(level=0).sum()
-        cap = t_den.groupby(level=0).sum()
-        capped = np.minimum(diff.reindex(group_n.index, fill_value=0.0), cap.reindex(group_n.index))
-        total += capped * len(t) / group_n
-    return (1.0 - total / len(pairs)) * 1000.0
+    from privsynth.tools.metrics.kmarginal import kmarginal_score
+
+    per_key = kmarginal_score(target, synth, binning="sdnist", density_max=density_max)["per_key"] or {}
+    return pd.Series(per_key, dtype=float)
 
 
 def subsample_score(target: pd.DataFrame, fraction: float, seed: int = 0) -> float:
     """The score of a random ``fraction`` of the target's rows (SDNist's sampling-error reference)."""
-    return kmarginal_score(target, target.sample(frac=fraction, random_state=seed))
+    from privsynth.tools.metrics.kmarginal import kmarginal_score
+
+    return kmarginal_score(target, target.sample(frac=fraction, random_state=seed), binning="sdnist")["score"]
