@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pii_support import matched
 
 from privsynth.tools.pii.address_spans import extend_address
 from privsynth.tools.pii.postprocess import RawSpan, clean_spans
@@ -12,7 +13,7 @@ from privsynth.tools.pii.text import scan_text
 
 
 def _values(text: str) -> list[str]:
-    return [text[r.start:r.end] for r in NumberedStreetRecognizer().analyze(text, [])]
+    return matched(NumberedStreetRecognizer(), text)
 
 
 def test_registered() -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pii_support import matched
 
 from privsynth.tools.pii.recognizers.age import AgeRecognizer
 
 
 def _values(text: str) -> list[str]:
-    return [text[r.start:r.end] for r in AgeRecognizer().analyze(text, [], None)]
+    return matched(AgeRecognizer(), text)
 
 
 @pytest.mark.parametrize(("text", "value"), [

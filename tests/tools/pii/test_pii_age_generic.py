@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pii_support import matched
 
 from privsynth.tools.pii.generic_terms import is_generic_organization
 from privsynth.tools.pii.postprocess import RawSpan, plausible
@@ -10,7 +11,7 @@ from privsynth.tools.pii.recognizers.age import AgeRecognizer
 
 
 def _values(text: str) -> list[str]:
-    return [text[r.start:r.end] for r in AgeRecognizer().analyze(text, [])]
+    return matched(AgeRecognizer(), text)
 
 
 @pytest.mark.parametrize(("text", "value"), [

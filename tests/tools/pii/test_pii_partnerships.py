@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from pii_support import matched
 
 from privsynth.tools.pii.recognizers.organization_partnership import PartnershipRecognizer
 from privsynth.tools.pii.text import scan_text
 
 
 def _values(text: str) -> list[str]:
-    return [text[r.start:r.end] for r in PartnershipRecognizer().analyze(text, [], None)]
+    return matched(PartnershipRecognizer(), text)
 
 
 @pytest.mark.parametrize(("text", "value"), [

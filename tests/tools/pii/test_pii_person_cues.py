@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pii_support import matched
 
 from privsynth.tools.pii.recognizers.person_context import PersonContextRecognizer
 
 
 def _values(text: str) -> list[str]:
-    return [text[r.start:r.end] for r in PersonContextRecognizer().analyze(text, [], None)]
+    return matched(PersonContextRecognizer(), text)
 
 
 @pytest.mark.parametrize(("text", "value"), [
