@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from privsynth.agents.planner.plan import Plan
 from privsynth.agents.validators.tabular import validate_table
 from privsynth.graphs.context import (
     HOLDOUT_FRACTION,
+    Source,
     load_source,
     settings_for,
     split_holdout,
@@ -30,6 +34,7 @@ from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.delta import public_row_bound
 from privsynth.policies.release import evaluate_release
+from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.pii import fake_values, scan_table
 
 log = get_logger(__name__)
@@ -89,14 +94,20 @@ def scrub_table(state: RunState) -> dict[str, Any]:
     return {"pii": pii, "status": "scrubbed"}
 
 
+def _split_source(state: RunState, plan: Plan) -> tuple[Source, TableSchema, pd.DataFrame, pd.DataFrame | None]:
+    """The checked source, the schema the generator sees (no PII columns), and the per-record split."""
+    source = load_source(plan, state.get("fingerprint"))
+    schema = modelled_schema(source.schema, state.get("pii", {}).get("pii_columns", []))
+    train, holdout = split_holdout(source.data, state.get("home"))
+    return source, schema, train, holdout
+
+
 @stops_on_error
 def generate_table(state: RunState) -> dict[str, Any]:
     """Fit the DP generator on the training split and sample; the spend is committed as reading starts."""
     plan = plan_of(state)
     pii = state.get("pii", {})
-    source = load_source(plan, state.get("fingerprint"))
-    schema = modelled_schema(source.schema, pii.get("pii_columns", []))
-    train, holdout = split_holdout(source.data, state.get("home"))
+    source, schema, train, holdout = _split_source(state, plan)
     generator = make_generator(plan, schema, state.get("home"))
     committed: dict[str, Any] = {}
     generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, source.fingerprint, committed))
@@ -122,10 +133,7 @@ def generate_table(state: RunState) -> dict[str, Any]:
 def validate_table_node(state: RunState) -> dict[str, Any]:
     """Measure fidelity, utility and privacy against the real data, then apply the release policy."""
     plan = plan_of(state)
-    pii = state.get("pii", {})
-    source = load_source(plan, state.get("fingerprint"))
-    schema = modelled_schema(source.schema, pii.get("pii_columns", []))
-    train, holdout = split_holdout(source.data, state.get("home"))
+    source, schema, train, holdout = _split_source(state, plan)
     synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, source.schema)
     result = validate_table(train[schema.names], None if holdout is None else holdout[schema.names],
                             synthetic[[c for c in schema.names if c in synthetic.columns]], schema, plan.target)

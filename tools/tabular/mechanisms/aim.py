@@ -273,6 +273,11 @@ class AIMSynthesizer(MSTSynthesizer):
 
     # -- fit ------------------------------------------------------------------------------------
     def _fit(self, data: pd.DataFrame, schema: TableSchema) -> None:
+        """The privacy path, top to bottom: noise plan -> measure -> model -> T x (select, measure) -> fit.
+
+        The event was declared (and committed) before this runs; every step below reads the data only through
+        the measurements the event covers, or is post-processing of them.
+        """
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(0,)))
         self.sigmas = plan = self.noise_plan()
         self.columns = [FineColumn(s, int(self.opts["fine_bins"])) for s in schema.modelled_columns]
@@ -282,29 +287,62 @@ class AIMSynthesizer(MSTSynthesizer):
         codes, meas = self._measure_one_way(data, plan["one_way"], rng)
         self._measure_heaping(data, plan["one_way"])
         others = [j for j in range(len(self.columns)) if j != key]
+        meas += self._measure_key_tables(data, codes, key, others, rng)
+        graph = self._initial_model(meas)
+        bar.update(1)
+        self.selected = []
+        for t in range(rounds):
+            graph = self._select_and_measure(codes, others, key, graph, meas, plan,
+                                             float(self.opts["max_cells"]) * (t + 1) / rounds, rng)
+            bar.update(1)
+        self.model.fit(meas, self.noisy_rows, iters=int(self.opts["iters"]), progress=None)
+        if key is not None and self.opts["drop_empty_key"]:
+            self._drop_empty_key_group(key, plan["one_way"])
+        self._refine_shapes(key, plan["one_way"])
+        bar.update(1)
+        bar.close()
+        self.measurements = meas
+
+    def _measure_key_tables(self, data: pd.DataFrame, codes: np.ndarray, key: int | None, others: list[int],
+                            rng: np.random.Generator) -> list[Measurement]:
+        """Measure every ``(key, X)`` (split columns also on sub-groups), then shrink them towards independence.
+
+        Returns:
+            The measurements, in column order (none without a key).
+        """
         self.subgroups: dict[int, SubGroups] = {}
         self.key_noisy: dict[int, tuple[np.ndarray, float]] = {}
         self.key_spent: dict[int, list[float]] = {}  # noise of the histograms measured for each (key, X)
         self.key_shrink: dict[str, list[float]] = {}  # James-Stein factors of the (key, X) tables
-        if key is not None:
-            key_sigma = self.key_sigmas()
-            split = set(self.split_columns())
-            for j in others:
-                share = float(self.opts["split_share"]) if j in split else 0.0
-                spent = [key_sigma[j] / math.sqrt(1 - share)] if share < 1 else []  # groups: 1 - share of precision
-                if share < 1:
-                    meas.append(self._measure(codes, tuple(sorted((key, j))), spent[0], rng))
-                if share > 0:  # sub-groups: the rest
-                    spent.append(key_sigma[j] / math.sqrt(share))
-                    meas.append(self._measure_split(data, codes[:, key], key, j, spent[-1], rng))
-                self.key_spent[j] = spent
-            if self.opts["key_shrink"]:
-                for i in range(len(self.columns), len(meas)):  # after the one-way marginals: the (key, X) tables
-                    attrs = meas[i].attrs
-                    values, c = shrink_to_independence(meas[i].values, meas[i].sigma)
-                    meas[i] = Measurement(attrs, values, meas[i].sigma)
-                    other = attrs[1] if attrs[0] == key else attrs[0]
-                    self.key_shrink.setdefault(self.columns[other].name, []).append(c)
+        if key is None:
+            return []
+        key_sigma, split = self.key_sigmas(), set(self.split_columns())
+        meas: list[Measurement] = []
+        for j in others:
+            share = float(self.opts["split_share"]) if j in split else 0.0
+            spent = [key_sigma[j] / math.sqrt(1 - share)] if share < 1 else []  # groups: 1 - share of precision
+            if share < 1:
+                meas.append(self._measure(codes, tuple(sorted((key, j))), spent[0], rng))
+            if share > 0:  # sub-groups: the rest
+                spent.append(key_sigma[j] / math.sqrt(share))
+                meas.append(self._measure_split(data, codes[:, key], key, j, spent[-1], rng))
+            self.key_spent[j] = spent
+        if not self.opts["key_shrink"]:
+            return meas
+        shrunk = []
+        for m in meas:  # post-processing of each noisy table
+            values, c = shrink_to_independence(m.values, m.sigma)
+            shrunk.append(Measurement(m.attrs, values, m.sigma))
+            other = m.attrs[1] if m.attrs[0] == key else m.attrs[0]
+            self.key_shrink.setdefault(self.columns[other].name, []).append(c)
+        return shrunk
+
+    def _initial_model(self, meas: list[Measurement]) -> dict[int, set[int]]:
+        """The junction-tree model of the first measurements and the schema's structural zeros, fitted.
+
+        Returns:
+            The chordal graph the selection rounds grow.
+        """
         domain = [g.n_groups for g in self.groups]
         graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
         zeros = zero_tables(self.columns, self.groups) if self.opts["structural_zeros"] else []
@@ -314,25 +352,25 @@ class AIMSynthesizer(MSTSynthesizer):
         self.model = LargeCliqueModel(domain, *junction_tree(cliques, domain))
         self.model.set_zeros(zeros)
         self.model.fit(meas, self.noisy_rows, iters=int(self.opts["round_iters"]))
-        bar.update(1)
-        self.selected = []
-        for t in range(rounds):
-            limit = float(self.opts["max_cells"]) * (t + 1) / rounds
-            attrs, graph = select_clique(self.model, codes, others, key, graph, plan, limit, rng)
-            meas.append(self._measure(codes, attrs, plan["tree"], rng))
-            new = LargeCliqueModel(domain, *junction_tree(triangulate(graph, domain)[1], domain))
-            transfer_theta(self.model, new)
-            self.model = new
-            self.model.fit(meas, self.noisy_rows, iters=int(self.opts["round_iters"]))
-            self.selected.append(tuple(self.columns[a].name for a in attrs))
-            bar.update(1)
-        self.model.fit(meas, self.noisy_rows, iters=int(self.opts["iters"]), progress=None)
-        if key is not None and self.opts["drop_empty_key"]:
-            self._drop_empty_key_group(key, plan["one_way"])
-        self._refine_shapes(key, plan["one_way"])
-        bar.update(1)
-        bar.close()
-        self.measurements = meas
+        return graph
+
+    def _select_and_measure(self, codes: np.ndarray, others: list[int], key: int | None, graph: dict[int, set[int]],
+                            meas: list[Measurement], plan: dict[str, float], limit: float,
+                            rng: np.random.Generator) -> dict[int, set[int]]:
+        """One AIM round: select a clique (exponential mechanism), measure it, refit the grown model (warm start).
+
+        Returns:
+            The grown chordal graph (``meas`` and :attr:`selected` gain the round's measurement and choice).
+        """
+        domain = [g.n_groups for g in self.groups]
+        attrs, graph = select_clique(self.model, codes, others, key, graph, plan, limit, rng)
+        meas.append(self._measure(codes, attrs, plan["tree"], rng))
+        new = LargeCliqueModel(domain, *junction_tree(triangulate(graph, domain)[1], domain))
+        transfer_theta(self.model, new)
+        self.model = new
+        self.model.fit(meas, self.noisy_rows, iters=int(self.opts["round_iters"]))
+        self.selected.append(tuple(self.columns[a].name for a in attrs))
+        return graph
 
     def _measure_split(self, data: pd.DataFrame, key_codes: np.ndarray, key: int, j: int, sigma: float,
                        rng: np.random.Generator) -> Measurement:
