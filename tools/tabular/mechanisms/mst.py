@@ -142,6 +142,41 @@ def _draw_edge(weights: np.ndarray, eps0: float, rng: np.random.Generator) -> in
     return int(rng.choice(len(p), p=p / p.sum()))
 
 
+def _private_kruskal(pairs: list[tuple[int, int]], weights: np.ndarray, nodes: list[int], eps0: float,
+                     rng: np.random.Generator) -> list[tuple[int, int]]:
+    """A spanning tree: each edge drawn by the exponential mechanism among the pairs joining two components."""
+    component = {j: j for j in nodes}
+
+    def find(x: int) -> int:
+        while component[x] != x:
+            x = component[x]
+        return x
+
+    chosen = []
+    for _ in range(len(nodes) - 1):
+        ok = [e for e, (i, j) in enumerate(pairs) if find(i) != find(j)]
+        e = ok[_draw_edge(weights[ok], eps0, rng)]
+        chosen.append(pairs[e])
+        component[find(pairs[e][0])] = find(pairs[e][1])
+    return chosen
+
+
+def _bfs_edges(chosen: list[tuple[int, int]], nodes: list[int]) -> list[tuple[int, int]]:
+    """The tree's edges as ``(parent, child)`` in breadth-first order from the first node."""
+    adjacency: dict[int, list[int]] = {j: [] for j in nodes}
+    for i, j in chosen:
+        adjacency[i].append(j)
+        adjacency[j].append(i)
+    order, seen, edges = [nodes[0]], {nodes[0]}, []
+    for node in order:
+        for nxt in sorted(adjacency[node]):
+            if nxt not in seen:
+                seen.add(nxt)
+                order.append(nxt)
+                edges.append((node, nxt))
+    return edges
+
+
 @register_generator
 class MSTSynthesizer(Generator):
     """MST with a key-column workload, DP compression and a junction-tree model (module docstring).
@@ -304,9 +339,23 @@ class MSTSynthesizer(Generator):
 
     def _select(self, codes: np.ndarray, others: list[int], key: int | None, base: list[Measurement],
                 eps0: float, rng: np.random.Generator) -> list[tuple[int, int]]:
-        """Private Kruskal over the non-key columns; returns BFS-ordered ``(parent, child)`` edges."""
+        """Private Kruskal over the non-key columns: pair errors -> exponential-mechanism tree -> BFS edges.
+
+        Returns:
+            BFS-ordered ``(parent, child)`` edges.
+        """
         if len(others) < 2:
             return []
+        pairs, weights = self._pair_errors(codes, others, key, base)
+        return _bfs_edges(_private_kruskal(pairs, weights, others, eps0, rng), others)
+
+    def _pair_errors(self, codes: np.ndarray, others: list[int], key: int | None,
+                     base: list[Measurement]) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Each candidate pair's L1 error of the independence estimate from the noisy tables (sensitivity 1).
+
+        With a key, the estimate is ``P(key) P(X | key) P(Y | key)`` of a star model fitted to the noisy
+        one-way and ``(key, X)`` tables; without, ``n P(X) P(Y)`` from the noisy one-way tables.
+        """
         n_hat = float(self.noisy_rows)
         if key is not None:
             model = JunctionTreeModel([g.n_groups for g in self.groups], *clique_tree(
@@ -330,31 +379,8 @@ class MSTSynthesizer(Generator):
             else:
                 est = n_hat * np.outer(probs[i], probs[j])
             weights[e] = np.abs(true - est).sum()
-        component = {j: j for j in others}
+        return pairs, weights
 
-        def find(x: int) -> int:
-            while component[x] != x:
-                x = component[x]
-            return x
-
-        chosen = []
-        for _ in range(len(others) - 1):
-            ok = [e for e, (i, j) in enumerate(pairs) if find(i) != find(j)]
-            e = ok[_draw_edge(weights[ok], eps0, rng)]
-            chosen.append(pairs[e])
-            component[find(pairs[e][0])] = find(pairs[e][1])
-        adjacency: dict[int, list[int]] = {j: [] for j in others}
-        for i, j in chosen:
-            adjacency[i].append(j)
-            adjacency[j].append(i)
-        order, seen, edges = [others[0]], {others[0]}, []
-        for node in order:
-            for nxt in sorted(adjacency[node]):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    order.append(nxt)
-                    edges.append((node, nxt))
-        return edges
 
     # -- sample ---------------------------------------------------------------------------------
     def estimated_rows(self) -> int | None:
