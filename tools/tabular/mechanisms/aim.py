@@ -1,103 +1,33 @@
 """AIM: an adaptive, workload-aware select-measure-generate DP synthesizer (McKenna et al., VLDB 2022).
 
-Pipeline (all domains from the public schema; coding and DP compression exactly as MST,
+Pipeline (all domains from the public schema; coding and DP compression as MST,
 :mod:`privsynth.tools.tabular.encoding.codec`):
 
 1. **Measure** every column's fine one-way marginal with Gaussian noise ``sigma_1`` (the noisy row count
    and the compression into model groups are post-processing of these).
 2. **Key workload** (option ``key``, e.g. ``PUMA``; defaults to ``target``): measure every ``(key, X)``
-   with noise ``sigma_X`` (option ``key_noise``: ``"cells"``, the default, sets ``sigma_X ∝ c_X^(-1/3)``
-   from the column's public cell count ``c_X``, which minimises the tables' summed L1 error for the budget;
-   ``"equal"``: one ``sigma_k``; either way ``sum_X 1 / sigma_X^2 = (m - 1) / sigma_k^2``). The key is then
-   adjacent to every column, so it lies in every clique.
-3. **T rounds**, ``T`` fixed before any data is read (option ``rounds``; default: the number of non-key
-   columns). Each round:
+   with noise ``sigma_X`` (``key_noise="cells"``: ``sigma_X ∝ c_X^(-1/3)`` from the column's public cell count,
+   which minimises the tables' summed L1 error for the budget; ``"equal"``: one ``sigma_k``). Numeric columns
+   with many fine bins are measured on groups and on sub-groups (``key_parts``, ``split_share``; same total
+   precision), and every table is shrunk towards independence (``key_shrink``, James-Stein; post-processing).
+3. **T rounds**, ``T`` fixed before any data is read (``rounds``; default: the number of non-key columns).
+   Each round *selects* a candidate clique with the exponential mechanism (parameter ``eps0``; quality as AIM,
+   ``||M_r(D) - M_r(p)||_1 - sqrt(2/pi) sigma_r n_r``, weight 1 for every candidate so the sensitivity is 1;
+   candidates that would grow the junction tree past the round's size limit are skipped, which samples the
+   mechanism restricted to the feasible set exactly, :mod:`privsynth.tools.tabular.mechanisms.aim_select`),
+   *measures* it with noise ``sigma_r`` and refits the model warm-started. AIM's budget annealing makes the
+   number of rounds data-dependent; here ``T`` and ``sigma_r`` are fixed so that the event is declared first.
+4. **Generate**: a final longer fit, then sampling with rounded, herded counts (``herding``). A numeric group
+   becomes a fine value by a refined within-group shape (``shape="refined"``: a monotone interpolation of the
+   model's group masses, noisy spikes kept, tilted by the key), with round values (0, thousands) as often as
+   the data's (``heaping``: one more noisy histogram per wide integer column, at ``sigma_1``). The schema's
+   relations hold in every row: ``rank_of`` couples a rank column to the column it ranks, ``holds_when`` rules
+   become structural zeros of the model (``structural_zeros``). With ``drop_empty_key``, a key group whose
+   noisy total is indistinguishable from empty gets probability 0. All post-processing.
 
-   * *select* a candidate with the exponential mechanism (parameter ``eps0``). Workload: every
-     ``(key, X, Y)`` (with a key) or every pair ``(X, Y)``. Candidates: the workload cliques and their
-     subsets ``(X, Y)`` and ``(key, X)``. Quality, as AIM: ``q(r) = ||M_r(D) - M_r(p)||_1 -
-     sqrt(2/pi) * sigma_r * n_r``, with ``p`` the current model (exact marginals from
-     :func:`~privsynth.tools.tabular.model.junction_tree.pair_marginals`, also across cliques) and ``n_r`` the cells
-     of ``r``. Unlike AIM, every candidate has weight 1 (AIM's workload-overlap weights are almost the
-     same for all triples here, as all contain the key), so ``q`` has sensitivity 1.
-   * *model size*: a candidate is feasible when the junction tree with it added has at most
-     ``max_cells * (t + 1) / T`` cells in all (AIM's growing limit); infeasible draws are rejected
-     and redrawn, which samples the exponential mechanism restricted to the feasible set exactly (the
-     set depends on earlier noisy outputs only).
-   * *measure* it with Gaussian noise ``sigma_r``; refit the model by mirror descent, warm-started (the
-     chordal graph only grows, so old potentials carry over exactly).
-
-   AIM's budget annealing (more rounds while budget remains, noise lowered when a measurement changes
-   the model little) makes the number of rounds data-dependent; here ``T`` and ``sigma_r`` are fixed
-   instead, so the event below is declared before the data is read.
-Defaults (tuned on MA 2019, seeds 0-1, checked on TX 2019; ``evals/tabular_bench.py``): budget shares
-one-way 0.1, key 0.65 below epsilon 4 and 0.3 above (k-marginal at epsilon 1, MA / TX: 885 / 878 with
-0.65, 873 / 864 with 0.3; at epsilon 10 on MA, 0.3 scores 931 and 0.65 928), selection 0.05 (0.1 before
-issue 4; 0.05 gains +1.2 / +2.1 at epsilon 1, seeds 0-2, and -0.05 / +0.25 at epsilon 10), the rest for
-the T round measurements; ``numeric_groups`` 10 below epsilon 4 (fewer cells, less noise; 10 rather than 12
-since the session of issue 4: with ``key_noise="cells"`` and ``drop_empty_key``, MA / TX at epsilon 1,
-seeds 0-2, paired gains of about +3.5 / +0.4 (10 groups), +1.6 / +1.4 (cells) and +1.9 on MA (drop)) and
-20 above (the k-marginal's 20 percentile bins; at epsilon 10, seeds 0-1, +0.4 on MA and +1.6 on TX over 24,
-and faster).
-
-4. **Generate**: a final longer fit, then sampling (with optional conditions) as MST, except how a numeric
-   group becomes a fine bin (issue 4: the k-marginal's percentile bins of age, income, poverty ratio and the
-   weights are finer than the model's groups, and decoding within groups was their largest error at epsilon 1):
-
-   * ``shape="refined"`` (default; ``"smooth"``: MST's weights): the within-group weights of an ordered
-     column are :func:`~privsynth.tools.tabular.encoding.group_shapes.refined_shape` of the fitted model's
-     group masses (a
-     monotone interpolation of their CDF, which borrows the shape from neighbouring groups, with decaying
-     tails in the end groups) and the noisy fine counts (significant spikes kept, the rest shrunk towards
-     the interpolation by a James-Stein factor: none at high epsilon, almost full at low). With a key, the
-     smooth part is tilted within each key group by the interpolated ``P(X | key)`` over ``P(X)`` of the
-     model, so the values within a group follow the key (the PUMA); with ``key_parts`` (below) the split of
-     each group into sub-groups then follows the measured ``(key, X)`` sub-group counts. Counts such as NOC
-     and NPF take the same path (they kept MST's thresholded noisy weights until session 5, which put the
-     upper tail's noise on values such as 11 or 12 persons; tails: +0.8 / +0.4 on MA / TX at epsilon 1, six
-     seeds). Post-processing.
-   * ``key_parts`` (default 2) and ``split_share`` (0.5),
-   :mod:`privsynth.tools.tabular.mechanisms.key_subgroups`: the ``(key,
-     X)`` table of every numeric column with more than ``2 * numeric_groups`` fine bins is measured twice,
-     on the model's groups (``1 - split_share`` of its precision) and on sub-groups, each group split in
-     ``key_parts`` of about equal noisy mass (the rest of the precision), so the table's total precision and
-     the event are unchanged. The model gets both (the second summed back to groups); decoding uses the
-     sub-group counts for the split within each (key, group). ``key_shrink`` (default True): every ``(key,
-     X)`` table is shrunk towards independence by a James-Stein factor before the model fits it. Measured
-     (k-marginal, six seeds 0-5, epsilon 1): sub-groups +1.0 on MA and +2.7 on TX (all six TX pairs
-     positive); then shrinkage +3.5 / +4.2; at epsilon 10 (seeds 0-2) sub-groups gave +1.1 / +2.9 and
-     shrinkage +0.8 / +0.4 more.
-   * ``heaping`` (default True): a wide integer column (range over 1000: income, weights) gets one more
-     measured table, the histogram of its values' roundness classes (the largest power of ten dividing a
-     value; 0 is in the top class), noise ``sigma_1``, in its own random stream. Heaping weights per class
-     (:func:`~privsynth.tools.tabular.encoding.codec.fit_heaping`; classes without a significant departure from no
-     heaping keep weight 1) then make a decoded integer land on round values (0, thousands) as often as the
-     data's do: uniform values within the 128 fine bins put most of the 9% zero incomes and the incomes
-     reported in thousands into the wrong percentile bins (income alone: one-way error 0.12 of 2 on MA
-     with the true fine counts, 0.03 with heaping).
-
-   Together (k-marginal, seeds 0-2, paired with ``shape="smooth", heaping=False``; all 12 differences
-   positive): MA +3.1 / +1.9 and TX +5.2 / +1.0 at epsilon 1 / 10 (means 895.4, 933.7, 889.2, 927.6).
-
-   * ``herding`` (default True): sampling keeps the rounded counts of ``rounded_sampling`` but gives the
-     values to records by herding (:func:`~privsynth.tools.tabular.model.sampling.herded_choice`), in the model's
-     forward sampling and in the group-to-fine-bin decoding, balanced over the attributes the records already
-     have: less chance association between columns. k-marginal, seeds 0-5 at epsilon 1: MA 898.1 -> 900.5,
-     TX 896.0 -> 898.9; seeds 0-2 at epsilon 10: +1.4 on both. Post-processing.
-
-   * Schema relations (public, no budget). ``rank_of`` (:mod:`privsynth.tools.tabular.encoding.rank_coupling`): a rank
-     column and the numeric column it ranks are sampled co-monotone (as MST). ``holds_when``
-     (:mod:`privsynth.tools.tabular.encoding.structural_zeros`; option ``structural_zeros``, default True): the gating
-     column's groups end at each exact rule's threshold, and the cells a rule forbids get probability 0 in the
-     model (an edge joins the two columns). NIST excerpts at epsilon 1, six seeds, with the relations
-     :mod:`evals.nist_schema` reads off the dictionary's descriptions: MA 900.5 -> 901.2 (rank) -> 902.5
-     (age rules) -> 903.3 (group-quarters rules), TX 898.9 -> 899.6 -> 900.3 -> 900.9; with the one-sided
-     ``INDP_CAT`` age rule as well, the age step gave 902.0 and 900.0, and with only the three rules at 15
-     years 901.4 and 899.6.
-
-   With ``drop_empty_key`` (default), when the key's rare group (values with noisy counts below
-   ``3 sigma_1``) has a noisy total below ``2 sigma_1 sqrt(k)``, it gets probability 0: absent key values (a
-   national PUMA list on one state's data) would otherwise receive fitted noise, a wrong key in every marginal.
+Defaults that follow epsilon (public rules): below epsilon 4, 10 numeric groups and a key share of 0.65; from 4,
+20 groups (the k-marginal's percentile bins) and 0.3. Which option gained what, on which data and seeds, is in
+``evals/notes/aim.md``; ``privsynth generators --options aim`` lists every option.
 
 Privacy accounting (add/remove of one record). It is the MST event with ``r = T``. The ``w`` roundness
 histograms (one per wide integer column, public schema; sensitivity 1 each) share the one-way budget with the
