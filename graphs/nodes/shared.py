@@ -83,8 +83,13 @@ def accepted_options(cls: type) -> frozenset[str] | None:
     return frozenset(option_names(model)) if model is not None else None
 
 
-def generator_options(plan: Plan, home: str | None = None) -> dict[str, Any]:
+def generator_options(plan: Plan, home: str | None = None, cls: type | None = None) -> dict[str, Any]:
     """The generator's options: defaults from config.json's ``generator_options``, then the plan's.
+
+    Args:
+        plan: The plan.
+        home: The privsynth home (its config.json).
+        cls: The generator class, when the caller has already looked it up.
 
     Raises:
         ConfigError: An option the graph sets itself, or one the generator does not know.
@@ -94,7 +99,7 @@ def generator_options(plan: Plan, home: str | None = None) -> dict[str, Any]:
     if reserved:
         raise ConfigError(f"Generator option(s) {reserved} are set from the request itself.",
                           "Use --text-field / --label-field / --user-field / --target instead of --option.")
-    accepted = accepted_options(get_generator(plan.generator))
+    accepted = accepted_options(cls or get_generator(plan.generator))
     unknown = sorted(set(options) - accepted) if accepted is not None else []
     if unknown:
         raise ConfigError(f"Generator '{plan.generator}' has no option(s) {unknown}.",
@@ -118,7 +123,7 @@ def make_generator(plan: Plan, schema: TableSchema, home: str | None = None, **e
     cls = get_generator(plan.generator)
     assert plan.delta is not None
     return cls(epsilon=plan.epsilon, delta=plan.delta, seed=None, schema=schema,
-               target=plan.target, **{**generator_options(plan, home), **extra})
+               target=plan.target, **{**generator_options(plan, home, cls), **extra})
 
 
 @stops_on_error
@@ -145,7 +150,7 @@ def plan_node(state: RunState) -> dict[str, Any]:
         raise ConfigError(f"Generator '{plan.generator}' makes {cls.modality} data, but this request is a "
                           f"{plan.modality} request.", "Leave out --generator to use the default for the data, or "
                           "pick one from `privsynth generators`.")
-    generator_options(plan, state.get("home"))  # unknown options: clear error before reading any data
+    generator_options(plan, state.get("home"), cls)  # unknown options: clear error before reading any data
     if plan.modality == "text":
         from privsynth.graphs.nodes.text_corpus import check_out
 
