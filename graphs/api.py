@@ -22,6 +22,7 @@ from privsynth.config import load_settings
 from privsynth.graphs.build import build_graph, default_checkpointer
 from privsynth.graphs.context import schema_for
 from privsynth.graphs.runfolder import new_run_id, read_synthetic
+from privsynth.graphs.summary import summary_lines
 
 
 @dataclass
@@ -54,46 +55,8 @@ class RunResult:
     state: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def summary(self) -> str:
-        """A few human-readable lines about the run."""
-        lines = [f"run {self.run_id}: {self.status}"]
-        generation = self.state.get("generation") or {}
-        if self.synthetic is not None:
-            what = "texts" if generation.get("modality") == "text" else "rows"
-            lines.append(f"{what} generated: {len(self.synthetic)}")
-        pii = self.state.get("pii") or {}
-        if pii.get("modality") == "text":
-            found = ", ".join(f"{k}: {v}" for k, v in (pii.get("entity_counts") or {}).items()) or "none"
-            lines.append(f"PII in the training texts ({pii.get('action')}): {found} (scrubbing is not differential "
-                         "privacy; the DP guarantee comes from DP-SGD)")
-        lines += [f"warning: {w}" for w in generation.get("warnings", [])]
-        budget = self.state.get("budget") or {}
-        if self.epsilon_run is not None and self.plan is not None:
-            at_cap = budget.get("run_epsilon_at_cap_delta")
-            if at_cap is not None:
-                lines.append(f"epsilon spent by this run: {at_cap:.3f} at the cap's delta {budget.get('cap_delta'):g} "
-                             f"(the run's own guarantee: epsilon {self.epsilon_run:g}, delta {self.plan.delta:g})")
-            else:
-                lines.append(f"epsilon spent by this run: {self.epsilon_run:g} (delta {self.plan.delta:g})")
-        notice = (self.state.get("budget") or {}).get("notice")
-        if notice:
-            lines.append(notice)
-        if self.epsilon_spent is not None and self.epsilon_remaining is not None:
-            cap = (self.state.get("budget") or {}).get("cap_epsilon")
-            cap_delta = (self.state.get("budget") or {}).get("cap_delta")
-            lines.append(f"dataset '{self.state.get('dataset')}': total epsilon {self.epsilon_spent:.3f} of cap "
-                         f"{cap:g} (all runs composed with the PLD accountant at the cap's delta {cap_delta:g}), "
-                         f"remaining {self.epsilon_remaining:.3f}")
-        if self.report is not None:
-            outputs = self.state.get("outputs", {})
-            lines.append(f"synthetic data: {outputs.get('out') or outputs.get('synthetic')}")
-            lines.append(f"report: {outputs.get('report_html')}")
-            verdict = (self.report.get("release") or {}).get("verdict")
-            if verdict:
-                lines.append(f"release check: {verdict}")
-        if self.waiting is not None:
-            lines.append(f"waiting at {self.waiting.get('checkpoint')}: {self.waiting.get('question')}")
-            lines.append(f"answer with: privsynth review {self.run_id} --approve | --reject")
-        return "\n".join(lines)
+        """A few human-readable lines about the run (:mod:`privsynth.graphs.summary`)."""
+        return "\n".join(summary_lines(self))
 
 
 def _config(run_id: str) -> dict[str, Any]:
