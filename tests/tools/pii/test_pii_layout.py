@@ -6,8 +6,7 @@ import pytest
 
 from privsynth.tools.pii.coordination import unify_person_lists
 from privsynth.tools.pii.letterhead import header_organizations
-from privsynth.tools.pii.postprocess import NER_RECOGNIZERS, RawSpan, clean_spans
-from privsynth.tools.pii.recognizers.named_street import NamedStreetRecognizer
+from privsynth.tools.pii.postprocess import NER_RECOGNIZERS, RawSpan
 from privsynth.tools.pii.text import scan_text
 
 
@@ -46,32 +45,11 @@ def test_person_line_above_an_address_is_not_a_company(header: str) -> None:
     assert not any(s.entity_type == "ORGANIZATION" for s in out)
 
 
-def test_name_stops_at_line_break() -> None:
-    text = "Cormac Allan\nEchocardiographer\n"
-    out = clean_spans(text, [RawSpan(0, len(text), "PERSON", 0.65, "NameListRecognizer")])
-    assert [text[s.start:s.end] for s in out] == ["Cormac Allan"]
-
-
-@pytest.mark.parametrize(("text", "value"), [
-    ("to the corner of ul. Cicha 86 and Leokadia Trail?", "Leokadia Trail"),
-    ("Fuglie 41 Popović Dam", "Popović Dam"),
-])
-def test_named_street_after_number_or_corner(text: str, value: str) -> None:
-    assert [text[r.start:r.end] for r in NamedStreetRecognizer().analyze(text, [])] == [value]
-
-
 def test_scan_business_card() -> None:
     text = "Cormac Allan\nEchocardiographer\nPlaceilivecom\n338 17 St Omers Road, Beauwelz, Belgium"
     found = {(text[s.start:s.end], s.entity_type) for s in scan_text(text)}
     assert ("Cormac Allan", "PERSON") in found
     assert ("Placeilivecom", "ORGANIZATION") in found
-
-
-def test_place_absorbs_a_bracketed_qualifier() -> None:
-    text = "Glad that Cyprus (Greek) is moving."
-    spans = [_find(text, "Cyprus", "LOCATION", 0.6, "PlaceNameRecognizer"), _find(text, "Greek", "NRP", 0.5)]
-    assert [(text[s.start:s.end], s.entity_type) for s in clean_spans(text, spans)] == \
-        [("Cyprus (Greek)", "LOCATION")]
 
 
 @pytest.mark.parametrize(("text", "value"), [
