@@ -1,4 +1,4 @@
-"""Ages said of a person without "years old", and generic acronyms/departments that name no organisation."""
+"""Generic acronyms and departments that name no organisation, and real organisations that stay."""
 
 from __future__ import annotations
 
