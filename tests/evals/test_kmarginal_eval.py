@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from privsynth.tools.metrics.kmarginal import kmarginal_score as product_score
-from privsynth.tools.metrics.sdnist import binned, puma_scores, subsample_score
+from privsynth.tools.metrics.kmarginal import puma_scores, subsample_score
+from privsynth.tools.metrics.sdnist import binned
 
 
 def kmarginal_score(target: pd.DataFrame, synth: pd.DataFrame) -> float:

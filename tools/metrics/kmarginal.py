@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from privsynth.errors import InputDataError
+from privsynth.tools.metrics import sdnist
 from privsynth.tools.metrics.fidelity import MISSING, Specs, as_category_str, as_specs, split_numeric
 
 PERCENTILE_BINS = 20
@@ -127,8 +128,6 @@ def kmarginal_score(real: pd.DataFrame, synth: pd.DataFrame, columns: Sequence[s
         InputDataError: A table is empty, or lacks a feature or the key.
     """
     if binning == "sdnist":
-        from privsynth.tools.metrics import sdnist
-
         real, synth = (frame.astype(str) for frame in sdnist.binned(real, synth, density_max or sdnist.DENSITY_MAX))
         columns = sorted(c for c in real.columns if c not in sdnist.EXCLUDED)
         key = sdnist.GROUP if sdnist.GROUP in real.columns else None
@@ -179,3 +178,21 @@ def kmarginal_score(real: pd.DataFrame, synth: pd.DataFrame, columns: Sequence[s
 def default_key(columns: Sequence[str]) -> str | None:
     """The key column SDNist would use for these columns (``PUMA`` when present), else ``None``."""
     return next((k for k in DEFAULT_KEYS if k in columns), None)
+
+
+def puma_scores(target: pd.DataFrame, synth: pd.DataFrame, density_max: float = sdnist.DENSITY_MAX) -> pd.Series:
+    """SDNist's per-PUMA breakdown (report tables only, not the headline score), one score per group value.
+
+    Per pair, the absolute density differences are summed within each group value, capped at that group's
+    target density, and rescaled by ``N / N_group``; the score is ``(1 - mean over pairs) * 1000``.
+
+    Returns:
+        Scores indexed by the target's group values.
+    """
+    per_key = kmarginal_score(target, synth, binning="sdnist", density_max=density_max)["per_key"] or {}
+    return pd.Series(per_key, dtype=float)
+
+
+def subsample_score(target: pd.DataFrame, fraction: float, seed: int = 0) -> float:
+    """The score of a random ``fraction`` of the target's rows (SDNist's sampling-error reference)."""
+    return kmarginal_score(target, target.sample(frac=fraction, random_state=seed), binning="sdnist")["score"]

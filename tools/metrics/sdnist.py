@@ -101,25 +101,3 @@ def binned(target: pd.DataFrame, synth: pd.DataFrame,
         else:
             t_out[col], s_out[col] = _codes(target[col]), _codes(synth[col])
     return t_out, s_out
-
-
-def puma_scores(target: pd.DataFrame, synth: pd.DataFrame, density_max: float = DENSITY_MAX) -> pd.Series:
-    """SDNist's per-PUMA breakdown (report tables only, not the headline score), one score per group value.
-
-    Per pair, the absolute density differences are summed within each group value, capped at that group's
-    target density, and rescaled by ``N / N_group``; the score is ``(1 - mean over pairs) * 1000``.
-
-    Returns:
-        Scores indexed by the target's group values.
-    """
-    from privsynth.tools.metrics.kmarginal import kmarginal_score
-
-    per_key = kmarginal_score(target, synth, binning="sdnist", density_max=density_max)["per_key"] or {}
-    return pd.Series(per_key, dtype=float)
-
-
-def subsample_score(target: pd.DataFrame, fraction: float, seed: int = 0) -> float:
-    """The score of a random ``fraction`` of the target's rows (SDNist's sampling-error reference)."""
-    from privsynth.tools.metrics.kmarginal import kmarginal_score
-
-    return kmarginal_score(target, target.sample(frac=fraction, random_state=seed), binning="sdnist")["score"]
