@@ -119,7 +119,7 @@ class Generator(ABC):
         expected = self.output_columns()
         if list(out.columns) != expected:
             raise RuntimeError(f"{self.name} returned columns {list(out.columns)}, expected {expected}")
-        return out
+        return integers_as_integers(out, self.schema)
 
     def estimated_rows(self) -> int | None:
         """The source's row count as the fitted model knows it (a DP estimate), or None if unknown."""
@@ -141,3 +141,20 @@ class Generator(ABC):
     @abstractmethod
     def _sample(self, n: int | None, conditions: dict[str, Any], seed: int | None) -> pd.DataFrame:
         """Generate rows."""
+
+
+def integers_as_integers(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Integer columns of the schema as integers (pandas ``Int64`` where values are missing), never ``32.0``.
+
+    A numeric column with missing values comes back from numpy as float; written as such, every value of an
+    integer column gets a decimal point. Post-processing of the output: no privacy cost.
+    """
+    for spec in schema.columns:
+        if spec.kind != "numeric" or not spec.integer or spec.name not in frame.columns:
+            continue
+        values = frame[spec.name]
+        if pd.api.types.is_float_dtype(values):
+            whole = values.dropna()
+            if (whole == whole.round()).all():
+                frame[spec.name] = values.round().astype("Int64")
+    return frame
