@@ -115,7 +115,7 @@ class AIMSynthesizer(MSTSynthesizer):
     Args:
         epsilon: Privacy target epsilon.
         delta: Privacy target delta.
-        seed: Random seed (keep it secret for a real release).
+        seed: Library-level noise seed, for tests and benchmarks only (the graph never passes one: fresh noise).
         **options: As MST (``key``, ``target``, ``schema``, ``fine_bins``, ``numeric_groups``,
             ``select_share``, ``one_way_share``, ``key_share``, ``iters``, ``rounded_sampling``, ``progress``;
             ``numeric_groups`` None: 10 below epsilon 4, else 20, measured on MA and TX 2019) plus ``rounds``

@@ -150,7 +150,7 @@ class DPMarginalSynthesizer(Generator):
     Args:
         epsilon: Privacy target epsilon.
         delta: Privacy target delta.
-        seed: Random seed (noise and sampling); keep it secret for a real release.
+        seed: Library-level noise and sampling seed, for tests and benchmarks only (the graph never passes one).
         **options: ``bins`` (bins per numeric column, default 16), ``target`` (a modelled column to
             centre the star on), ``schema`` (a :class:`TableSchema`, to compute :meth:`noise_scale`
             before ``fit``).

@@ -184,11 +184,11 @@ class MSTSynthesizer(Generator):
     Args:
         epsilon: Privacy target epsilon.
         delta: Privacy target delta.
-        seed: Random seed (keep it secret for a real release).
+        seed: Library-level noise seed, for tests and benchmarks only (the graph never passes one: fresh noise).
         **options: ``key`` (a categorical column joined to every measured pair), ``target`` (the key when
             ``key`` is not given), ``schema``, ``fine_bins``, ``numeric_groups``, ``select_share``,
-            ``one_way_share``, ``key_share`` (None: 0.5 below epsilon 4, else 0.3; k-marginal on MA 2019 at
-            epsilon 1, seeds 0-1: 873 with 0.5, 866 with 0.3), ``key_triples`` (measure (key, X, Y) rather than (X, Y)),
+            ``one_way_share``, ``key_share`` (None: 0.5 below epsilon 4, else 0.3; measured in
+            ``evals/notes/aim.md``), ``key_triples`` (measure (key, X, Y) rather than (X, Y)),
             ``iters`` (model-fit iterations), ``rounded_sampling`` (low-variance sampling,
             :mod:`privsynth.tools.tabular.model.sampling`; default True), ``progress`` (progress bar; None: only on
             a terminal).
