@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from privsynth.agents.generator import integers_as_integers
 from privsynth.atomic import PRIVATE_FILE_MODE, atomic_write_bytes, atomic_write_text, private_dir
 from privsynth.errors import RunNotFoundError
 from privsynth.tools.data.schema import TableSchema
@@ -70,3 +71,18 @@ def write_table(path: Path, df: pd.DataFrame, mode: int | None = PRIVATE_FILE_MO
     else:
         atomic_write_text(path, df.to_csv(index=False), mode=mode)
     return path
+
+
+def publish(stored: Path, target: Path, schema: TableSchema | None = None) -> Path:
+    """Write a run's stored synthetic CSV to the user's path (the user's permissions, not 0600).
+
+    A CSV target gets the stored bytes exactly, so a release and any later replay are the same file; JSON lines
+    and Parquet are converted, with the schema's integer columns kept as integers.
+
+    Returns:
+        The target path.
+    """
+    if target.suffix.lower() not in (".parquet", ".jsonl"):
+        return atomic_write_bytes(target, stored.read_bytes(), mode=None)
+    table = read_synthetic(stored, schema)
+    return write_table(target, integers_as_integers(table, schema) if schema is not None else table, mode=None)

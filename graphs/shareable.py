@@ -25,7 +25,7 @@ from privsynth.config import load_settings
 from privsynth.errors import RunNotFoundError
 from privsynth.graphs.context import ledger_for
 from privsynth.graphs.report.report import render_html, to_jsonable
-from privsynth.graphs.runfolder import LEDGER_FILE, PLAN_FILE, SYNTHETIC_FILE, read_synthetic, run_dir, write_table
+from privsynth.graphs.runfolder import LEDGER_FILE, PLAN_FILE, SYNTHETIC_FILE, publish, read_synthetic, run_dir
 from privsynth.policies.accountant import epsilon_of
 
 SHAREABLE_JSON = "report.shareable.json"
@@ -132,11 +132,6 @@ def replay(run_id: str, out: str | Path | None = None, home: Path | None = None)
         RunNotFoundError: No such run, or it released nothing.
     """
     folder, _ = _released(home, run_id)
-    synthetic = read_synthetic(folder / SYNTHETIC_FILE)
     if out is not None:
-        target = Path(out).expanduser().resolve()
-        if target.suffix.lower() in ("", ".csv"):
-            atomic_write_text(target, (folder / SYNTHETIC_FILE).read_text(), mode=None)  # the stored bytes
-        else:
-            write_table(target, synthetic, mode=None)
-    return synthetic
+        publish(folder / SYNTHETIC_FILE, Path(out).expanduser().resolve())
+    return read_synthetic(folder / SYNTHETIC_FILE)

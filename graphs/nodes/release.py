@@ -10,7 +10,7 @@ from privsynth.graphs.context import ledger_for, schema_for, settings_for
 from privsynth.graphs.nodes.shared import plan_of, stops_on_error
 from privsynth.graphs.nodes.text_corpus import discard_private_corpus
 from privsynth.graphs.report.report import DATA_OWNER_NOTICE, write_report
-from privsynth.graphs.runfolder import PENDING_FILE, SYNTHETIC_FILE, read_synthetic, write_table
+from privsynth.graphs.runfolder import PENDING_FILE, SYNTHETIC_FILE, publish, read_synthetic
 from privsynth.graphs.state import RunState
 
 
@@ -24,8 +24,7 @@ def release_node(state: RunState) -> dict[str, Any]:
     os.replace(folder / PENDING_FILE, final)
     outputs = {"synthetic": str(final)}
     if plan.out:
-        released = read_synthetic(final, schema_for(plan))
-        outputs["out"] = str(write_table(Path(plan.out).expanduser().resolve(), released, mode=None))
+        outputs["out"] = str(publish(final, Path(plan.out).expanduser().resolve(), schema_for(plan)))
     discard_private_corpus(folder)
     history = [{"run_id": s.run_id, "generator": s.generator, "epsilon": s.epsilon, "delta": s.delta,
                 "created_at": s.created_at} for s in ledger_for(settings).history(plan.dataset or "")]
