@@ -9,7 +9,6 @@ from typing import Any
 from privsynth.graphs.context import ledger_for, schema_for, settings_for
 from privsynth.graphs.nodes.shared import plan_of, stops_on_error
 from privsynth.graphs.nodes.text_corpus import discard_private_corpus
-from privsynth.graphs.report.report import DATA_OWNER_NOTICE, write_report
 from privsynth.graphs.runfolder import PENDING_FILE, SYNTHETIC_FILE, publish, read_synthetic
 from privsynth.graphs.state import RunState
 
@@ -17,6 +16,8 @@ from privsynth.graphs.state import RunState
 @stops_on_error
 def release_node(state: RunState) -> dict[str, Any]:
     """Publish the synthetic data and write the report (validator numbers stay in the report only)."""
+    from privsynth.graphs.report.report import DATA_OWNER_NOTICE, write_report  # heavy (matplotlib)
+
     settings = settings_for(state.get("home"))
     plan = plan_of(state)
     folder = Path(state["run_dir"])

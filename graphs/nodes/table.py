@@ -8,7 +8,6 @@ from typing import Any
 import pandas as pd
 
 from privsynth.agents.planner.plan import Plan
-from privsynth.agents.validators.tabular import validate_table
 from privsynth.graphs.context import (
     HOLDOUT_FRACTION,
     Source,
@@ -35,7 +34,6 @@ from privsynth.logs import get_logger
 from privsynth.policies.delta import public_row_bound
 from privsynth.policies.release import evaluate_release
 from privsynth.tools.data.schema import TableSchema
-from privsynth.tools.pii import fake_values, scan_table
 
 log = get_logger(__name__)
 
@@ -71,6 +69,8 @@ def scrub_table(state: RunState) -> dict[str, Any]:
     PII scrubbing is not differential privacy: it removes direct identifiers; the DP guarantee comes
     from the generator.
     """
+    from privsynth.tools.pii import scan_table  # heavy: imported when the node runs, so the CLI starts fast
+
     plan = plan_of(state)
     source = load_source(plan, state.get("fingerprint"))
     findings = scan_table(source.data, source.schema, seed=plan.seed or 0)
@@ -105,6 +105,8 @@ def _split_source(state: RunState, plan: Plan) -> tuple[Source, TableSchema, pd.
 @stops_on_error
 def generate_table(state: RunState) -> dict[str, Any]:
     """Fit the DP generator on the training split and sample; the spend is committed as reading starts."""
+    from privsynth.tools.pii import fake_values  # heavy: imported when the node runs, so the CLI starts fast
+
     plan = plan_of(state)
     pii = state.get("pii", {})
     source, schema, train, holdout = _split_source(state, plan)
@@ -132,6 +134,10 @@ def generate_table(state: RunState) -> dict[str, Any]:
 @stops_on_error
 def validate_table_node(state: RunState) -> dict[str, Any]:
     """Measure fidelity, utility and privacy against the real data, then apply the release policy."""
+    from privsynth.agents.validators.tabular import (
+        validate_table,  # heavy: imported when the node runs, so the CLI starts fast
+    )
+
     plan = plan_of(state)
     source, schema, train, holdout = _split_source(state, plan)
     synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, source.schema)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from privsynth.agents.planner.plan import Plan
-from privsynth.agents.validators.text import validate_text
 from privsynth.config import Settings, local_secret
 from privsynth.errors import AccountingError, InputDataError
 from privsynth.graphs.context import settings_for
@@ -180,6 +179,10 @@ def generate_text(state: RunState) -> dict[str, Any]:
 @stops_on_error
 def validate_text_node(state: RunState) -> dict[str, Any]:
     """Validate synthetic texts against the scrubbed training texts and a real holdout; apply the text policy."""
+    from privsynth.agents.validators.text import (
+        validate_text,  # heavy: imported when the node runs, so the CLI starts fast
+    )
+
     plan = plan_of(state)
     assert plan.text_field is not None
     corpus, _ = _corpus(state, plan)
