@@ -78,7 +78,7 @@ def test_bad_inputs_give_one_clear_line_and_spend_nothing(table, sample_schema, 
                               "--yes"], capsys)
     assert "1/n" in _bad(["synthesize", str(table), "--schema", schema, "--epsilon", "1", "--delta", "0.01",
                           "--out", "o.csv", "--yes"], capsys)
-    assert "over the cap" in _bad(["synthesize", str(table), "--schema", schema, "--epsilon", "50", "--out", "o.csv",
+    assert "over the cap" in _bad(["synthesize", str(table), "--schema", schema, "--epsilon", "4", "--out", "o.csv",
                                    "--yes"], capsys)
     assert "No schema" in _bad(["synthesize", str(table), "--epsilon", "1", "--out", "o.csv", "--yes"], capsys)
     question = _bad(["run", "please make it nice", "--yes"], capsys)
