@@ -20,7 +20,7 @@ from dp_accounting import dp_event
 from privsynth.agents.options import GeneratorOptions, validate_options
 from privsynth.errors import ConfigError, InputDataError, NotFittedError
 from privsynth.logs import get_logger
-from privsynth.tools.data.schema import TableSchema
+from privsynth.tools.data.schema import TableSchema, default_decimals
 
 Modality = Literal["tabular", "text"]
 SpendHook = Callable[[dp_event.DpEvent], None]
@@ -121,6 +121,10 @@ class Generator(ABC):
             raise RuntimeError(f"{self.name} returned columns {list(out.columns)}, expected {expected}")
         return integers_as_integers(out, self.schema)
 
+    def choices(self) -> dict[str, Any]:
+        """What the generator decided from public facts (a workload, say), for the report; none by default."""
+        return {}
+
     def estimated_rows(self) -> int | None:
         """The source's row count as the fitted model knows it (a DP estimate), or None if unknown."""
         return None
@@ -144,17 +148,26 @@ class Generator(ABC):
 
 
 def integers_as_integers(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
-    """Integer columns of the schema as integers (pandas ``Int64`` where values are missing), never ``32.0``.
+    """Numbers at their schema's precision: integer columns as integers, others at their ``decimals``.
 
     A numeric column with missing values comes back from numpy as float; written as such, every value of an
-    integer column gets a decimal point. Post-processing of the output: no privacy cost.
+    integer column gets a decimal point (``32.0``), and a float column 14 decimals. Integer columns become
+    pandas ``Int64`` (missing values stay missing), other numeric columns are rounded to the schema's
+    ``decimals`` or :func:`~privsynth.tools.data.schema.default_decimals`. Post-processing: no privacy cost.
     """
     for spec in schema.columns:
-        if spec.kind != "numeric" or not spec.integer or spec.name not in frame.columns:
+        if spec.kind != "numeric" or spec.name not in frame.columns:
             continue
         values = frame[spec.name]
-        if pd.api.types.is_float_dtype(values):
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        decimals = default_decimals(spec)
+        if spec.integer:
             whole = values.dropna()
             if (whole == whole.round()).all():
                 frame[spec.name] = values.round().astype("Int64")
+        elif decimals == 0:
+            frame[spec.name] = values.round().astype("Int64")
+        elif decimals is not None:
+            frame[spec.name] = values.round(decimals)
     return frame

@@ -59,7 +59,7 @@ def check_in_domain(frame: pd.DataFrame, schema: TableSchema) -> None:
             continue
         column = frame[name]
         missing = column.isna()
-        assert spec.nullable or not missing.any(), f"non-nullable column '{name}' has missing values"
+        assert spec.nullable is not False or not missing.any(), f"non-nullable column '{name}' has missing values"
         present = column[~missing]
         if spec.kind == "categorical":
             bad = sorted({normalize_value(v) for v in present} - set(spec.categories or []))

@@ -122,7 +122,8 @@ def _start(initial: dict[str, Any], home: str | Path | None) -> RunResult:
 
 def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None, schema: str | Path | None = None,
                rows: int | None = None, generator: str | None = None, dataset: str | None = None,
-               pii: PIIAction = "drop", target: str | None = None, out: str | Path | None = None,
+               pii: PIIAction = "drop", target: str | None = None, drop_columns: list[str] | None = None,
+               out: str | Path | None = None,
                seed: int | None = 0, review: bool = False,
                release_thresholds: dict[str, dict[str, float]] | None = None,
                text_field: str | None = None, label_field: str | None = None, user_field: str | None = None,
@@ -141,7 +142,10 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
         dataset: The ledger's name for the data (default: the file's stem).
         pii: ``drop`` PII columns, ``fake`` them with fresh surrogates, or ``keep`` them out of the model; in
             text, ``drop`` replaces each entity with its tag and ``fake`` with a consistent surrogate.
-        target: Column for utility checks.
+        target: Column for utility checks (categorical: ROC AUC, numeric: R^2). A categorical target is also the
+            workload key of aim and mst when the schema declares none (:mod:`privsynth.tools.tabular.workload`).
+        drop_columns: Columns to leave out of the synthetic data; a column the schema gives no public domain
+            stops the run until it is declared or dropped here.
         out: Also write the synthetic data here (``.csv``, ``.jsonl`` or ``.parquet``).
         seed: Seed of the non-private parts only (validators' subsamples, fake PII values). The DP noise is
             fresh OS entropy in every run; the same output again comes from :func:`privsynth.replay`.
@@ -164,6 +168,7 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
         fields: dict[str, Any] = {"generator": generator} if generator else {}
         plan = Plan(source=str(source), epsilon=epsilon, delta=delta, schema_path=str(schema) if schema else None,
                     rows=rows, dataset=dataset, pii_action=pii, target=target,
+                    drop_columns=list(drop_columns or []),
                     out=str(out) if out else None, seed=seed, review=review,
                     release_thresholds=release_thresholds, text_field=text_field, label_field=label_field,
                     user_field=user_field, generator_options=dict(options or {}), validation_level=validation,

@@ -13,6 +13,7 @@ from privsynth.config import Settings, load_settings, local_secret
 from privsynth.errors import InputDataError, SchemaError
 from privsynth.policies.holdout import HOLDOUT_FRACTION, split_records
 from privsynth.policies.ledger import Ledger
+from privsynth.tools.data.columns import with_dropped
 from privsynth.tools.data.io import fingerprint_file, read_table
 from privsynth.tools.data.schema import TableSchema, load_schema
 
@@ -78,8 +79,9 @@ def load_source(plan: Plan, expected_fingerprint: str | None = None) -> Source:
         InputDataError: The file is unreadable or changed since the plan was checked.
         SchemaError: No usable schema.
     """
-    schema = load_schema(schema_path_for(plan))
-    data = apply_missing_markers(read_table(plan.source), schema)
+    raw = read_table(plan.source)
+    schema = with_dropped(load_schema(schema_path_for(plan)), plan.drop_columns, raw.columns)
+    data = apply_missing_markers(raw, schema)
     fingerprint = fingerprint_file(plan.source)
     if expected_fingerprint and fingerprint != expected_fingerprint:
         raise InputDataError(f"{plan.source} changed since this run was planned.",

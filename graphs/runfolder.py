@@ -49,18 +49,24 @@ def write_json(path: Path, data: Any) -> Path:
 
 
 def read_synthetic(path: Path, schema: TableSchema | None = None) -> pd.DataFrame:
-    """Read a synthetic CSV back with categorical columns as strings (codes such as ``"2"`` stay codes)."""
+    """Read a synthetic CSV back with categorical columns as strings (codes such as ``"2"`` stay codes).
+
+    The schema's missing-value markers (NIST's ``N``) read as missing, as :func:`write_table` wrote them.
+    """
     dtypes = {c.name: str for c in schema.columns if c.kind != "numeric"} if schema is not None else None
-    return pd.read_csv(path, dtype=dtypes)
+    markers = list(schema.na_values) if schema is not None else []
+    return pd.read_csv(path, dtype=dtypes, na_values=markers or None)
 
 
-def write_table(path: Path, df: pd.DataFrame, mode: int | None = PRIVATE_FILE_MODE) -> Path:
+def write_table(path: Path, df: pd.DataFrame, mode: int | None = PRIVATE_FILE_MODE, na_rep: str = "") -> Path:
     """Write a CSV, JSON lines or Parquet table atomically, chosen by suffix (anything else: CSV).
 
     Args:
         path: Target file.
         df: The table.
         mode: Permission bits (private by default; ``None`` for a released file at the user's own path).
+        na_rep: How a CSV writes a missing value: the schema's marker (NIST's ``N``) so that the output reads
+            like the source, else empty.
     """
     if path.suffix.lower() == ".parquet":
         atomic_write_bytes(path, df.to_parquet(index=False), mode)
@@ -69,8 +75,13 @@ def write_table(path: Path, df: pd.DataFrame, mode: int | None = PRIVATE_FILE_MO
         atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records),
                           mode=mode)
     else:
-        atomic_write_text(path, df.to_csv(index=False), mode=mode)
+        atomic_write_text(path, df.to_csv(index=False, na_rep=na_rep), mode=mode)
     return path
+
+
+def missing_marker(schema: TableSchema | None) -> str:
+    """The string a CSV output writes for a missing value: the schema's first ``na_values`` entry, else empty."""
+    return schema.na_values[0] if schema is not None and schema.na_values else ""
 
 
 def publish(stored: Path, target: Path, schema: TableSchema | None = None) -> Path:
@@ -85,4 +96,5 @@ def publish(stored: Path, target: Path, schema: TableSchema | None = None) -> Pa
     if target.suffix.lower() not in (".parquet", ".jsonl"):
         return atomic_write_bytes(target, stored.read_bytes(), mode=None)
     table = read_synthetic(stored, schema)
-    return write_table(target, integers_as_integers(table, schema) if schema is not None else table, mode=None)
+    return write_table(target, integers_as_integers(table, schema) if schema is not None else table, mode=None,
+                       na_rep=missing_marker(schema))

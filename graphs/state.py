@@ -35,6 +35,7 @@ class RunState(TypedDict, total=False):
         budget: Budget figures (cap, spent, planned, remaining, is_new).
         text: For text corpora: the text / label / user fields and the number of training units.
         pii: PII findings (masked; for text, counts per entity type) and the decided actions.
+        columns: For tables: every input column, its declared kind and what the run does with it.
         generation: What the generator did (rows, event, pending output path).
         validation: Validator results (non-DP statistics for the data owner).
         release: The release policy's verdict and reasons.
@@ -59,6 +60,7 @@ class RunState(TypedDict, total=False):
     budget: dict[str, Any]
     text: dict[str, Any]
     pii: dict[str, Any]
+    columns: list[dict[str, str]]
     generation: dict[str, Any]
     validation: dict[str, Any]
     release: dict[str, Any]

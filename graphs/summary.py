@@ -31,6 +31,24 @@ def _text_pii(state: dict[str, Any], result: Any) -> list[str]:
             "DP guarantee comes from DP-SGD)"]
 
 
+def _columns(state: dict[str, Any], result: Any) -> list[str]:
+    rows = state.get("columns") or []
+    released = ("modelled", "personal")
+    left_out = [f"{r['column']} ({r['outcome']})" for r in rows if not r["outcome"].startswith(released)]
+    modelled = sum(r["outcome"].startswith("modelled") for r in rows)
+    if not rows:
+        return []
+    return [f"columns: {modelled} of {len(rows)} modelled" + (f"; not released: {', '.join(left_out)}" if left_out
+                                                              else "")]
+
+
+def _workload(state: dict[str, Any], result: Any) -> list[str]:
+    workload = (state.get("generation") or {}).get("workload")
+    if not workload:
+        return []
+    return [f"workload key: {workload.get('key') or 'none'} ({workload.get('reason')})"]
+
+
 def _warnings(state: dict[str, Any], result: Any) -> list[str]:
     return [f"warning: {w}" for w in (state.get("generation") or {}).get("warnings", [])]
 
@@ -70,7 +88,7 @@ def _waiting(state: dict[str, Any], result: Any) -> list[str]:
             f"answer with: privsynth review {result.run_id} --approve | --reject"]
 
 
-SECTIONS: tuple[Section, ...] = (_generated, _text_pii, _warnings, _budget, _outputs, _waiting)
+SECTIONS: tuple[Section, ...] = (_generated, _columns, _workload, _text_pii, _warnings, _budget, _outputs, _waiting)
 
 
 def summary_lines(result: Any) -> list[str]:

@@ -46,7 +46,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="validation level (basic skips the text embedding model)")
     syn.add_argument("--dataset", help="ledger name of the data (default: file stem)")
     syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop")
-    syn.add_argument("--target", help="column for utility checks")
+    syn.add_argument("--target", help="column for utility checks (categorical: ROC AUC; numeric: R^2); a "
+                     "categorical target is also the workload key unless the schema declares one")
+    syn.add_argument("--drop-column", action="append", default=[], metavar="NAME", dest="drop_columns",
+                     help="leave this column out of the synthetic data (repeatable); needed for a column the schema "
+                          "gives no domain")
     syn.add_argument("--seed", type=int, default=0,
                      help="seed of the non-private parts only (validators' subsamples, fake PII values); the DP "
                           "noise is fresh OS entropy in every run (for the same output again use `privsynth replay`)")
@@ -195,7 +199,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "synthesize":
         result = api.synthesize(args.input, epsilon=args.epsilon, delta=args.delta, schema=args.schema,
                                 rows=args.rows, generator=args.generator, dataset=args.dataset, pii=args.pii,
-                                target=args.target, out=args.out, seed=args.seed, review=not args.yes,
+                                target=args.target, drop_columns=args.drop_columns, out=args.out, seed=args.seed,
+                                review=not args.yes,
                                 text_field=args.text_field, label_field=args.label_field,
                                 user_field=args.user_field, options=parse_options(args.option),
                                 validation=args.validation)

@@ -22,7 +22,7 @@ class Plan(BaseModel):
         source: Path of the private input (CSV, Parquet or JSONL).
         dataset: User-facing dataset name for the ledger (default: the file's stem).
         modality: ``tabular`` or ``text``; a plan with a ``text_field`` is a text plan.
-        generator: Registered generator name (default: ``mst`` for tables, ``dp_text_lm`` for text).
+        generator: Registered generator name (default: ``aim`` for tables, ``dp_text_lm`` for text).
         rows: Rows to generate; ``None`` means as many as the source has (released with noise).
         epsilon: Privacy budget for this run.
         delta: Delta for this run; ``None`` means the settings' default rule.
@@ -30,6 +30,7 @@ class Plan(BaseModel):
         pii_action: What to do with PII: drop PII columns (in text: replace each entity with its tag such as
             ``<PERSON>``), replace it with fresh fake values (in text: consistent surrogates), or keep it.
         target: Column used for utility checks (train on synthetic, test on real).
+        drop_columns: Columns left out of the synthetic data (``--drop-column``).
         text_field: Text column, for text corpora.
         label_field: Label column, for conditional text generation (its labels come from the schema).
         user_field: User column of a text corpus: all of one user's texts become one privacy unit.
@@ -54,6 +55,7 @@ class Plan(BaseModel):
     schema_path: str | None = None
     pii_action: PIIAction = "drop"
     target: str | None = None
+    drop_columns: list[str] = Field(default_factory=list)
     text_field: str | None = None
     label_field: str | None = None
     user_field: str | None = None

@@ -38,6 +38,7 @@ def release_node(state: RunState) -> dict[str, Any]:
         "plan": plan.model_dump(),
         "budget": {**state.get("budget", {}), "history": history},
         "pii": state.get("pii", {}),
+        "columns": state.get("columns", []),
         "generation": state.get("generation", {}),
         "validation": state.get("validation", {}),
         "release": state.get("release", {}),

@@ -69,9 +69,8 @@ def with_delta(plan: Plan, bound: int, configured: float | None) -> Plan:
 
 
 def modelled_schema(schema: TableSchema, pii_columns: list[str]) -> TableSchema:
-    """The schema the generator sees: modelled columns that are not PII."""
-    return TableSchema(name=schema.name, rows=schema.rows, na_values=schema.na_values,
-                       columns=[c for c in schema.modelled_columns if c.name not in pii_columns])
+    """The schema the generator sees: modelled columns that are not PII (relations to the others dropped)."""
+    return schema.without([c.name for c in schema.columns if not c.modelled or c.name in pii_columns])
 
 
 GRAPH_OPTIONS = frozenset({"schema", "target", "text_field", "label_field", "user_field", "records"})

@@ -26,6 +26,7 @@ from privsynth.graphs.nodes.shared import (
 )
 from privsynth.graphs.runfolder import (
     PENDING_FILE,
+    missing_marker,
     read_synthetic,
     write_table,
 )
@@ -33,6 +34,7 @@ from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.delta import public_row_bound
 from privsynth.policies.release import evaluate_release
+from privsynth.tools.data.columns import check_all_handled, column_outcomes
 from privsynth.tools.data.schema import TableSchema
 
 log = get_logger(__name__)
@@ -76,22 +78,18 @@ def scrub_table(state: RunState) -> dict[str, Any]:
     findings = scan_table(source.data, source.schema, seed=plan.seed or 0)
     overrides = set(state.get("pii", {}).get("not_pii", []))
     pii_columns = [f.column for f in findings if f.is_pii and f.column not in overrides]
-    declared = set(source.schema.names)
-    unmodelled = [c for c in source.data.columns if c not in declared and c not in pii_columns]
+    check_all_handled(source.data.columns, source.schema, pii_columns, plan.drop_columns)
     modelled = [c.name for c in modelled_schema(source.schema, pii_columns).columns]
     pii = {
         "findings": [f.model_dump() for f in findings],
         "pii_columns": pii_columns,
         "action": plan.pii_action,
         "not_pii": sorted(overrides),
-        "undeclared_columns": unmodelled,
         "modelled_columns": modelled,
         "note": "PII scrubbing is not differential privacy; the DP guarantee comes from the generator.",
     }
-    if unmodelled:
-        pii["warning"] = (f"Columns {unmodelled} have no declared domain in the schema and are left out of the "
-                          "synthetic data; declare them in the schema to model them.")
-    return {"pii": pii, "status": "scrubbed"}
+    columns = column_outcomes(source.data.columns, source.schema, pii_columns, plan.pii_action, plan.drop_columns)
+    return {"pii": pii, "columns": columns, "status": "scrubbed"}
 
 
 def _split_source(state: RunState, plan: Plan) -> tuple[Source, TableSchema, pd.DataFrame, pd.DataFrame | None]:
@@ -120,13 +118,13 @@ def generate_table(state: RunState) -> dict[str, Any]:
             synthetic[column] = fake_values(entities.get(column, "GENERIC"), len(synthetic), plan.seed or 0)
         order = [c for c in source.data.columns if c in synthetic.columns]
         synthetic = synthetic[order]
-    write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic)
+    write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic, na_rep=missing_marker(source.schema))
     status = committed["status"]
     budget = {**state.get("budget", {}), "spent_epsilon": status.planned_epsilon,
               "remaining_after": status.remaining_epsilon, "committed": True}
     generation = {"generator": plan.generator, "rows": len(synthetic), "train_rows": len(train),
                   "holdout_rows": 0 if holdout is None else len(holdout), "event": committed["event"],
-                  "epsilon": plan.epsilon, "delta": plan.delta}
+                  "epsilon": plan.epsilon, "delta": plan.delta, **generator.choices()}
     log.info("run.generated", run_id=state["run_id"], rows=len(synthetic))
     return {"generation": generation, "budget": budget, "status": "generated"}
 

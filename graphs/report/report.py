@@ -29,7 +29,8 @@ from privsynth.logs import get_logger
 
 log = get_logger(__name__)
 
-HEADINGS = {"summary": "Run summary", "glance": "At a glance", "pii": "Personal data (PII)", "schema": "Schema check",
+HEADINGS = {"summary": "Run summary", "glance": "At a glance", "pii": "Personal data (PII)",
+            "columns": "Columns: what happened to each input column", "schema": "Schema check",
             "fidelity": "Fidelity: does the synthetic data look like the real data?",
             "utility": "Utility: is the synthetic data useful for prediction?",
             "privacy": "Privacy checks: does the synthetic data copy real people?",
@@ -311,6 +312,8 @@ def render_html(report: dict) -> str:
         parts += [f"<p class='note'>Warning: {_e(w)}</p>" for w in report["warnings"]]
     if "pii" in report:
         parts.append(_section("pii", _pii, report["pii"]))
+    if isinstance(report.get("columns"), list) and report["columns"]:
+        parts.append(_section("columns", lambda rows: _table(rows, ["column", "kind", "outcome"]), report["columns"]))
     if report_text.is_text(report):
         parts += _text_parts(report)
     for key, render in (("schema", _schema), ("fidelity", _fidelity), ("utility", _utility),
@@ -324,8 +327,8 @@ def render_html(report: dict) -> str:
         parts.append(_section("release", _release, report["release"]))
     if "plan" in report:
         parts.append(_section("plan", _value, report["plan"]))
-    other = {k: v for k, v in report.items() if k not in ("run", "plan", "budget", "pii", "validation", "release",
-                                                           "warnings", "examples", "notice")}
+    shown = ("run", "plan", "budget", "pii", "columns", "validation", "release", "warnings", "examples", "notice")
+    other = {k: v for k, v in report.items() if k not in shown}
     if other:
         parts.append(_section("other", _value, other))
     heading = "privsynth run report" + (f": {_e(title)}" if title else "")

@@ -17,8 +17,23 @@ privsynth's format::
 
 Kinds: ``categorical`` (a closed list of categories), ``numeric`` (public ``min``/``max``; values outside
 are clipped to the bounds, a documented choice), ``pii`` (personal data: handled by the PII policy, never
-modelled), ``text`` (free text), ``id`` (identifiers: never modelled). Missing values are allowed by
-default and become a category of their own.
+modelled), ``text`` (free text), ``id`` (identifiers: never modelled), ``dropped`` (declared and deliberately
+left out of the release, as ``--drop-column`` does), ``unknown`` (declared without a public domain, such as a
+NIST dictionary entry with no code list: a run stops and names it until it is given a domain or dropped).
+
+Missing values (``nullable``, per column): ``true``, the column may be missing (a category of its own);
+``false``, it never is (missing cells in the data are an error, and the model has no missing code). A schema
+that says nothing (``null``, the default) leaves it to the data *through DP*: the model keeps a missing code
+only when the noisy count of missing cells in its one-way measurement is significant (above
+:data:`SILENT_NULL_SIGMAS` times that measurement's noise), so a table with no missing cell does not come back
+with them (a false positive has probability about 3e-5 per column). A NIST dictionary declares a column
+nullable exactly when its values list ``N``.
+
+Numbers are written with ``decimals`` digits after the point when the schema says so; otherwise integer
+columns as integers and other numeric columns at :func:`default_decimals` (from the public range).
+
+``workload`` (table level, optional): ``{"key": "PUMA"}`` names the column that the tabular synthesizers join
+to every measured marginal (:mod:`privsynth.tools.tabular.workload` chooses one from public facts when absent).
 
 Optional public relations between columns (the synthesizers keep them in what they sample):
 
@@ -37,6 +52,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -44,7 +60,8 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from privsynth.errors import SchemaError
 
-ColumnKind = Literal["categorical", "numeric", "pii", "text", "id"]
+ColumnKind = Literal["categorical", "numeric", "pii", "text", "id", "dropped", "unknown"]
+SILENT_NULL_SIGMAS = 4.0
 
 
 class ValueRule(BaseModel):
@@ -83,7 +100,7 @@ def _check_rule(col: ColumnSpec, by_name: dict[str, ColumnSpec]) -> None:
     if rule.among is not None and not set(rule.among) <= set(gate.categories or []):
         raise ValueError(f"column '{col.name}' has a holds_when rule on categories {rule.among} that "
                          f"'{rule.column}' does not declare")
-    if rule.value is None and not col.nullable:
+    if rule.value is None and col.nullable is False:
         raise ValueError(f"column '{col.name}' is declared missing by a holds_when rule but is not nullable")
     if rule.value is not None and str(rule.value) not in (col.categories or col.special_values):
         raise ValueError(f"column '{col.name}' has a holds_when rule for value {rule.value!r}, which is not one "
@@ -100,11 +117,13 @@ class ColumnSpec(BaseModel):
     max: float | None = None
     integer: bool = False
     special_values: list[str] = Field(default_factory=list)
-    nullable: bool = True
+    nullable: bool | None = None
+    decimals: int | None = Field(None, ge=0, le=12)
     pii_entity: str | None = None
     description: str | None = None
     rank_of: str | None = None
     holds_when: ValueRule | None = None
+    review_note: str | None = None
 
     @model_validator(mode="after")
     def _check_domain(self) -> ColumnSpec:
@@ -127,13 +146,37 @@ class ColumnSpec(BaseModel):
         return self.kind in ("categorical", "numeric")
 
 
+def default_decimals(spec: ColumnSpec) -> int | None:
+    """Digits after the point for a numeric column whose schema gives no ``decimals`` (None: not numeric).
+
+    Integers get 0; other columns enough digits to resolve a millionth of the public range (at least 2), which
+    is finer than any model's bins and never prints 14 decimals. Public: the schema only.
+    """
+    if spec.kind != "numeric":
+        return None
+    if spec.decimals is not None:
+        return spec.decimals
+    if spec.integer:
+        return 0
+    span = float(spec.max) - float(spec.min)  # type: ignore[arg-type]
+    return int(min(12, max(2, 6 - math.floor(math.log10(span)))))
+
+
+class Workload(BaseModel):
+    """The marginals a tabular synthesizer should favour, declared by a person (public metadata)."""
+
+    key: str | None = Field(None, description="column joined to every measured marginal, such as a geography")
+
+
 class TableSchema(BaseModel):
-    """Public metadata of a table: its columns and, optionally, a public row count."""
+    """Public metadata of a table: its columns and, optionally, a public row count and workload."""
 
     name: str | None = None
     rows: int | None = Field(None, gt=0)
     na_values: list[str] = Field(default_factory=list)
     columns: list[ColumnSpec]
+    workload: Workload | None = None
+    source_note: str | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> TableSchema:
@@ -149,6 +192,9 @@ class TableSchema(BaseModel):
             if col.rank_of is not None and col.kind not in ("numeric", "categorical"):
                 raise ValueError(f"column '{col.name}' declares rank_of but is not numeric or categorical")
             _check_rule(col, by_name)
+        key = self.workload.key if self.workload else None
+        if key is not None and (key not in by_name or by_name[key].kind != "categorical"):
+            raise ValueError(f"the workload key '{key}' is not a categorical column of the schema")
         return self
 
     def column(self, name: str) -> ColumnSpec:
@@ -183,38 +229,20 @@ class TableSchema(BaseModel):
             if c.holds_when is not None and c.holds_when.column in names:
                 c = c.model_copy(update={"holds_when": None})
             kept.append(c)
-        return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=kept)
+        workload = self.workload if self.workload is None or self.workload.key not in names else None
+        return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=kept,
+                           workload=workload, source_note=self.source_note)
 
     def to_json(self) -> str:
         """Serialize in privsynth's schema format."""
         return self.model_dump_json(indent=2, exclude_none=True)
 
 
-def _from_nist_dictionary(raw: dict) -> TableSchema:
-    """Convert NIST's data-dictionary format (column -> {description, values}) to a schema."""
-    columns = []
-    for name, entry in raw.items():
-        values = entry.get("values") if isinstance(entry, dict) else None
-        description = entry.get("description") if isinstance(entry, dict) else None
-        if not isinstance(values, dict):
-            # No public domain given (e.g. sampling weights): declared, but not modelled.
-            columns.append(ColumnSpec(name=name, kind="id", description=description))
-            continue
-        if "min" in values and "max" in values:
-            specials = [k for k in values if k not in ("min", "max", "N")]
-            bounds = (values["min"], values["max"])
-            columns.append(ColumnSpec(
-                name=name, kind="numeric", min=float(bounds[0]), max=float(bounds[1]),
-                integer=all(float(b).is_integer() for b in bounds), special_values=specials,
-                description=description))
-        else:
-            cats = [k for k in values if k != "N"]
-            columns.append(ColumnSpec(name=name, kind="categorical", categories=cats, description=description))
-    return TableSchema(columns=columns, na_values=["N"])  # NIST marks missing values with the letter N
-
-
-def load_schema(path: str | Path) -> TableSchema:
+def load_schema(path: str | Path, reviewed: bool = True) -> TableSchema:
     """Load a schema from privsynth's JSON format or NIST's data-dictionary format.
+
+    A NIST dictionary gets the reviewed relations privsynth ships for it (:mod:`privsynth.tools.data.nist`)
+    unless ``reviewed`` is False.
 
     A file is parsed once per process and content (path and bytes): a run reads
     the schema in several nodes, and a NIST dictionary takes a while to validate. The model is a deep copy, so
@@ -222,6 +250,7 @@ def load_schema(path: str | Path) -> TableSchema:
 
     Args:
         path: Path of the JSON file.
+        reviewed: Apply the shipped reviewed relations to a NIST dictionary they match.
 
     Returns:
         The schema.
@@ -233,11 +262,11 @@ def load_schema(path: str | Path) -> TableSchema:
     if not path.is_file():
         raise SchemaError(f"Schema file {path} does not exist.", "Check the path given to --schema.")
     content = path.read_bytes()
-    return _parse_schema(str(path), content).model_copy(deep=True)
+    return _parse_schema(str(path), content, reviewed).model_copy(deep=True)
 
 
 @functools.lru_cache(maxsize=32)
-def _parse_schema(name: str, content: bytes) -> TableSchema:
+def _parse_schema(name: str, content: bytes, reviewed: bool = True) -> TableSchema:
     """Parse one version of a schema file (cached by :func:`load_schema`)."""
     path = Path(name)
     try:
@@ -248,7 +277,10 @@ def _parse_schema(name: str, content: bytes) -> TableSchema:
         if isinstance(raw, dict) and "columns" in raw:
             return TableSchema.model_validate(raw)
         if isinstance(raw, dict) and raw and all(isinstance(v, dict) for v in raw.values()):
-            return _from_nist_dictionary(raw)
+            from privsynth.tools.data.nist import apply_reviewed, from_nist_dictionary
+
+            schema = from_nist_dictionary(raw)
+            return apply_reviewed(schema) if reviewed else schema
     except ValidationError as exc:
         err = exc.errors()[0]
         raise SchemaError(f"Schema file {path} is invalid: {err['msg']}.", "Correct the column entry.") from exc

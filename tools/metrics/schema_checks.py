@@ -52,7 +52,7 @@ def _issue(column: str, problem: str, mask: pd.Series, values: pd.Series) -> Col
 def _column_issues(series: pd.Series, spec: ColumnSpec) -> list[ColumnIssue | None]:
     labels = as_category_str(series)
     present = labels.notna()
-    found = [_issue(spec.name, "missing_not_allowed", ~present, labels.fillna("")) if not spec.nullable else None]
+    found = [_issue(spec.name, "missing_not_allowed", ~present, labels.fillna("")) if spec.nullable is False else None]
     if spec.kind == "categorical":
         return [*found, _issue(spec.name, "unknown_category", present & ~labels.isin(spec.categories or []), labels)]
     special = labels.isin(spec.special_values)

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from privsynth.tools.data.schema import ColumnSpec
+from privsynth.tools.data.schema import SILENT_NULL_SIGMAS, ColumnSpec
 from privsynth.tools.tabular.encoding.discretize import ColumnDiscretizer
 from privsynth.tools.tabular.model.sampling import rounded_choice
 
@@ -80,6 +80,23 @@ class FineColumn:
             self.n_bins = len(edges) - 1
         self.size = self.n_bins + (self.base.size - self.base.n_values if self.n_bins else self.base.size)
         self.heaping: np.ndarray | None = None  # per-roundness-class weights of integers (fit_heaping)
+
+    @property
+    def missing_code(self) -> int | None:
+        """The fine code of a missing value (the last one), or None when the column is not nullable."""
+        return self.size - 1 if self.base.missing_code is not None else None
+
+    def unreleased_codes(self, noisy: np.ndarray, sigma: float) -> list[int]:
+        """Fine codes the model must give probability 0, decided from the noisy one-way counts (post-processing).
+
+        A column whose schema is silent on ``nullable`` keeps its missing code only when the code's noisy count
+        is above ``SILENT_NULL_SIGMAS * sigma`` (:mod:`privsynth.tools.data.schema`), so a table with no missing
+        cell does not come back with them.
+        """
+        code = self.missing_code
+        if self.spec.nullable is None and code is not None and noisy[code] < SILENT_NULL_SIGMAS * sigma:
+            return [code]
+        return []
 
     @property
     def heaping_levels(self) -> int:
@@ -234,6 +251,16 @@ class Groups:
     of_fine: np.ndarray
     weights: np.ndarray
     n_groups: int
+    forbidden: int | None = None
+    """A group of unreleased codes: the model gives it probability 0 (:meth:`FineColumn.unreleased_codes`)."""
+
+    def forbidden_table(self) -> np.ndarray | None:
+        """Boolean one-way table, True at the forbidden group (a structural zero of the model), or None."""
+        if self.forbidden is None:
+            return None
+        table = np.zeros(self.n_groups, dtype=bool)
+        table[self.forbidden] = True
+        return table
 
     def decode_fine(self, groups: np.ndarray, rng: np.random.Generator, rounding: bool = False) -> np.ndarray:
         """Draw a fine code within each group, in proportion to the weights (rounded counts when ``rounding``)."""
@@ -282,8 +309,34 @@ def smoothed(values: np.ndarray, window: int) -> np.ndarray:
     return np.clip(total / count, 0.0, None)
 
 
+def shrunk_rare_weights(noisy: np.ndarray, sigma: float) -> np.ndarray:
+    """Within-group weights of a group of rare codes: their noisy counts shrunk towards the group's mean.
+
+    The counts of rare categories are mostly noise: taken as they are (thresholded), the group's whole mass goes
+    to whichever member drew the highest noise, and a 5% category can vanish while another doubles. The
+    empirical-Bayes (positive-part James-Stein) estimate keeps a share ``c = max(0, 1 - (k - 1) sigma^2 / S)`` of
+    each member's departure from the mean, ``S`` the members' sum of squared departures: pure noise gives
+    ``c`` near 0 (uniform within the group), a clear signal ``c`` near 1. Post-processing only.
+
+    Args:
+        noisy: The members' noisy counts.
+        sigma: Noise of each count.
+
+    Returns:
+        Non-negative weights, one per member (uniform when all the estimates are at or below 0).
+    """
+    y = np.asarray(noisy, dtype=float)
+    if len(y) < 2:
+        return np.ones(len(y))
+    mean = float(y.mean())
+    spread = float(((y - mean) ** 2).sum())
+    c = max(0.0, 1.0 - (len(y) - 1) * sigma * sigma / spread) if spread > 0 else 0.0
+    w = np.clip(mean + c * (y - mean), 0.0, None)
+    return w if w.sum() > 0 else np.ones(len(y))
+
+
 def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
-             sigma: float | None = None, cuts: Sequence[int] = ()) -> Groups:
+             sigma: float | None = None, cuts: Sequence[int] = (), forbidden: Sequence[int] = ()) -> Groups:
     """Group a column's fine codes using its noisy one-way marginal only (DP post-processing).
 
     Args:
@@ -297,6 +350,11 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
             age and makes its decoded values lumpy), unless the column is :func:`spiky`.
         cuts: Ordered bins that must start a group (public thresholds,
             :func:`~privsynth.tools.tabular.encoding.structural_zeros.gate_cuts`), whatever their mass.
+        forbidden: Unordered codes the model must not emit (:meth:`FineColumn.unreleased_codes`): they form the
+            last group, :attr:`Groups.forbidden`.
+
+    The rare group's within-group weights are :func:`shrunk_rare_weights` of its members' noisy counts (with
+    ``sigma``; without it, ``threshold / 3``).
 
     Returns:
         The grouping.
@@ -327,20 +385,29 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
             of_fine[:n_ordered][last_run] = next_group - 2  # too-light last group
             next_group -= 1
     rare = []
+    banned = sorted({int(c) for c in forbidden if n_ordered <= int(c) < len(noisy)})
     for code in range(n_ordered, len(noisy)):
+        if code in banned:
+            continue
         if noisy[code] >= threshold:
             of_fine[code] = next_group
             next_group += 1
         else:
             rare.append(code)
+    weights = np.clip(mass, 0.0, None)
     if rare:
         of_fine[rare] = next_group
         next_group += 1
-    weights = np.clip(mass, 0.0, None)
+        weights[rare] = shrunk_rare_weights(noisy[rare], sigma if sigma is not None else threshold / 3.0)
+    banned_group = None
+    if banned:
+        of_fine[banned] = banned_group = next_group
+        next_group += 1
+        weights[banned] = 0.0
     if sigma is not None and n_ordered > 1 and not spiky(noisy[:n_ordered], sigma):
         weights[:n_ordered] = smoothed(noisy[:n_ordered], smoothing_window(noisy[:n_ordered], sigma))
     weights = weights + 1e-9 * max(float(np.clip(noisy, 0, None).max(initial=0.0)), 1.0)
-    return Groups(of_fine=of_fine, weights=weights, n_groups=int(next_group))
+    return Groups(of_fine=of_fine, weights=weights, n_groups=int(next_group), forbidden=banned_group)
 
 
 def one_way_sigma(groups: Groups, sigma: float) -> np.ndarray:

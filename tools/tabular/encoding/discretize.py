@@ -102,8 +102,8 @@ class ColumnDiscretizer:
                 self.edges = np.linspace(self.lo, self.hi, self.n_values + 1)
             self.categories = []
         self.n_specials = len(self.specials) if spec.kind == "numeric" else 0
-        self.missing_code: int | None = self.n_values + self.n_specials if spec.nullable else None
-        self.size = self.n_values + self.n_specials + (1 if spec.nullable else 0)
+        self.missing_code: int | None = self.n_values + self.n_specials if spec.nullable is not False else None
+        self.size = self.n_values + self.n_specials + (1 if spec.nullable is not False else 0)
 
     # -- encoding ---------------------------------------------------------------------------------
     def encode(self, values: pd.Series) -> np.ndarray:
@@ -122,8 +122,9 @@ class ColumnDiscretizer:
         values = pd.Series(values).reset_index(drop=True)
         missing = values.isna().to_numpy()
         if missing.any() and self.missing_code is None:
-            raise SchemaError(f"Column '{self.name}' is declared nullable=false but has {int(missing.sum())} "
-                              "missing value(s).", f"Set \"nullable\": true for '{self.name}' or fill the gaps.")
+            raise SchemaError(f"Column '{self.name}' is declared not nullable (\"nullable\": false, or no N in a NIST "
+                              "dictionary) but has missing values.",
+                              f"Set \"nullable\": true for '{self.name}' in the schema, or fill the gaps.")
         if self.spec.kind == "categorical":
             codes = self._encode_categorical(values)
         else:

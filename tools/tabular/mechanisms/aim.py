@@ -276,6 +276,7 @@ class AIMSynthesizer(MSTSynthesizer):
         domain = [g.n_groups for g in self.groups]
         graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
         zeros = zero_tables(self.columns, self.groups) if self.opts["structural_zeros"] else []
+        zeros += self.unreleased_zeros()
         for attrs in [m.attrs for m in meas] + [a for a, _ in zeros]:
             graph = add_clique(graph, attrs)
         graph, cliques = triangulate(graph, domain)

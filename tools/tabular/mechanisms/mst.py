@@ -68,6 +68,7 @@ from privsynth.tools.tabular.encoding.codec import FineColumn, Groups, compress,
 from privsynth.tools.tabular.encoding.rank_coupling import couple_ranks
 from privsynth.tools.tabular.encoding.structural_zeros import gate_cuts
 from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
+from privsynth.tools.tabular.workload import WorkloadChoice, choose_workload
 
 MAX_Z = 1e4
 LOW_EPSILON = 4.0
@@ -77,8 +78,10 @@ Share = Annotated[float, Field(ge=0.0, lt=1.0)]
 class TabularOptions(GeneratorOptions):
     """The options MST and AIM share (all public: they never depend on the data)."""
 
-    key: str | None = Field(None, description="categorical column joined to every measured pair (e.g. PUMA)")
-    target: str | None = Field(None, description="utility target; the key when no key is given")
+    key: str | None = Field(None, description="categorical column joined to every measured pair (e.g. PUMA); "
+                                              "None: chosen from the schema and the target (tools.tabular.workload)")
+    target: str | None = Field(None, description="utility target (any modelled column); the key when it is "
+                                                 "categorical and no key is given or declared")
     public_schema: TableSchema | None = Field(None, alias="schema",
                                               description="the public schema, to declare the event before fit")
     fine_bins: int = Field(128, ge=2, description="fine bins of a numeric column before DP compression")
@@ -226,16 +229,37 @@ class MSTSynthesizer(Generator):
                                  "Declare at least one column as categorical or numeric.")
         return schema
 
-    def key_index(self, schema: TableSchema | None = None) -> int | None:
-        """Index of the key column among the modelled columns, or None."""
+    def workload(self, schema: TableSchema | None = None) -> WorkloadChoice:
+        """The workload key and why (:func:`~privsynth.tools.tabular.workload.choose_workload`; public facts only).
+
+        Raises:
+            ConfigError: The ``key`` option is not a modelled categorical column, or the target is not modelled.
+        """
         schema = schema or self._schema()
-        key = self.opts["key"] or self.opts["target"]
         names = [c.name for c in schema.modelled_columns]
+        target = self.opts["target"]
+        if target is not None and target not in names:
+            raise ConfigError(f"The target '{target}' is not a modelled column of the schema.",
+                              f"Choose one of: {', '.join(names)}.")
+        key = self.opts["key"]
+        categorical = [c.name for c in schema.modelled_columns if c.kind == "categorical"]
+        if key is not None and key not in categorical:
+            raise ConfigError(f"The key '{key}' is not a modelled categorical column.",
+                              f"Choose one of: {', '.join(categorical) or '(none: leave the key out)'}.")
+        return choose_workload(schema, key, target)
+
+    def key_index(self, schema: TableSchema | None = None) -> int | None:
+        """Index of the workload key among the modelled columns, or None (:meth:`workload`)."""
+        schema = schema or self._schema()
+        names = [c.name for c in schema.modelled_columns]
+        key = self.workload(schema).key
         if key is None or len(names) < 2:
             return None
-        if key not in names or schema.column(key).kind != "categorical":
-            raise ConfigError(f"key '{key}' is not a modelled categorical column.", f"Choose one of: {names}.")
         return names.index(key)
+
+    def choices(self) -> dict[str, Any]:
+        """What the generator chose from public facts, for the report: the workload key and its reason."""
+        return {"workload": self.workload().as_dict()}
 
     def rounds(self) -> int:
         """Selection rounds: one per tree edge over the non-key columns."""
@@ -304,12 +328,16 @@ class MSTSynthesizer(Generator):
         smooth = sigma if self.opts["smooth_bins"] else None
         cuts = gate_cuts(self.columns)  # public thresholds of holds_when rules
         self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * sigma, int(self.opts["numeric_groups"]), smooth,
-                                              cuts.get(j, ()))
+                                              cuts.get(j, ()), c.unreleased_codes(y, sigma))
                                      for j, (y, c) in enumerate(zip(self.noisy_fine, self.columns, strict=True))]
         codes = np.stack([g.of_fine[fine[:, j]] for j, g in enumerate(self.groups)], axis=1)
         one_way = [Measurement((j,), group_counts(y, g), one_way_sigma(g, sigma))
                    for j, (y, g) in enumerate(zip(self.noisy_fine, self.groups, strict=True))]
         return codes, one_way
+
+    def unreleased_zeros(self) -> list[tuple[tuple[int, ...], np.ndarray]]:
+        """One-way structural zeros of the groups the model must not emit (``Groups.forbidden``)."""
+        return [((j,), table) for j, g in enumerate(self.groups) if (table := g.forbidden_table()) is not None]
 
     def _fit(self, data: pd.DataFrame, schema: TableSchema) -> None:
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(0,)))
@@ -332,6 +360,7 @@ class MSTSynthesizer(Generator):
                               plan["tree"], rng) for p, c in edges]
         cliques, parents = clique_tree(edges, keyset, single=others[0] if others else None)
         self.model = JunctionTreeModel([g.n_groups for g in self.groups], cliques, parents)
+        self.model.set_zeros(self.unreleased_zeros())
         self.model.fit(one_way + key_pairs + tree, self.noisy_rows, iters=iters, progress=bar.update)
         bar.update(1)
         bar.close()

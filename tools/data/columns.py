@@ -1,0 +1,98 @@
+"""Every input column accounted for: what a table run does with each column, and the columns it cannot handle.
+
+A column is modelled only when the public schema gives it a domain. A column the schema does not declare, or
+declares without a domain (kind ``unknown``, such as a NIST dictionary entry with no code list), is never
+dropped silently: :func:`unhandled_columns` names it, and the run stops before anything is spent with the fix
+(declare its domain, or leave it out with ``--drop-column NAME``). :func:`column_outcomes` is the table the
+report shows: one row per input column and what happened to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from privsynth.errors import SchemaError
+from privsynth.tools.data.schema import TableSchema
+
+PII_OUTCOMES = {"drop": "personal data: dropped", "fake": "personal data: replaced by fresh fake values",
+                "keep": "personal data: kept out of the model and the output"}
+
+
+def with_dropped(schema: TableSchema, drop: Iterable[str], data_columns: Iterable[str]) -> TableSchema:
+    """The schema with the columns a user asked to drop marked ``dropped`` (never modelled, never written).
+
+    Raises:
+        SchemaError: A name is neither a column of the data nor of the schema.
+    """
+    drop = list(dict.fromkeys(drop))
+    known = set(schema.names) | set(data_columns)
+    unknown = [name for name in drop if name not in known]
+    if unknown:
+        raise SchemaError(f"--drop-column names no column of the data or the schema: {', '.join(unknown)}.",
+                          "Check the spelling against the file's header.")
+    if not drop:
+        return schema
+    raw = schema.model_dump()
+    for column in raw["columns"]:
+        if column["name"] in drop:
+            column.update(kind="dropped", rank_of=None, holds_when=None)
+        if column.get("rank_of") in drop:
+            column["rank_of"] = None
+        if (column.get("holds_when") or {}).get("column") in drop:
+            column["holds_when"] = None
+    if (raw.get("workload") or {}).get("key") in drop:
+        raw["workload"] = None
+    return TableSchema.model_validate(raw)
+
+
+def unhandled_columns(data_columns: Iterable[str], schema: TableSchema, pii_columns: Iterable[str],
+                      drop: Iterable[str] = ()) -> list[str]:
+    """Input columns with no public domain that are neither PII nor dropped, in file order."""
+    kinds = {c.name: c.kind for c in schema.columns}
+    settled = set(pii_columns) | set(drop)
+    return [c for c in data_columns if c not in settled and kinds.get(c, "unknown") == "unknown"]
+
+
+def check_all_handled(data_columns: Iterable[str], schema: TableSchema, pii_columns: Iterable[str],
+                      drop: Iterable[str] = ()) -> None:
+    """Stop a run that would leave a column out silently (module docstring).
+
+    Raises:
+        SchemaError: Naming the columns and the fix.
+    """
+    missing = unhandled_columns(data_columns, schema, pii_columns, drop)
+    if missing:
+        names = ", ".join(missing)
+        flags = " ".join(f"--drop-column {name}" for name in missing)
+        raise SchemaError(f"Column(s) {names} have no public domain in the schema, so they cannot be modelled.",
+                          f"Declare each one's categories or min/max in the schema, or leave it out with {flags}.")
+
+
+def _outcome(kind: str, spec_note: str | None, dropped_by_user: bool) -> str:
+    if dropped_by_user:
+        return "dropped (--drop-column)"
+    return {"id": "identifier: not released", "text": "free text: not in the synthetic table",
+            "dropped": f"dropped by the schema{f' ({spec_note})' if spec_note else ''}",
+            "unknown": "no public domain: not released"}.get(kind, kind)
+
+
+def column_outcomes(data_columns: Iterable[str], schema: TableSchema, pii_columns: Iterable[str],
+                    pii_action: str, drop: Iterable[str] = ()) -> list[dict[str, str]]:
+    """One row per input column: its declared kind and what the run does with it (public facts only)."""
+    specs = {c.name: c for c in schema.columns}
+    pii, dropped = set(pii_columns), set(drop)
+    rows = []
+    for name in data_columns:
+        spec = specs.get(name)
+        kind = spec.kind if spec is not None else "undeclared"
+        if name in pii:
+            what = PII_OUTCOMES.get(pii_action, pii_action) + ("" if kind == "pii" else " (detected)")
+        elif spec is not None and spec.modelled and name not in dropped:
+            domain = (f"{len(spec.categories or [])} categories" if spec.kind == "categorical"
+                      else f"range {spec.min:g} to {spec.max:g}{', integers' if spec.integer else ''}")
+            nulls = {True: "may be missing", False: "never missing", None: "missing only if DP-significant"}
+            what = f"modelled ({domain}; {nulls[spec.nullable]})"
+        else:
+            what = _outcome(kind, spec.review_note if spec is not None else None, name in dropped)
+        rows.append({"column": name, "kind": kind, "outcome": what})
+    return rows
