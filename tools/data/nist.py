@@ -22,34 +22,34 @@ import json
 from importlib import resources
 from typing import Any
 
-from privsynth.tools.data.schema import ColumnSpec, TableSchema
-
 REVIEWED_FILES = ("nist_acs_excerpts.json",)
 NIST_MISSING = "N"
 
 
-def from_nist_dictionary(raw: dict[str, Any]) -> TableSchema:
-    """Convert NIST's data-dictionary format (column -> {description, values}) to a schema (module docstring)."""
-    columns = []
+def from_nist_dictionary(raw: dict[str, Any]) -> dict[str, Any]:
+    """Convert NIST's data-dictionary format (column -> {description, values}) to privsynth's schema format.
+
+    Returns:
+        The schema as a dict in privsynth's format (the caller validates it as a ``TableSchema``).
+    """
+    columns: list[dict[str, Any]] = []
     for name, entry in raw.items():
         values = entry.get("values") if isinstance(entry, dict) else None
         description = entry.get("description") if isinstance(entry, dict) else None
         if not isinstance(values, dict):
-            columns.append(ColumnSpec(name=name, kind="unknown", description=description))
+            columns.append({"name": name, "kind": "unknown", "description": description})
             continue
         nullable = NIST_MISSING in values
         if "min" in values and "max" in values:
-            specials = [k for k in values if k not in ("min", "max", NIST_MISSING)]
-            bounds = (values["min"], values["max"])
-            columns.append(ColumnSpec(
-                name=name, kind="numeric", min=float(bounds[0]), max=float(bounds[1]),
-                integer=all(float(b).is_integer() for b in bounds), special_values=specials,
-                nullable=nullable, description=description))
+            bounds = (float(values["min"]), float(values["max"]))
+            columns.append({"name": name, "kind": "numeric", "min": bounds[0], "max": bounds[1],
+                            "integer": all(b.is_integer() for b in bounds), "nullable": nullable,
+                            "special_values": [k for k in values if k not in ("min", "max", NIST_MISSING)],
+                            "description": description})
         else:
-            cats = [k for k in values if k != NIST_MISSING]
-            columns.append(ColumnSpec(name=name, kind="categorical", categories=cats, nullable=nullable,
-                                      description=description))
-    return TableSchema(columns=columns, na_values=[NIST_MISSING])
+            columns.append({"name": name, "kind": "categorical", "categories": [k for k in values if k != NIST_MISSING],
+                            "nullable": nullable, "description": description})
+    return {"columns": columns, "na_values": [NIST_MISSING]}
 
 
 @functools.cache
@@ -59,17 +59,17 @@ def reviewed_files() -> tuple[tuple[str, dict[str, Any]], ...]:
     return tuple((name, json.loads((folder / name).read_text(encoding="utf-8"))) for name in REVIEWED_FILES)
 
 
-def apply_reviewed(schema: TableSchema) -> TableSchema:
-    """The schema with the first shipped reviewed file whose ``match`` descriptions it carries applied.
+def apply_reviewed(raw: dict[str, Any]) -> dict[str, Any]:
+    """A schema dict with the first shipped reviewed file whose ``match`` descriptions it carries applied.
 
     Each column entry of the file updates that column's spec (``why`` is kept as its ``review_note``); the
     file's ``workload`` becomes the schema's. A schema that matches no file is returned unchanged.
     """
-    described = {c.name: c.description for c in schema.columns}
+    described = {c["name"]: c.get("description") for c in raw["columns"]}
     for name, reviewed in reviewed_files():
         if any(described.get(col) != words for col, words in reviewed["match"].items()):
             continue
-        raw = schema.model_dump()
+        raw = json.loads(json.dumps(raw))
         for column in raw["columns"]:
             update = dict(reviewed["columns"].get(column["name"], {}))
             note = update.pop("why", None)
@@ -78,5 +78,5 @@ def apply_reviewed(schema: TableSchema) -> TableSchema:
                 column["review_note"] = note
         raw["workload"] = reviewed.get("workload")
         raw["source_note"] = f"NIST data dictionary with privsynth's reviewed relations (privsynth/schemas/{name})"
-        return TableSchema.model_validate(raw)
-    return schema
+        return raw
+    return raw

@@ -59,6 +59,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from privsynth.errors import SchemaError
+from privsynth.tools.data.nist import apply_reviewed, from_nist_dictionary
 
 ColumnKind = Literal["categorical", "numeric", "pii", "text", "id", "dropped", "unknown"]
 SILENT_NULL_SIGMAS = 4.0
@@ -277,10 +278,8 @@ def _parse_schema(name: str, content: bytes, reviewed: bool = True) -> TableSche
         if isinstance(raw, dict) and "columns" in raw:
             return TableSchema.model_validate(raw)
         if isinstance(raw, dict) and raw and all(isinstance(v, dict) for v in raw.values()):
-            from privsynth.tools.data.nist import apply_reviewed, from_nist_dictionary
-
-            schema = from_nist_dictionary(raw)
-            return apply_reviewed(schema) if reviewed else schema
+            converted = from_nist_dictionary(raw)
+            return TableSchema.model_validate(apply_reviewed(converted) if reviewed else converted)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise SchemaError(f"Schema file {path} is invalid: {err['msg']}.", "Correct the column entry.") from exc
