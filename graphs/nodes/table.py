@@ -140,7 +140,8 @@ def validate_table_node(state: RunState) -> dict[str, Any]:
     source, schema, train, holdout = _split_source(state, plan)
     synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, source.schema)
     result = validate_table(train[schema.names], None if holdout is None else holdout[schema.names],
-                            synthetic[[c for c in schema.names if c in synthetic.columns]], schema, plan.target)
+                            synthetic[[c for c in schema.names if c in synthetic.columns]], schema, plan.target,
+                            level=plan.validation_level)
     validation = result.model_dump(mode="json")
     release = evaluate_release(validation, plan.release_thresholds)
     return {"validation": validation, "release": release, "status": "validated"}

@@ -336,7 +336,8 @@ def shrunk_rare_weights(noisy: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
-             sigma: float | None = None, cuts: Sequence[int] = (), forbidden: Sequence[int] = ()) -> Groups:
+             sigma: float | None = None, cuts: Sequence[int] = (), forbidden: Sequence[int] = (),
+             keep_codes: int = 0) -> Groups:
     """Group a column's fine codes using its noisy one-way marginal only (DP post-processing).
 
     Args:
@@ -352,6 +353,9 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
             :func:`~privsynth.tools.tabular.encoding.structural_zeros.gate_cuts`), whatever their mass.
         forbidden: Unordered codes the model must not emit (:meth:`FineColumn.unreleased_codes`): they form the
             last group, :attr:`Groups.forbidden`.
+        keep_codes: A column with at most this many unordered codes (not counting forbidden ones) keeps each in
+            a group of its own: merging saves little model size there and loses what the pair tables say about
+            each category.
 
     The rare group's within-group weights are :func:`shrunk_rare_weights` of its members' noisy counts (with
     ``sigma``; without it, ``threshold / 3``).
@@ -386,10 +390,11 @@ def compress(noisy: np.ndarray, n_ordered: int, threshold: float, groups: int,
             next_group -= 1
     rare = []
     banned = sorted({int(c) for c in forbidden if n_ordered <= int(c) < len(noisy)})
+    keep_all = len(noisy) - n_ordered - len(banned) <= keep_codes
     for code in range(n_ordered, len(noisy)):
         if code in banned:
             continue
-        if noisy[code] >= threshold:
+        if keep_all or noisy[code] >= threshold:
             of_fine[code] = next_group
             next_group += 1
         else:

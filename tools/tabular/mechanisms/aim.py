@@ -388,11 +388,13 @@ class AIMSynthesizer(MSTSynthesizer):
         key read from a national dictionary: mostly values absent from the data). When their noisy total is
         below ``2 sigma sqrt(k)`` (``k`` values), it is indistinguishable from 0, and records the model would
         put there (fitted noise) carry a wrong key into every workload marginal; the group's potential is then
-        set to a large negative value. Post-processing of the noisy one-way marginal only.
+        set to a large negative value. A group of one code is never dropped: it is an ordinary category (a binary
+        key such as a churn flag) whose one-way count happened to be noisy. Post-processing of the noisy one-way
+        marginal only.
         """
         noisy, groups = self.noisy_fine[key], self.groups[key]
         rare = np.flatnonzero(noisy < 3.0 * sigma)
-        if not len(rare) or noisy[rare].sum() >= 2.0 * sigma * math.sqrt(len(rare)):
+        if len(rare) < 2 or noisy[rare].sum() >= 2.0 * sigma * math.sqrt(len(rare)):  # one code: a real category
             return
         group = int(groups.of_fine[rare[0]])
         if not np.array_equal(np.flatnonzero(groups.of_fine == group), rare):

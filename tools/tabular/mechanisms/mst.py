@@ -85,6 +85,8 @@ class TabularOptions(GeneratorOptions):
     public_schema: TableSchema | None = Field(None, alias="schema",
                                               description="the public schema, to declare the event before fit")
     fine_bins: int = Field(128, ge=2, description="fine bins of a numeric column before DP compression")
+    keep_categories: int = Field(0, ge=0, description="a categorical column with at most this many codes is never "
+                                                      "merged into a rare group")
     rounded_sampling: StrictBool = Field(True, description="low-variance sampling with rounded counts")
     smooth_bins: StrictBool = Field(True, description="smooth within-bin weights of numeric columns")
     progress: StrictBool | None = Field(None, description="progress bar (None: only on a terminal)")
@@ -328,7 +330,8 @@ class MSTSynthesizer(Generator):
         smooth = sigma if self.opts["smooth_bins"] else None
         cuts = gate_cuts(self.columns)  # public thresholds of holds_when rules
         self.groups: list[Groups] = [compress(y, c.n_bins, 3.0 * sigma, int(self.opts["numeric_groups"]), smooth,
-                                              cuts.get(j, ()), c.unreleased_codes(y, sigma))
+                                              cuts.get(j, ()), c.unreleased_codes(y, sigma),
+                                              int(self.opts["keep_categories"]) if c.n_bins == 0 else 0)
                                      for j, (y, c) in enumerate(zip(self.noisy_fine, self.columns, strict=True))]
         codes = np.stack([g.of_fine[fine[:, j]] for j, g in enumerate(self.groups)], axis=1)
         one_way = [Measurement((j,), group_counts(y, g), one_way_sigma(g, sigma))
