@@ -34,7 +34,7 @@ from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.delta import public_row_bound
 from privsynth.policies.release import evaluate_release
-from privsynth.tools.data.columns import check_all_handled, column_outcomes
+from privsynth.tools.data.columns import check_all_handled, check_schema_columns_present, column_outcomes
 from privsynth.tools.data.schema import TableSchema
 
 log = get_logger(__name__)
@@ -57,6 +57,7 @@ def prepare_table(state: RunState) -> dict[str, Any]:
     settings = settings_for(state.get("home"))
     plan = plan_of(state)
     source = load_source(plan)
+    check_schema_columns_present(source.data.columns, source.schema)
     bound = public_row_bound(len(source.data), source.schema.rows)
     plan = with_delta(plan, bound, settings.default_delta)
     declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]

@@ -53,6 +53,20 @@ def unhandled_columns(data_columns: Iterable[str], schema: TableSchema, pii_colu
     return [c for c in data_columns if c not in settled and kinds.get(c, "unknown") == "unknown"]
 
 
+def check_schema_columns_present(data_columns: Iterable[str], schema: TableSchema) -> None:
+    """Stop a run whose schema models a column the data does not have (before anything is spent).
+
+    Raises:
+        SchemaError: Naming the absent columns and the fix.
+    """
+    present = set(data_columns)
+    absent = [c.name for c in schema.modelled_columns if c.name not in present]
+    if absent:
+        flags = " ".join(f"--drop-column {name}" for name in absent)
+        raise SchemaError(f"The schema declares column(s) {', '.join(absent)}, which the data does not have.",
+                          f"Check the file's header, remove them from the schema, or leave them out with {flags}.")
+
+
 def check_all_handled(data_columns: Iterable[str], schema: TableSchema, pii_columns: Iterable[str],
                       drop: Iterable[str] = ()) -> None:
     """Stop a run that would leave a column out silently (module docstring).

@@ -10,7 +10,12 @@ import pytest
 
 from privsynth.agents.generator import integers_as_integers
 from privsynth.errors import SchemaError
-from privsynth.tools.data.columns import check_all_handled, column_outcomes, with_dropped
+from privsynth.tools.data.columns import (
+    check_all_handled,
+    check_schema_columns_present,
+    column_outcomes,
+    with_dropped,
+)
 from privsynth.tools.data.schema import ColumnSpec, TableSchema, default_decimals, load_schema
 
 DICTIONARY = {
@@ -79,3 +84,12 @@ def test_dropping_a_column_removes_the_relations_to_it_and_is_reported() -> None
     assert [r["outcome"].split(" (")[0] for r in rows] == ["dropped", "modelled", "dropped"]
     with pytest.raises(SchemaError, match="nope"):
         with_dropped(schema, ["nope"], ["inc", "dec"])
+
+
+def test_a_schema_column_absent_from_the_data_is_named_with_the_fix() -> None:
+    schema = TableSchema(columns=[ColumnSpec(name="a", kind="categorical", categories=["x"]),
+                                  ColumnSpec(name="c", kind="numeric", min=0, max=1)])
+    with pytest.raises(SchemaError) as err:
+        check_schema_columns_present(["a", "b"], schema)
+    assert "column(s) c," in str(err.value) and "--drop-column c" in err.value.fix
+    check_schema_columns_present(["a", "c"], with_dropped(schema, [], ["a", "c"]))
