@@ -212,6 +212,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
             snapshot = build_graph().get_state(_config(args.run_id))
             waiting = [i.value for t in snapshot.tasks for i in t.interrupts]
+            if not snapshot.values:
+                from privsynth.errors import InputDataError
+
+                raise InputDataError(f"No run with id '{args.run_id}' in this privsynth home.",
+                                     "Copy the run id from the run's summary, or list the runs in "
+                                     "$PRIVSYNTH_HOME/runs.")
             if not waiting:
                 print(f"run {args.run_id} is not waiting (status: {snapshot.values.get('status', 'unknown')})")
                 return 0

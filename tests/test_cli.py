@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -81,6 +82,13 @@ def test_bad_inputs_give_one_clear_line_and_spend_nothing(table, sample_schema, 
     assert "over the cap" in _bad(["synthesize", str(table), "--schema", schema, "--epsilon", "4", "--out", "o.csv",
                                    "--yes"], capsys)
     assert "No schema" in _bad(["synthesize", str(table), "--epsilon", "1", "--out", "o.csv", "--yes"], capsys)
+    missing_column = tmp_path / "missing.schema.json"
+    raw = json.loads(Path(schema).read_text())
+    raw["columns"].append({"name": "not_in_data", "kind": "categorical", "categories": ["a"]})
+    missing_column.write_text(json.dumps(raw))
+    assert "--drop-column not_in_data" in _bad(["synthesize", str(table), "--schema", str(missing_column),
+                                                "--epsilon", "1", "--out", "o.csv", "--yes"], capsys)
+    assert "No run with id" in _bad(["review", "nonsense"], capsys)
     question = _bad(["run", "please make it nice", "--yes"], capsys)
     assert "?" in question
     assert not (Path.cwd() / "o.csv").exists()
