@@ -45,6 +45,12 @@ def test_synthesize_then_budget(table, sample_schema, tmp_path, capsys):
     assert "of cap 5" in capsys.readouterr().out
 
 
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("privsynth ")
+
+
 def test_generators_lists_builtin(capsys):
     assert main(["generators"]) == 0
     assert "dp_marginals\ttabular\tDP" in capsys.readouterr().out
