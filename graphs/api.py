@@ -123,6 +123,7 @@ def _start(initial: dict[str, Any], home: str | Path | None) -> RunResult:
 def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None, schema: str | Path | None = None,
                rows: int | None = None, generator: str | None = None, dataset: str | None = None,
                pii: PIIAction = "drop", target: str | None = None, drop_columns: list[str] | None = None,
+               encoding: str | None = None,
                out: str | Path | None = None,
                seed: int | None = 0, review: bool = False,
                release_thresholds: dict[str, dict[str, float]] | None = None,
@@ -146,6 +147,7 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
             workload key of aim and mst when the schema declares none (:mod:`privsynth.tools.tabular.workload`).
         drop_columns: Columns to leave out of the synthetic data; a column the schema gives no public domain
             stops the run until it is declared or dropped here.
+        encoding: Text encoding of the source (default UTF-8), e.g. ``latin-1``.
         out: Also write the synthetic data here (``.csv``, ``.jsonl`` or ``.parquet``).
         seed: Seed of the non-private parts only (validators' subsamples, fake PII values). The DP noise is
             fresh OS entropy in every run; the same output again comes from :func:`privsynth.replay`.
@@ -168,7 +170,7 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
         fields: dict[str, Any] = {"generator": generator} if generator else {}
         plan = Plan(source=str(source), epsilon=epsilon, delta=delta, schema_path=str(schema) if schema else None,
                     rows=rows, dataset=dataset, pii_action=pii, target=target,
-                    drop_columns=list(drop_columns or []),
+                    drop_columns=list(drop_columns or []), encoding=encoding,
                     out=str(out) if out else None, seed=seed, review=review,
                     release_thresholds=release_thresholds, text_field=text_field, label_field=label_field,
                     user_field=user_field, generator_options=dict(options or {}), validation_level=validation,

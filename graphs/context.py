@@ -84,7 +84,7 @@ def load_source(plan: Plan, expected_fingerprint: str | None = None) -> Source:
     source, schema_file = Path(plan.source), Path(schema_path)
     stamp = (source.stat().st_size, source.stat().st_mtime_ns, schema_file.stat().st_mtime_ns) \
         if source.is_file() and schema_file.is_file() else None
-    data, schema = _read_source(str(source), str(schema_file), tuple(plan.drop_columns), stamp)
+    data, schema = _read_source(str(source), str(schema_file), tuple(plan.drop_columns), stamp, plan.encoding)
     fingerprint = fingerprint_file(plan.source)
     if expected_fingerprint and fingerprint != expected_fingerprint:
         raise InputDataError(f"{plan.source} changed since this run was planned.",
@@ -94,13 +94,13 @@ def load_source(plan: Plan, expected_fingerprint: str | None = None) -> Source:
 
 @functools.lru_cache(maxsize=1)
 def _read_source(source: str, schema_path: str, drop: tuple[str, ...],
-                 stamp: tuple[int, int, int] | None) -> tuple[pd.DataFrame, TableSchema]:
+                 stamp: tuple[int, int, int] | None, encoding: str | None = None) -> tuple[pd.DataFrame, TableSchema]:
     """Read and type a table once per process while the files are unchanged (``stamp``: sizes and times).
 
     Each node of a run re-reads the source (a resumed run may be in another process); a million-row table
     then costs one read, not four. The frame is shared: callers must not change it in place.
     """
-    raw = read_table(source)
+    raw = read_table(source, encoding)
     schema = with_dropped(load_schema(schema_path), drop, raw.columns)
     return apply_missing_markers(raw, schema), schema
 

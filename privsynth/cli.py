@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop")
     syn.add_argument("--target", help="column for utility checks (categorical: ROC AUC; numeric: R^2); a "
                      "categorical target is also the workload key unless the schema declares one")
+    syn.add_argument("--encoding", help="text encoding of the input file (default utf-8), e.g. latin-1")
     syn.add_argument("--drop-column", action="append", default=[], metavar="NAME", dest="drop_columns",
                      help="leave this column out of the synthetic data (repeatable); needed for a column the schema "
                           "gives no domain")
@@ -210,7 +211,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "synthesize":
         result = api.synthesize(args.input, epsilon=args.epsilon, delta=args.delta, schema=args.schema,
                                 rows=args.rows, generator=args.generator, dataset=args.dataset, pii=args.pii,
-                                target=args.target, drop_columns=args.drop_columns, out=args.out, seed=args.seed,
+                                target=args.target, drop_columns=args.drop_columns, encoding=args.encoding,
+                                out=args.out, seed=args.seed,
                                 review=not args.yes,
                                 text_field=args.text_field, label_field=args.label_field,
                                 user_field=args.user_field, options=parse_options(args.option),

@@ -31,6 +31,7 @@ class Plan(BaseModel):
             ``<PERSON>``), replace it with fresh fake values (in text: consistent surrogates), or keep it.
         target: Column used for utility checks (train on synthetic, test on real).
         drop_columns: Columns left out of the synthetic data (``--drop-column``).
+        encoding: Text encoding of the source file (default UTF-8).
         text_field: Text column, for text corpora.
         label_field: Label column, for conditional text generation (its labels come from the schema).
         user_field: User column of a text corpus: all of one user's texts become one privacy unit.
@@ -56,6 +57,7 @@ class Plan(BaseModel):
     pii_action: PIIAction = "drop"
     target: str | None = None
     drop_columns: list[str] = Field(default_factory=list)
+    encoding: str | None = None
     text_field: str | None = None
     label_field: str | None = None
     user_field: str | None = None

@@ -64,7 +64,8 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
         ``(plan with text field and delta, generator, fingerprint, units, extra state)``.
     """
     if not plan.text_field:
-        plan = plan.model_copy(update={"text_field": resolve_text_field(plan, list(read_table(plan.source).columns))})
+        header = list(read_table(plan.source, plan.encoding).columns)
+        plan = plan.model_copy(update={"text_field": resolve_text_field(plan, header)})
     schema = text_schema(plan)
     frame, fingerprint = read_corpus(plan)
     check_labels(frame, plan, schema)

@@ -145,7 +145,7 @@ def read_corpus(plan: Plan) -> tuple[pd.DataFrame, str]:
     Raises:
         InputDataError: Unreadable input, a named column missing, or every text empty.
     """
-    data = read_table(plan.source)
+    data = read_table(plan.source, plan.encoding)
     wanted = [c for c in (plan.text_field, plan.label_field, plan.user_field) if c]
     missing = [c for c in wanted if c not in data.columns]
     if missing:

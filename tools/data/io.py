@@ -39,11 +39,12 @@ def fingerprint_frame(df: pd.DataFrame) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
     """Read a private table (CSV, TSV, Parquet or JSON lines).
 
     Args:
         path: The input file.
+        encoding: Text encoding of a CSV, TSV or JSON lines file (default UTF-8), e.g. ``latin-1``.
 
     Returns:
         The table; empty strings and ``NA`` markers become missing values.
@@ -63,18 +64,22 @@ def read_table(path: str | Path) -> pd.DataFrame:
                              f"Use one of: {', '.join(sorted(SUPPORTED))}.")
     try:
         if suffix == ".csv":
-            df = pd.read_csv(path, skipinitialspace=True)
+            df = pd.read_csv(path, skipinitialspace=True, encoding=encoding)
         elif suffix == ".tsv":
-            df = pd.read_csv(path, sep="\t")
+            df = pd.read_csv(path, sep="\t", encoding=encoding)
         elif suffix == ".parquet":
             df = pd.read_parquet(path)
         else:
-            df = pd.read_json(path, lines=True)
+            df = pd.read_json(path, lines=True, encoding=encoding)
     except pd.errors.EmptyDataError as exc:
         raise InputDataError(f"Input file {path} is empty.", "Give a table with a header and data rows.") from exc
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputDataError(f"Input file {path} could not be read as {SUPPORTED[suffix]}: {exc}".rstrip(".") + ".",
-                             "Check the file's format and encoding.") from exc
+                             "Check the file's format; for another text encoding pass --encoding (e.g. latin-1)."
+                             ) from exc
+    except LookupError as exc:
+        raise InputDataError(f"Unknown text encoding '{encoding}'.", "Use a Python codec name such as utf-8 or "
+                             "latin-1.") from exc
     if len(df) == 0:
         raise InputDataError(f"Input file {path} has a header but no data rows.", "Give a table with data rows.")
     if len(df.columns) == 0:
