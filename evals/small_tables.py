@@ -1,20 +1,24 @@
 """Benchmark of small tables and rare categories: the default path on the first rows of IBM Telco churn.
 
 Run: ``.venv/bin/python evals/small_tables.py [--runs 10] [--rows 1000] [--epsilon 1] [--full]
-[--out evals/results/small_tables.json]``. Skips with a message when ``../shared/data`` is absent.
+[--option KEY=VALUE ...] [--out evals/results/small_tables.json]``. Skips with a message when
+``../shared/data`` is absent.
 
 Default mode: the first ``--rows`` rows of ``../shared/data/tabular/telco_customer_churn.csv`` are written to
 a temporary folder, and the user's default path runs ``--runs`` times on them::
 
     privsynth.synthesize(path, epsilon=1, schema=evals/schemas/telco_customer_churn.schema.json,
-                         target="Churn", home=<a fresh temporary folder per run>, validation="basic")
+                         target="Churn", home=<a fresh temporary folder per run>, validation="basic",
+                         options={...})
 
-(no generator named: the default, AIM; fresh DP noise in every run; a fresh home per run, so that ten runs
-do not hit the default epsilon cap of 3, and each run draws its own holdout key). A run the release
-policy holds for a person's review is approved by the script (``privsynth.resume(run_id, "approve")``) so
-that its output is measured; the verdict and reasons are recorded. The schema is public
-(:file:`evals/schemas/telco_customer_churn.schema.json`). For every run the script reads ``result.synthetic``
-and reports:
+``options`` holds the ``--option KEY=VALUE`` pairs (repeatable; the value is read as JSON when it parses,
+else kept as text: ``--option keep_categories=8 --option one_way_share=0.25``); without ``--option`` it is
+``{}``, the default path. (No generator named: the default, AIM; fresh DP noise in every run; a fresh
+home per run, so that ten runs do not hit the default epsilon cap of 3, and each run draws its own holdout
+key). A run the release policy holds for a person's review is approved by the script
+(``privsynth.resume(run_id, "approve")``) so that its output is measured; the verdict and reasons are
+recorded. The schema is public (:file:`evals/schemas/telco_customer_churn.schema.json`). For every run the
+script reads ``result.synthetic`` and reports:
 
 * for each categorical column, for every category with at least 5% of the real rows, in how many of the
   outputs it appears (at least one synthetic row); rarer categories are listed in the JSON too;
@@ -30,9 +34,10 @@ and reports:
   the pipeline trains on the ~80% outside its holdout, so the comparison slightly favours the baseline;
 * the number of missing cells in columns whose schema says ``"nullable": false`` (must be 0), and the
   missing share of the nullable ``TotalCharges`` (real: the blank totals of tenure-0 customers); how many
-  synthetic rows break the documented rule "TotalCharges is blank exactly when tenure is 0" (the schema
-  does not declare it as a ``holds_when`` relation), and how many numbers carry more digits than the
-  schema's ``decimals``;
+  synthetic rows break the rule "TotalCharges is blank exactly when tenure is below 1" (declared in the
+  schema as a ``holds_when`` relation; counted both ways and as a share of the rows), how many rows break
+  any of the schema's ``holds_when`` relations (the add-ons' "No internet service" / "No phone service"
+  too), and how many numbers carry more digits than the schema's ``decimals``;
 * the run's TSTR / TRTR ROC AUC for Churn from ``result.report["validation"]["utility"]`` (a holdout of
   about 200 rows in default mode: noisy), seconds and rows.
 
@@ -46,6 +51,7 @@ The validators and this script read the real data: their numbers are for the dat
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import statistics
 import subprocess
@@ -152,7 +158,8 @@ def _utility(report: dict[str, Any] | None) -> dict[str, float | None]:
     return {"tstr_roc_auc": values.get("tstr_roc_auc"), "trtr_roc_auc": values.get("trtr_roc_auc")}
 
 
-def one_run(path: Path, real: pd.DataFrame, schema: TableSchema, epsilon: float, index: int) -> dict[str, Any]:
+def one_run(path: Path, real: pd.DataFrame, schema: TableSchema, epsilon: float, index: int,
+            options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run the default path once and measure its output.
 
     Args:
@@ -161,6 +168,7 @@ def one_run(path: Path, real: pd.DataFrame, schema: TableSchema, epsilon: float,
         schema: The public schema.
         epsilon: The run's epsilon.
         index: Run number (for the log line).
+        options: Generator options passed as ``options=`` (None or empty: the default path).
 
     Returns:
         The run's figures (``status`` other than ``released``: no synthetic table, the rest is absent).
@@ -168,7 +176,7 @@ def one_run(path: Path, real: pd.DataFrame, schema: TableSchema, epsilon: float,
     with tempfile.TemporaryDirectory(prefix="privsynth-small-home-") as home:
         start = time.perf_counter()
         result = privsynth.synthesize(path, epsilon=epsilon, schema=SCHEMA, target=TARGET, home=home,
-                                      validation="basic")
+                                      validation="basic", options=dict(options or {}))
         seconds = time.perf_counter() - start
         held = None
         if result.status == "waiting" and (result.waiting or {}).get("checkpoint") == "before_release":
@@ -205,12 +213,37 @@ def one_run(path: Path, real: pd.DataFrame, schema: TableSchema, epsilon: float,
 
 
 def _structure(synth: pd.DataFrame, schema: TableSchema) -> dict[str, Any]:
-    """Public-rule checks: blank TotalCharges outside tenure 0, and numbers with more digits than declared."""
+    """Public-rule checks: the TotalCharges / tenure rule, every ``holds_when`` relation, declared decimals."""
     out: dict[str, Any] = {}
     if {"TotalCharges", "tenure"} <= set(synth.columns):
         blank = synth["TotalCharges"].isna()
-        out["total_charges_blank_with_tenure_gt0"] = int((blank & (synth["tenure"] > 0)).sum())
-        out["tenure0_with_total_charges"] = int((~blank & (synth["tenure"] == 0)).sum())
+        tenure = pd.to_numeric(synth["tenure"], errors="coerce")
+        out["total_charges_blank_with_tenure_gt0"] = int((blank & (tenure >= 1)).sum())
+        out["tenure0_with_total_charges"] = int((~blank & (tenure < 1)).sum())
+        out["total_charges_rule_break_share"] = round(float((blank != (tenure < 1)).mean()), 5) if len(synth) else None
+    broken = pd.Series(False, index=synth.index)
+    by_rule: dict[str, int] = {}
+    ways: dict[str, dict[str, int]] = {}
+    for spec in schema.columns:
+        rule = getattr(spec, "holds_when", None)
+        if rule is None or spec.name not in synth.columns or rule.column not in synth.columns:
+            continue
+        if rule.below is not None:
+            gate = pd.to_numeric(synth[rule.column], errors="coerce") < rule.below
+        else:
+            gate = _as_category(synth[rule.column]).isin(rule.among or []).fillna(False).astype(bool)
+        if rule.value is None:
+            held = synth[spec.name].isna()
+        else:
+            held = (_as_category(synth[spec.name]) == str(rule.value)).fillna(False).astype(bool)
+        bad = (gate != held) if rule.exact else (gate & ~held)
+        by_rule[spec.name] = int(bad.sum())
+        ways[spec.name] = {"condition_without_value": int((gate & ~held).sum()),
+                           "value_without_condition": int((held & ~gate).sum()) if rule.exact else 0}
+        broken |= bad
+    out["holds_when_breaks"] = by_rule
+    out["holds_when_breaks_both_ways"] = ways
+    out["rows_breaking_any_holds_when"] = int(broken.sum())
     digits = {}
     for spec in schema.columns:
         decimals = getattr(spec, "decimals", None)
@@ -219,6 +252,29 @@ def _structure(synth: pd.DataFrame, schema: TableSchema) -> dict[str, Any]:
             digits[spec.name] = int((np.abs(x - np.round(x, decimals)) > 1e-9).sum())
     out["values_beyond_declared_decimals"] = digits
     return out
+
+
+def parse_options(pairs: list[str]) -> dict[str, Any]:
+    """``["keep_categories=8", "shape=smooth"]`` -> ``{"keep_categories": 8, "shape": "smooth"}``.
+
+    A value is read as JSON when it parses (numbers, ``true``, ``null``, lists), else kept as text.
+
+    Raises:
+        ValueError: A pair without ``=``, an empty key, or a key given twice.
+    """
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"--option {pair!r}: expected KEY=VALUE")
+        if key in options:
+            raise ValueError(f"--option {key} given twice")
+        try:
+            options[key] = json.loads(text)
+        except json.JSONDecodeError:
+            options[key] = text
+    return options
 
 
 def _code_version() -> dict[str, Any]:
@@ -232,17 +288,19 @@ def _code_version() -> dict[str, Any]:
             return subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True, check=True).stdout
         except (OSError, subprocess.CalledProcessError):
             return ""
+    diff = git("diff", "HEAD")
     return {"privsynth_path": str(package), "commit": git("rev-parse", "HEAD").strip() or None,
-            "uncommitted_tracked_changes": bool(git("status", "--porcelain", "--untracked-files=no").strip())}
+            "uncommitted_tracked_changes": bool(git("status", "--porcelain", "--untracked-files=no").strip()),
+            "tracked_diff_sha256": hashlib.sha256(diff.encode()).hexdigest()[:16] if diff else None}
 
 
 def _spread(values: list[float]) -> dict[str, float | None]:
     """Mean, sample standard deviation, min and max (None when empty)."""
     if not values:
         return {"mean": None, "std": None, "min": None, "max": None}
-    return {"mean": round(statistics.fmean(values), 4),
-            "std": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,
-            "min": round(min(values), 4), "max": round(max(values), 4)}
+    return {"mean": round(statistics.fmean(values), 5),
+            "std": round(statistics.stdev(values), 5) if len(values) > 1 else 0.0,
+            "min": round(min(values), 5), "max": round(max(values), 5)}
 
 
 def summarize(runs: list[dict[str, Any]], real: pd.DataFrame, schema: TableSchema, epsilon: float,
@@ -280,11 +338,26 @@ def summarize(runs: list[dict[str, Any]], real: pd.DataFrame, schema: TableSchem
         "mae_aim": [r["mae"] for r in done], "mae_indep": [round(v, 5) for v in indep],
         "mae_aim_summary": _spread([r["mae"] for r in done]), "mae_indep_summary": _spread(indep),
         "categories": categories,
+        "frequent_in_every_output": sum(1 for c in categories if c["frequent"] and c["appears_in"] == len(done)),
+        "frequent_total": sum(1 for c in categories if c["frequent"]),
+        "frequent_missing_from_some_output": [f"{c['column']}={c['category']} ({c['appears_in']}/{len(done)})"
+                                              for c in categories if c["frequent"] and c["appears_in"] < len(done)],
         "missing_not_nullable_total": sum(r["missing_not_nullable_total"] for r in done),
         "missing_not_nullable_by_column": {c: sum(r["missing_not_nullable"].get(c, 0) for r in done)
                                            for c in sorted({c for r in done for c in r["missing_not_nullable"]})},
         "total_charges_missing_share_real": round(float(real["TotalCharges"].isna().mean()), 5),
         "total_charges_blank_with_tenure_gt0": [r.get("total_charges_blank_with_tenure_gt0") for r in done],
+        "total_charges_rule_break_share": [r.get("total_charges_rule_break_share") for r in done],
+        "total_charges_rule_break_share_summary": _spread([r["total_charges_rule_break_share"] for r in done
+                                                           if r.get("total_charges_rule_break_share") is not None]),
+        "rows_breaking_any_holds_when": [r.get("rows_breaking_any_holds_when") for r in done],
+        "holds_when_breaks_by_column": {
+            c: sum(r.get("holds_when_breaks", {}).get(c, 0) for r in done)
+            for c in sorted({c for r in done for c in r.get("holds_when_breaks", {})})},
+        "holds_when_breaks_both_ways": {
+            c: {w: sum(r.get("holds_when_breaks_both_ways", {}).get(c, {}).get(w, 0) for r in done)
+                for w in ("condition_without_value", "value_without_condition")}
+            for c in sorted({c for r in done for c in r.get("holds_when_breaks_both_ways", {})})},
         "tenure0_with_total_charges": [r.get("tenure0_with_total_charges") for r in done],
         "values_beyond_declared_decimals": {
             c: sum(r["values_beyond_declared_decimals"].get(c, 0) for r in done)
@@ -324,6 +397,18 @@ def print_table(summary: dict[str, Any], full: bool) -> None:
     print(f"synthetic rows with a blank TotalCharges but tenure > 0, per run: "
           f"{summary['total_charges_blank_with_tenure_gt0']} (real: 0; the documented rule is blank iff tenure 0)")
     print(f"synthetic rows with tenure 0 and a TotalCharges, per run: {summary['tenure0_with_total_charges']}")
+    b = summary["total_charges_rule_break_share_summary"]
+    print(f"share of rows breaking the TotalCharges/tenure rule: mean {b['mean']} range [{b['min']}, {b['max']}] "
+          f"per run {summary['total_charges_rule_break_share']}")
+    print(f"rows breaking any holds_when relation, per run: {summary['rows_breaking_any_holds_when']}; "
+          f"by column (all runs): {summary['holds_when_breaks_by_column']}")
+    ways = {c: w for c, w in summary["holds_when_breaks_both_ways"].items() if any(w.values())}
+    if ways:
+        print(f"  of which (condition met, value absent / value without the condition): {ways}")
+    print(f"categories with >= {FREQUENT:.0%} of the real rows in every output: {summary['frequent_in_every_output']}"
+          f" of {summary['frequent_total']}"
+          + (f"; not in all: {', '.join(summary['frequent_missing_from_some_output'])}"
+             if summary["frequent_missing_from_some_output"] else ""))
     print(f"values with more digits than the schema's decimals (all runs): "
           f"{summary['values_beyond_declared_decimals'] or 'no column declares decimals'}")
     t, r = summary["tstr_roc_auc"], summary["trtr_roc_auc"]
@@ -346,8 +431,14 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1000, help="first rows of the CSV to use (default 1000)")
     parser.add_argument("--epsilon", type=float, default=1.0)
     parser.add_argument("--full", action="store_true", help="all 7,043 rows; headline TSTR ROC AUC (3 runs)")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="generator option passed in options= (repeatable; VALUE read as JSON when it parses)")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "results" / "small_tables.json")
     args = parser.parse_args()
+    try:
+        options = parse_options(args.option)
+    except ValueError as exc:
+        parser.error(str(exc))
     if not CSV.is_file():
         print(f"skipped: {CSV} is absent (the benchmark needs ../shared/data/tabular/telco_customer_churn.csv).")
         return 0
@@ -361,8 +452,9 @@ def main() -> int:
         raw.to_csv(path, index=False)
         real = apply_missing_markers(read_table(path), schema)  # the rows as privsynth reads them
         delta = default_delta(public_row_bound(len(real), schema.rows))
-        print(f"{len(real)} rows, epsilon {args.epsilon}, delta {delta:g} (default), {runs} runs", flush=True)
-        results = [one_run(path, real, schema, args.epsilon, i + 1) for i in range(runs)]
+        print(f"{len(real)} rows, epsilon {args.epsilon}, delta {delta:g} (default), {runs} runs, "
+              f"options {options or 'none (default path)'}", flush=True)
+        results = [one_run(path, real, schema, args.epsilon, i + 1, options) for i in range(runs)]
     deltas = {r["delta"] for r in results if r.get("delta") is not None}
     if deltas and deltas != {delta}:
         print(f"note: the runs used delta {sorted(deltas)}; the baseline uses the first.")
@@ -372,6 +464,7 @@ def main() -> int:
     out = {"config": {"mode": "full" if args.full else "small", "rows": len(real), "runs": runs,
                       "epsilon": args.epsilon, "delta": delta, "target": TARGET,
                       "schema": str(SCHEMA.relative_to(ROOT)), "generator": "default", "validation": "basic",
+                      "options": options,
                       "frequent_share": FREQUENT, **_code_version()},
            "summary": summary, "runs": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
