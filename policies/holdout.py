@@ -19,7 +19,10 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-HOLDOUT_FRACTION = 0.2
+HOLDOUT_FRACTION = 0.1
+"""Share of the records held out for the validators. Every held-out record is one the generator does not learn
+from: on the NIST MA excerpt at epsilon 1, a 20% holdout cost AIM about 8 k-marginal points (the same noise on
+fewer records); 10% still leaves hundreds of records for the checks of any table worth synthesizing."""
 _NA = "\x00<NA>"
 
 

@@ -85,8 +85,8 @@ class TabularOptions(GeneratorOptions):
     public_schema: TableSchema | None = Field(None, alias="schema",
                                               description="the public schema, to declare the event before fit")
     fine_bins: int = Field(128, ge=2, description="fine bins of a numeric column before DP compression")
-    keep_categories: int = Field(0, ge=0, description="a categorical column with at most this many codes is never "
-                                                      "merged into a rare group")
+    keep_categories: int = Field(8, ge=0, description="a categorical column with at most this many codes is never "
+                                                      "merged into a rare group (0: merge by noisy count only)")
     rounded_sampling: StrictBool = Field(True, description="low-variance sampling with rounded counts")
     smooth_bins: StrictBool = Field(True, description="smooth within-bin weights of numeric columns")
     progress: StrictBool | None = Field(None, description="progress bar (None: only on a terminal)")
