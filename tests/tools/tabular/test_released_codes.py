@@ -98,3 +98,23 @@ def test_property_random_schemas_never_leave_their_domain(seed: int, layout: lis
     for spec in columns:
         if spec.nullable is None:  # silent and no missing cell in the data: none in the output
             assert not out[spec.name].isna().any()
+
+
+def test_an_empty_key_group_is_dropped_even_when_its_one_way_noise_looks_significant() -> None:
+    rng = np.random.default_rng(4)
+    areas = [f"area{i:02d}" for i in range(30)]
+    n = 3000
+    frame = pd.DataFrame({"area": rng.choice(areas[:5], n), "x": rng.choice(["a", "b", "c"], n),
+                          "y": rng.integers(0, 40, n)})
+    schema = TableSchema(columns=[ColumnSpec(name="area", kind="categorical", categories=areas, nullable=False),
+                                  ColumnSpec(name="x", kind="categorical", categories=["a", "b", "c"]),
+                                  ColumnSpec(name="y", kind="numeric", min=0, max=50, integer=True)])
+    gen = AIMSynthesizer(1.0, 1e-6, seed=0, key="area", drop_empty_key=False, **FAST).fit(frame, schema)
+    key, sigma = gen.key_index(), gen.sigmas["one_way"]
+    rare = np.flatnonzero(gen.noisy_fine[key] < 3 * sigma)
+    assert len(rare) >= 20
+    gen.noisy_fine[key][rare] = 2.5 * sigma / np.sqrt(len(rare))  # total 2.5 sigma sqrt(k): the one-way alone
+    gen._drop_empty_key_group(key, sigma)  # would keep the group (the old rule kept it below 2 sigma sqrt(k))
+    group = gen.groups[key].of_fine[rare[0]]
+    assert gen.model.marginal((key,))[group] < 1e-3  # the (key, X) tables show it empty: dropped
+    assert not set(gen.sample(2000)["area"]) - set(areas[:5])

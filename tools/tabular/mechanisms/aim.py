@@ -108,6 +108,29 @@ class AIMOptions(TabularOptions):
 LOW_EPSILON = 4.0
 
 
+def _key_group_totals(meas: list[Measurement], key: int, n_key: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Inverse-variance combination of the key-group totals that the ``(key, X)`` tables measure (row sums).
+
+    Returns:
+        ``(totals, sigmas)`` per key group, or None without any table. Post-processing of the measurements.
+    """
+    num, precision = np.zeros(n_key), np.zeros(n_key)
+    for m in meas:
+        if key not in m.attrs or len(m.attrs) != 2:
+            continue
+        axis = 1 - m.attrs.index(key)
+        values = np.asarray(m.values, dtype=float)
+        variance = np.broadcast_to(np.asarray(m.sigma, dtype=float) ** 2, values.shape)
+        rows, var = values.sum(axis=axis), variance.sum(axis=axis)
+        if rows.shape != (n_key,):
+            continue
+        num += rows / var
+        precision += 1.0 / var
+    if not precision.any():
+        return None
+    return num / np.maximum(precision, 1e-300), 1.0 / np.sqrt(np.maximum(precision, 1e-300))
+
+
 @register_generator
 class AIMSynthesizer(MSTSynthesizer):
     """AIM with a key-column workload, DP compression and a general junction-tree model (module docstring).
@@ -257,6 +280,7 @@ class AIMSynthesizer(MSTSynthesizer):
                 spent.append(key_sigma[j] / math.sqrt(share))
                 meas.append(self._measure_split(data, codes[:, key], key, j, spent[-1], rng))
             self.key_spent[j] = spent
+        self.key_totals = _key_group_totals(meas, key, self.groups[key].n_groups)
         if not self.opts["key_shrink"]:
             return meas
         shrunk = []
@@ -382,21 +406,32 @@ class AIMSynthesizer(MSTSynthesizer):
             col.heaping = fit_heaping(col.bin_classes(), self.groups[j].weights[:col.n_bins], noisy, sigma)
 
     def _drop_empty_key_group(self, key: int, sigma: float) -> None:
-        """Give the key's rare group probability 0 when its noisy one-way total is not significant.
+        """Give the key's rare group probability 0 when its noisy total is not significant.
 
         The rare group gathers the key values whose noisy counts are below ``3 sigma`` (for a geography
-        key read from a national dictionary: mostly values absent from the data). When their noisy total is
-        below ``2 sigma sqrt(k)`` (``k`` values), it is indistinguishable from 0, and records the model would
-        put there (fitted noise) carry a wrong key into every workload marginal; the group's potential is then
-        set to a large negative value. A group of one code is never dropped: it is an ordinary category (a binary
-        key such as a churn flag) whose one-way count happened to be noisy. Post-processing of the noisy one-way
-        marginal only.
+        key read from a national dictionary: mostly values absent from the data). Its total is estimated from the
+        one-way counts (noise ``sigma sqrt(k)``, ``k`` values) together with the row sums of every ``(key, X)``
+        table (inverse-variance weighted; each table is another noisy measurement of the same total, so the
+        combined noise is several times smaller). When that estimate is below 3 of its standard deviations, the
+        group is indistinguishable from empty, and records the model would put there (fitted noise) carry a
+        wrong key into every workload marginal (an MA file with rows in a Georgia PUMA, which SDNist's scoring
+        cannot handle); the group's potential is then set to a large negative value. A group of one code is never
+        dropped: it is an ordinary category (a binary key such as a churn flag) whose one-way count happened to be
+        noisy. Post-processing of the measurements only.
         """
         noisy, groups = self.noisy_fine[key], self.groups[key]
         rare = np.flatnonzero(noisy < 3.0 * sigma)
-        if len(rare) < 2 or noisy[rare].sum() >= 2.0 * sigma * math.sqrt(len(rare)):  # one code: a real category
+        if len(rare) < 2:  # one code: a real category
             return
         group = int(groups.of_fine[rare[0]])
+        total, spread = noisy[rare].sum(), sigma * math.sqrt(len(rare))
+        if getattr(self, "key_totals", None) is not None:  # with every (key, X) table's estimate of the total
+            estimates, sigmas = self.key_totals
+            precision = 1.0 / spread ** 2 + 1.0 / sigmas[group] ** 2
+            total = (total / spread ** 2 + estimates[group] / sigmas[group] ** 2) / precision
+            spread = 1.0 / math.sqrt(precision)
+        if total >= 3.0 * spread:
+            return
         if not np.array_equal(np.flatnonzero(groups.of_fine == group), rare):
             return  # not a group of rare values only
         mask = np.zeros(groups.n_groups)
