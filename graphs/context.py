@@ -24,9 +24,17 @@ def settings_for(home: str | None) -> Settings:
     return load_settings(Path(home) if home else None)
 
 
-def ledger_for(settings: Settings) -> Ledger:
-    """The ledger with the settings' default cap."""
-    return Ledger(settings.ledger_path, (settings.default_cap_epsilon, settings.default_cap_delta))
+def ledger_for(settings: Settings, bound: int | None = None) -> Ledger:
+    """The ledger, with the default cap a new dataset gets.
+
+    With the public row bound ``N`` of the data at hand, a new dataset's cap delta is at most ``N ** -1.1``
+    (the default rule of :mod:`privsynth.policies.delta`): the configured 1e-5 would be refused for any table of
+    more than 10,000 rows (a delta must be below ``1/N``). Datasets already in the ledger keep their cap.
+    """
+    cap_delta = settings.default_cap_delta
+    if bound is not None:
+        cap_delta = min(cap_delta, float(bound) ** -1.1)
+    return Ledger(settings.ledger_path, (settings.default_cap_epsilon, cap_delta))
 
 
 def schema_path_for(plan: Plan) -> Path:

@@ -183,7 +183,7 @@ def budget_gate(state: RunState) -> dict[str, Any]:
     plan = plan_of(state)
     event = event_from_dict(state["planned_event"])
     bound = int(state["row_bound"])
-    status = ledger_for(settings).status(plan.dataset, state.get("fingerprint"), event)
+    status = ledger_for(settings, bound).status(plan.dataset, state.get("fingerprint"), event)
     check_delta(status.cap_delta, bound, f"The cap's delta of dataset '{status.dataset}'",
                 f"Set a smaller cap delta with `privsynth budget set {status.dataset} --epsilon "
                 f"{status.cap_epsilon:g} --delta {min(1e-6, 0.1 / bound):.0e}`.")
@@ -210,7 +210,7 @@ def spend_hook(state: RunState, plan: Plan, fingerprint: str | None,
         fingerprint: The source's fingerprint.
         committed: Filled with the committed event and the ledger status.
     """
-    ledger = ledger_for(settings_for(state.get("home")))
+    ledger = ledger_for(settings_for(state.get("home")), state.get("row_bound"))
 
     def spend(event: Any) -> None:
         status = ledger.commit_spend(plan.dataset or "", fingerprint, event, epsilon=plan.epsilon,

@@ -6,6 +6,7 @@ import json
 import stat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -76,6 +77,20 @@ def test_cap_delta_is_checked_against_the_public_bound(table, sample_schema):
         privsynth.synthesize(table, epsilon=1.0, schema=sample_schema, rows=200, generator="dp_marginals")
     assert "budget set people" in info.value.fix
     assert _spends("people") == 0
+
+
+def test_a_new_dataset_of_more_than_ten_thousand_rows_gets_a_usable_cap_delta(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 12_000  # public bound 100,000: the configured cap delta 1e-5 is not below 1/N
+    pd.DataFrame({"g": rng.choice(["a", "b"], n), "k": rng.integers(0, 9, n)}).to_csv(tmp_path / "big.csv",
+                                                                                      index=False)
+    (tmp_path / "big.schema.json").write_text(json.dumps({"columns": [
+        {"name": "g", "kind": "categorical", "categories": ["a", "b"]},
+        {"name": "k", "kind": "numeric", "min": 0, "max": 9, "integer": True}]}))
+    result = privsynth.synthesize(tmp_path / "big.csv", epsilon=1.0, rows=100, generator="dp_marginals",
+                                  validation="basic")
+    assert result.state["budget"]["cap_delta"] == pytest.approx(1e5 ** -1.1)
+    assert _spends("big") == 1
 
 
 def test_no_planted_value_outside_the_released_file(table, sample_schema, privsynth_home, tmp_path, capsys):
