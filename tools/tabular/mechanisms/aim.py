@@ -244,10 +244,13 @@ class AIMSynthesizer(MSTSynthesizer):
         graph = self._initial_model(meas)
         bar.update(1)
         self.selected = []
+        self._true_counts: dict[tuple[int, ...], np.ndarray] = {}  # private, dropped after the rounds
+        codes = np.asfortranarray(codes)  # each column contiguous: the rounds read columns
         for t in range(rounds):
             graph = self._select_and_measure(codes, others, key, graph, meas, plan,
                                              float(self.opts["max_cells"]) * (t + 1) / rounds, rng)
             bar.update(1)
+        del self._true_counts
         self.model.fit(meas, self.noisy_rows, iters=int(self.opts["iters"]), progress=None)
         if key is not None and self.opts["drop_empty_key"]:
             self._drop_empty_key_group(key, plan["one_way"])
@@ -318,7 +321,7 @@ class AIMSynthesizer(MSTSynthesizer):
             The grown chordal graph (``meas`` and :attr:`selected` gain the round's measurement and choice).
         """
         domain = [g.n_groups for g in self.groups]
-        attrs, graph = select_clique(self.model, codes, others, key, graph, plan, limit, rng)
+        attrs, graph = select_clique(self.model, codes, others, key, graph, plan, limit, rng, self._true_counts)
         meas.append(self._measure(codes, attrs, plan["tree"], rng))
         new = LargeCliqueModel(domain, *junction_tree(triangulate(graph, domain)[1], domain))
         transfer_theta(self.model, new)

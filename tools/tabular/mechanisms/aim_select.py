@@ -24,7 +24,8 @@ from privsynth.tools.tabular.model.junction_tree import (
 
 
 def select_clique(model: LargeCliqueModel, codes: np.ndarray, others: list[int], key: int | None,
-                  graph: dict[int, set[int]], plan: dict[str, float], limit: float, rng: np.random.Generator
+                  graph: dict[int, set[int]], plan: dict[str, float], limit: float, rng: np.random.Generator,
+                  counts: dict[tuple[int, ...], np.ndarray] | None = None
                   ) -> tuple[tuple[int, ...], dict[int, set[int]]]:
     """One exponential-mechanism draw over AIM's candidates (see :mod:`privsynth.tools.tabular.mechanisms.aim`).
 
@@ -37,6 +38,9 @@ def select_clique(model: LargeCliqueModel, codes: np.ndarray, others: list[int],
         plan: The noise plan (``tree``: a round's noise; ``eps0``: the selection's epsilon).
         limit: The round's model-size limit in cells.
         rng: Random generator.
+        counts: The true marginals already computed in earlier rounds (filled here): the data does not change
+            between rounds, so each candidate is counted once per fit, not once per round (23 times fewer
+            passes over a million rows). Private: the caller drops it after the fit.
 
     Returns:
         The chosen clique and the chordal graph grown to hold it.
@@ -47,10 +51,14 @@ def select_clique(model: LargeCliqueModel, codes: np.ndarray, others: list[int],
     cands: list[tuple[int, ...]] = []
     errors: list[float] = []
 
+    cache = counts if counts is not None else {}
+
     def true_counts(attrs: tuple[int, ...]) -> np.ndarray:
-        dims = [domain[a] for a in attrs]
-        flat = np.ravel_multi_index(tuple(codes[:, a] for a in attrs), dims)
-        return np.bincount(flat, minlength=int(np.prod(dims))).reshape(dims).astype(float)
+        if attrs not in cache:
+            dims = [domain[a] for a in attrs]
+            flat = np.ravel_multi_index(tuple(codes[:, a] for a in attrs), dims)
+            cache[attrs] = np.bincount(flat, minlength=int(np.prod(dims))).reshape(dims).astype(float)
+        return cache[attrs]
 
     for a, x in enumerate(others[:-1]):
         ys = others[a + 1:]
