@@ -42,9 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--llm", metavar="MODEL", help="litellm model string for planning (default: offline)")
 
     syn = sub.add_parser("synthesize", help="typed request: synthesize a table or a text corpus")
-    syn.add_argument("input")
-    syn.add_argument("--epsilon", type=float, required=True)
-    syn.add_argument("--delta", type=float)
+    syn.add_argument("input", help="the private table or text corpus (CSV, TSV, Parquet or JSON lines)")
+    syn.add_argument("--epsilon", type=float, required=True,
+                     help="privacy budget of this run (> 0; smaller is more private, e.g. 1)")
+    syn.add_argument("--delta", type=float,
+                     help="delta of this run (default min(1e-6, N^-1.1), N a public bound on the rows)")
     syn.add_argument("--schema", help="privsynth schema or NIST data dictionary (public domains, label lists)")
     syn.add_argument("--rows", type=int, help="rows (or texts) to generate")
     syn.add_argument("--generator", help="default: aim for tables, dp_text_lm for text")
@@ -54,9 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     syn.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                      help="generator option, e.g. epochs=1 or max_tokens=64 (repeatable; JSON values)")
     syn.add_argument("--validation", choices=["basic", "full"], default="full",
-                     help="validation level (basic skips the text embedding model)")
+                     help="validation level (default full; basic skips the text embedding model and the table "
+                          "attack simulations)")
     syn.add_argument("--dataset", help="ledger name of the data (default: file stem)")
-    syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop")
+    syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop",
+                     help="personal-data columns: drop them (default), replace them with fresh fake values, or "
+                          "keep them out of the model (scrubbing is not differential privacy)")
     syn.add_argument("--target", help="column for utility checks (categorical: ROC AUC; numeric: R^2); a "
                      "categorical target is also the workload key unless the schema declares one")
     syn.add_argument("--encoding", help="text encoding of the input file (default utf-8), e.g. latin-1")
@@ -66,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     syn.add_argument("--seed", type=int, default=0,
                      help="seed of the non-private parts only (validators' subsamples, fake PII values); the DP "
                           "noise is fresh OS entropy in every run (for the same output again use `privsynth replay`)")
-    syn.add_argument("--out", required=True)
+    syn.add_argument("--out", required=True, help="where to write the synthetic data (.csv, .jsonl or .parquet)")
     syn.add_argument("--yes", action="store_true", help="skip human checkpoints (scripted use)")
 
     budget = sub.add_parser("budget", help="show budgets, or `budget set NAME --epsilon E --delta D`")
