@@ -30,19 +30,7 @@ def with_dropped(schema: TableSchema, drop: Iterable[str], data_columns: Iterabl
     if unknown:
         raise SchemaError(f"--drop-column names no column of the data or the schema: {', '.join(unknown)}.",
                           "Check the spelling against the file's header.")
-    if not drop:
-        return schema
-    raw = schema.model_dump()
-    for column in raw["columns"]:
-        if column["name"] in drop:
-            column.update(kind="dropped", rank_of=None, holds_when=None)
-        if column.get("rank_of") in drop:
-            column["rank_of"] = None
-        if (column.get("holds_when") or {}).get("column") in drop:
-            column["holds_when"] = None
-    if (raw.get("workload") or {}).get("key") in drop:
-        raw["workload"] = None
-    return TableSchema.model_validate(raw)
+    return schema.dropping(drop) if drop else schema
 
 
 def unhandled_columns(data_columns: Iterable[str], schema: TableSchema, pii_columns: Iterable[str],

@@ -221,17 +221,26 @@ class TableSchema(BaseModel):
 
     def without(self, names: list[str]) -> TableSchema:
         """Return a copy without some columns (a relation to a removed column is dropped with it)."""
-        kept = []
+        return self._detached(names, keep=False)
+
+    def dropping(self, names: list[str]) -> TableSchema:
+        """Return a copy with some columns marked ``dropped`` (relations to them dropped, as in :meth:`without`)."""
+        return self._detached(names, keep=True)
+
+    def _detached(self, names: list[str], keep: bool) -> TableSchema:
+        columns = []
         for c in self.columns:
             if c.name in names:
+                if keep:
+                    columns.append(c.model_copy(update={"kind": "dropped", "rank_of": None, "holds_when": None}))
                 continue
             if c.rank_of in names:
                 c = c.model_copy(update={"rank_of": None})
             if c.holds_when is not None and c.holds_when.column in names:
                 c = c.model_copy(update={"holds_when": None})
-            kept.append(c)
+            columns.append(c)
         workload = self.workload if self.workload is None or self.workload.key not in names else None
-        return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=kept,
+        return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=columns,
                            workload=workload, source_note=self.source_note)
 
     def to_json(self) -> str:
