@@ -52,6 +52,13 @@ CREATE TABLE IF NOT EXISTS spends (
     delta REAL NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS spend_outcomes (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT,
+    created_at TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS spends_append_only_update BEFORE UPDATE ON spends
 BEGIN SELECT RAISE(ABORT, 'spends are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS spends_append_only_delete BEFORE DELETE ON spends
@@ -216,7 +223,23 @@ class Ledger:
         return _compose_status(ds.name if ds else (name or "?"), ds is None, cap_eps, cap_delta,
                                [s.event for s in spends], planned)
 
+    def outcomes(self) -> dict[str, str]:
+        """Each run's recorded outcome after its spend (``"spent, failed: ..."``), by run id; latest wins."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT run_id, outcome, detail FROM spend_outcomes ORDER BY id").fetchall()
+        return {run: f"{outcome}: {detail}" if detail else outcome for run, outcome, detail in rows}
+
     # -- writing ----------------------------------------------------------------------------------
+    def mark_failed(self, run_id: str, detail: str) -> None:
+        """Record that a run failed after its spend (the spend itself stays: it is never refunded).
+
+        Appended to ``spend_outcomes`` (the spends table is append-only); ``privsynth budget`` shows it next to the
+        spend as ``spent, failed: <detail>``.
+        """
+        with self._connect() as conn:
+            conn.execute("INSERT INTO spend_outcomes (run_id, outcome, detail, created_at) VALUES (?,?,?,?)",
+                         (run_id, "spent, failed", detail, _now()))
+
     def set_cap(self, name: str, epsilon: float, delta: float) -> Dataset:
         """Set (or create with) a dataset's cap.
 

@@ -71,3 +71,13 @@ class RegistryError(PrivsynthError):
 
 class RunNotFoundError(PrivsynthError):
     """A run id does not exist or has no waiting checkpoint."""
+
+
+class ResourceLimitError(PrivsynthError):
+    """A run would need more memory or disk than this machine has (found before anything is spent)."""
+
+
+class RunFailedError(PrivsynthError):
+    """A run failed after its spend: the ledger entry and the run folder say ``spent, failed: ...``."""
+
+    exit_code = 6
