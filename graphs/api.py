@@ -31,7 +31,8 @@ class RunResult:
 
     Attributes:
         run_id: The run id (use it with ``privsynth review``).
-        status: ``released``, ``waiting`` (a checkpoint needs a person), ``rejected`` or ``held``.
+        status: ``released``, ``waiting`` (a checkpoint needs a person), ``held`` (the release policy failed the
+            release: it waits for a person at the release checkpoint, even with ``--yes``) or ``rejected``.
         run_dir: The run folder.
         plan: The plan that ran.
         synthetic: The released synthetic table (None unless released).
@@ -39,7 +40,7 @@ class RunResult:
         epsilon_run: The epsilon this run spent (its target).
         epsilon_spent: The dataset's total epsilon after this run (PLD accountant).
         epsilon_remaining: What is left of the dataset's cap.
-        waiting: The checkpoint's payload when ``status == "waiting"``.
+        waiting: The checkpoint's payload when ``status`` is ``waiting`` or ``held``.
     """
 
     run_id: str
@@ -94,8 +95,9 @@ def _result(graph: Any, run_id: str) -> RunResult:
                        epsilon_spent=budget.get("spent_epsilon"), epsilon_remaining=budget.get("remaining_after"))
     interrupts = [i for task in snapshot.tasks for i in task.interrupts]
     if interrupts:
-        result.status = "waiting"
         result.waiting = interrupts[0].value
+        held = result.waiting.get("checkpoint") == "before_release" and result.waiting.get("verdict") == "fail"
+        result.status = "held" if held else "waiting"
     outputs = state.get("outputs") or {}
     if state.get("status") == "released" and outputs:
         schema = schema_for(plan) if plan is not None else None
@@ -188,14 +190,15 @@ def run(sentence: str, *, review: bool = False, llm_model: str | None = None,
 
     Args:
         sentence: The request.
-        review: Stop at the human checkpoints even if the sentence does not ask for review.
+        review: Stop at both human checkpoints (before generation and before release), as ``synthesize`` does;
+            False skips them unless the release policy fails the release.
         llm_model: A litellm model string for planning (default: settings / offline parser).
         home: privsynth home folder.
 
     Raises:
         privsynth.errors.PlanningError: The sentence is unclear; ``.question`` says what to add.
     """
-    return _start({"request": sentence, "llm_model": llm_model, "skip_review": not review}, home)
+    return _start({"request": sentence, "llm_model": llm_model, "skip_review": not review, "review": review}, home)
 
 
 def resume(run_id: str, decision: str | dict[str, Any] = "approve", *, home: str | Path | None = None) -> RunResult:

@@ -3,8 +3,13 @@
 ::
 
     plan -> prepare_M -> budget_gate -> scrub_M -> [review_generate] -> generate_M -> validate_M
-         -> [review_release] -> release          (M: the plan's modality, "tabular" or "text")
+         -> [draft_report -> review_release] -> release     (M: the plan's modality, "tabular" or "text")
     any node can stop the run with a clear message; nothing is spent before generate_M.
+
+The release checkpoint comes after ``draft_report``, so the reviewer reads the whole report (JSON and HTML)
+before deciding. Every node from ``generate_M`` on runs inside
+:func:`~privsynth.graphs.nodes.failure.after_spend`: a failure after the spend is recorded in the ledger and the
+run folder ("spent, failed: ...") and ends the run with one line.
 
 Modality is a branch of the graph: each modality has its own prepare / scrub / generate / validate nodes, and
 the budget gate, the reviews and the release are shared. A new modality is a new branch in ``build_graph``.
@@ -23,7 +28,8 @@ from langgraph.graph import END, START, StateGraph
 
 from privsynth.atomic import private_file
 from privsynth.config import load_settings
-from privsynth.graphs.nodes.release import release_node
+from privsynth.graphs.nodes.failure import after_spend
+from privsynth.graphs.nodes.release import draft_report, release_node
 from privsynth.graphs.nodes.review import review_generate, review_release
 from privsynth.graphs.nodes.shared import budget_gate, plan_node
 from privsynth.graphs.nodes.table import generate_table, prepare_table, scrub_table, validate_table_node
@@ -31,6 +37,7 @@ from privsynth.graphs.nodes.text import generate_text, prepare_text, scrub_text_
 from privsynth.graphs.state import RunState
 
 MODALITIES = ("tabular", "text")
+AFTER_SPEND_STAGES = ("generate", "validate")  # with draft_report, review_release and release: see after_spend
 
 
 def _stopped(state: RunState) -> bool:
@@ -72,7 +79,7 @@ def _after_validate(state: RunState) -> str:
     if _stopped(state):
         return END
     failed = (state.get("release") or {}).get("verdict") == "fail"
-    return "review_release" if failed or _wants_review(state) else "release"
+    return "draft_report" if failed or _wants_review(state) else "release"
 
 
 def _branch_targets(stage: str) -> list[str]:
@@ -106,12 +113,14 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> Any:
         "text": {"prepare": prepare_text, "scrub": scrub_text_node, "generate": generate_text,
                  "validate": validate_text_node},
     }
-    for name, node in (("plan", plan_node), ("budget_gate", budget_gate), ("review_generate", review_generate),
-                       ("review_release", review_release), ("release", release_node)):
+    for name, node in (("plan", plan_node), ("budget_gate", budget_gate), ("review_generate", review_generate)):
         graph.add_node(name, node)
+    for name, node in (("draft_report", draft_report), ("review_release", review_release), ("release", release_node)):
+        graph.add_node(name, after_spend(node, name))
     for modality, stages in branches.items():
         for stage, node in stages.items():
-            graph.add_node(f"{stage}_{modality}", node)
+            wrap = after_spend if stage in AFTER_SPEND_STAGES else (lambda n, _name: n)
+            graph.add_node(f"{stage}_{modality}", wrap(node, f"{stage}_{modality}"))
 
     graph.add_edge(START, "plan")
     graph.add_conditional_edges("plan", _branch("prepare"), _branch_targets("prepare"))
@@ -120,9 +129,10 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> Any:
         graph.add_conditional_edges(f"scrub_{modality}", _after_scrub, ["review_generate", f"generate_{modality}", END])
         graph.add_conditional_edges(f"generate_{modality}", _after(f"validate_{modality}"),
                                     [f"validate_{modality}", END])
-        graph.add_conditional_edges(f"validate_{modality}", _after_validate, ["review_release", "release", END])
+        graph.add_conditional_edges(f"validate_{modality}", _after_validate, ["draft_report", "release", END])
     graph.add_conditional_edges("budget_gate", _branch("scrub"), _branch_targets("scrub"))
     graph.add_conditional_edges("review_generate", _branch("generate"), _branch_targets("generate"))
+    graph.add_conditional_edges("draft_report", _after("review_release"), ["review_release", END])
     graph.add_conditional_edges("review_release", _after("release"), ["release", END])
     graph.add_edge("release", END)
     return graph.compile(checkpointer=checkpointer if checkpointer is not None else default_checkpointer())

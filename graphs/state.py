@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 Status = Literal["planning", "needs_clarification", "stopped", "planned", "prepared", "gated", "scrubbed", "generated",
-                 "validated", "held", "rejected", "released"]
+                 "validated", "held", "rejected", "released", "failed"]
 
 
 class RunState(TypedDict, total=False):
@@ -23,6 +23,8 @@ class RunState(TypedDict, total=False):
         plan: The validated :class:`~privsynth.agents.planner.plan.Plan` as a dict.
         llm_model: A litellm model string for planning, if any.
         skip_review: True for scripted runs (``--yes``): no human checkpoints unless a release fails.
+        review: The caller asked for the human checkpoints (``privsynth.run(..., review=True)``, ``privsynth run``
+            without ``--yes``): the plan's ``review`` is set whatever the sentence said.
         detect_text: The typed request named no generator: a text corpus (recognised from its schema or header)
             goes to the text generator.
         status: Where the run stands.
@@ -49,6 +51,7 @@ class RunState(TypedDict, total=False):
     plan: dict[str, Any] | None
     llm_model: str | None
     skip_review: bool
+    review: bool
     detect_text: bool
     status: Status
     error: dict[str, Any] | None

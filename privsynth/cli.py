@@ -15,8 +15,8 @@ from typing import Any
 from privsynth.cli_scrub import add_scrub_parser, run_scrub
 from privsynth.errors import ConfigError, PrivsynthError
 
-EXIT_WAITING = 0
-EXIT_HELD = 4
+EXIT_HELD = 4  # the release policy failed the release: it waits for a person (`privsynth review RUN_ID`)
+EXIT_WAITING = 5  # a checkpoint waits for a person (no terminal to ask at): `privsynth review RUN_ID --approve`
 NOISY_LOGGERS = ("absl", "presidio-analyzer")
 
 
@@ -111,7 +111,7 @@ def _ask(result: Any) -> Any:
     """Prompt at a checkpoint when a person is at the terminal; otherwise leave the run waiting."""
     from privsynth.graphs.api import resume
 
-    while result.status == "waiting" and sys.stdin.isatty():
+    while result.status in ("waiting", "held") and sys.stdin.isatty():
         _print_waiting(result.waiting or {})
         answer = input("approve? [y/N] ").strip().lower()
         result = resume(result.run_id, "approve" if answer in ("y", "yes") else "reject")
@@ -120,9 +120,9 @@ def _ask(result: Any) -> Any:
 
 def _finish(result: Any) -> int:
     print(result.summary())
-    if result.status == "waiting":
+    if result.status in ("waiting", "held"):
         _print_waiting(result.waiting or {})
-        return EXIT_WAITING
+        return EXIT_HELD if result.status == "held" else EXIT_WAITING
     return 0 if result.status in ("released", "rejected") else EXIT_HELD
 
 
@@ -166,10 +166,12 @@ def _budget(args: argparse.Namespace) -> int:
         status = ledger.status(name)
         print(f"{status.dataset}: spent epsilon {status.spent_epsilon:.3f} (RDP check {status.spent_epsilon_rdp:.3f}) "
               f"of cap {status.cap_epsilon:g} at delta {status.cap_delta:g}; remaining {status.remaining_epsilon:.3f}")
+        outcomes = ledger.outcomes()
         for spend in history:
             at_cap = epsilon_of([spend.event], status.cap_delta)
+            failed = f"  [{outcomes[spend.run_id]}]" if spend.run_id in outcomes else ""
             print(f"  {spend.created_at}  run {spend.run_id}  {spend.generator}  epsilon {at_cap:.3f} at the cap's "
-                  f"delta (run's own target: epsilon {spend.epsilon:g}, delta {spend.delta:g})")
+                  f"delta (run's own target: epsilon {spend.epsilon:g}, delta {spend.delta:g}){failed}")
     return 0
 
 

@@ -112,8 +112,9 @@ def test_review_resumes_in_a_new_process(table, sample_schema, tmp_path, privsyn
     first = subprocess.run([*cli, "synthesize", str(table), "--schema", str(sample_schema), "--epsilon", "1",
                             "--rows", "300", "--out", str(tmp_path / "s.csv")], env=env, capture_output=True,
                            text=True, stdin=subprocess.DEVNULL, timeout=300)
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 5, first.stderr  # 5: waiting for a person
     assert "waiting at before_generate" in first.stdout
+    assert f"privsynth review {first.stdout.split()[1].rstrip(':')} --approve" in first.stdout
     run_id = first.stdout.split()[1].rstrip(":")
     assert _spends() == 0 and not (tmp_path / "s.csv").exists()
 
@@ -122,8 +123,10 @@ def test_review_resumes_in_a_new_process(table, sample_schema, tmp_path, privsyn
 
     second = subprocess.run([*cli, "review", run_id, "--approve"], env=env, capture_output=True, text=True,
                             timeout=300)
-    assert second.returncode == 0, second.stderr
+    assert second.returncode in (4, 5), second.stderr  # waiting (5), or held by the release policy (4)
     assert "waiting at before_release" in second.stdout
+    assert (run_folder := privsynth_home / "runs" / run_id / "report.json").is_file()  # read before deciding
+    assert json.loads(run_folder.read_text())["run"]["status"].startswith("awaiting")
     assert _spends() == 1  # spent once the generator started reading
 
     third = subprocess.run([*cli, "review", run_id, "--approve"], env=env, capture_output=True, text=True,

@@ -68,7 +68,7 @@ def review_generate(state: RunState) -> dict[str, Any]:
 
 
 def review_release(state: RunState) -> dict[str, Any]:
-    """Stop before release: show the release verdict and reasons."""
+    """Stop before release: show the release verdict, its reasons and where the full report is (already written)."""
     release = state.get("release", {})
     decision = _decision(interrupt({
         "checkpoint": "before_release",
@@ -76,6 +76,8 @@ def review_release(state: RunState) -> dict[str, Any]:
         "verdict": release.get("verdict"),
         "reasons": release.get("reasons", []),
         "rows": state.get("generation", {}).get("rows"),
+        "report": (state.get("outputs") or {}).get("report_html"),
+        "report_json": (state.get("outputs") or {}).get("report_json"),
         "note": RELEASE_DECISION_NOTE,
         "question": "Release the synthetic data, or reject (nothing is released; the spend stays)?",
     }))

@@ -139,6 +139,8 @@ def plan_node(state: RunState) -> dict[str, Any]:
         found = detect_text_column(plan)
         if found:  # a text corpus asked for without naming its text column: the text generator, on that column
             plan = plan.model_copy(update={"modality": "text", "text_field": found, "generator": "dp_text_lm"})
+    if state.get("review"):  # the caller asked for the checkpoints (API review=True, CLI without --yes)
+        plan = plan.model_copy(update={"review": True})
     plan = plan.model_copy(update={
         "source": str(Path(plan.source).expanduser().resolve()),
         "schema_path": str(Path(plan.schema_path).expanduser().resolve()) if plan.schema_path else None,

@@ -180,7 +180,7 @@ def test_plug_in_text_generator_warnings_reach_the_summary_and_report(tmp_path):
     assert warnings[1].startswith("Generated 2 distinct texts of the 5 asked for")
     summary = result.summary()
     assert all(f"warning: {w}" in summary for w in warnings)
-    if result.status == "waiting":
+    if result.status == "held":
         result = privsynth.resume(result.run_id, "approve")
     assert result.report["warnings"] == warnings
     assert [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()] == [
