@@ -73,6 +73,31 @@ class RunNotFoundError(PrivsynthError):
     """A run id does not exist or has no waiting checkpoint."""
 
 
+class StorageError(PrivsynthError):
+    """privsynth's own state (the home folder, the ledger, the checkpoints) cannot be read or written.
+
+    Raised before anything is spent: privsynth fails closed when it cannot account for a spend.
+    """
+
+    exit_code = 5
+
+
+class LedgerDamagedError(StorageError):
+    """The ledger file is not a readable SQLite database (truncated, overwritten or corrupted)."""
+
+
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (0, "done: released, or rejected by a person"),
+    (1, "unexpected internal error (a bug: rerun with --debug and report the traceback)"),
+    (2, "bad input, option or request: the message names the problem and the fix; nothing was spent"),
+    (3, "over budget: the run would pass the dataset's cap; nothing was spent"),
+    (4, "release held: the release check failed and a person must decide (privsynth review RUN_ID)"),
+    (5, "privsynth's home folder or ledger cannot be used (permissions, damaged file); nothing was spent"),
+    (130, "interrupted (Ctrl-C)"),
+)
+"""Exit statuses of the ``privsynth`` command, as documented in ``privsynth --help``."""
+
+
 class ResourceLimitError(PrivsynthError):
     """A run would need more memory or disk than this machine has (found before anything is spent)."""
 
