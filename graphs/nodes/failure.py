@@ -92,7 +92,7 @@ def record_failure(state: RunState, node: str, exc: BaseException) -> RunFailedE
             write_json(folder / STATUS_FILE, {"status": f"spent, failed: {what}", "node": node,
                                               "run_id": state.get("run_id"), "exception": type(exc).__name__})
             atomic_write_text(folder / FAILURE_LOG, detail)
-    log.error("run.failed_after_spend", run_id=state.get("run_id"), node=node, error=type(exc).__name__)
+    log.info("run.failed_after_spend", run_id=state.get("run_id"), node=node, error=type(exc).__name__)
     where = f" Details (owner only): {folder / FAILURE_LOG}." if folder is not None else ""
     return RunFailedError(f"Run {state.get('run_id')} spent its budget on dataset '{state.get('dataset')}' and then "
                           f"failed: {what}; nothing was released and the spend stays on the ledger "
