@@ -73,3 +73,58 @@ def test_herded_model_samples_keep_cliques_and_drop_chance_links(cls: type) -> N
         return float(np.mean(out))
 
     assert link(True) < 0.5 * link(False)
+
+
+def _herd_reference(rows: np.ndarray, counts: np.ndarray, order: np.ndarray, flat: np.ndarray,
+                    size: int) -> np.ndarray:
+    """The herding rule written out in plain Python (the specification the compiled loop must follow)."""
+    out = np.full(len(rows), -1)
+    bounds = np.flatnonzero(np.r_[True, np.diff(rows[order]) != 0, True])
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        quota = counts[rows[order[lo]]]
+        live = [v for v in range(len(quota)) if quota[v] > 0]
+        share = {v: quota[v] / quota.sum() for v in live}
+        left = {v: int(quota[v]) for v in live}
+        seen = [0.0] * size
+        given = {v: [0.0] * size for v in live}
+        for r in order[lo:hi]:
+            codes = list(flat[r])
+            for c in codes:
+                seen[c] += 1.0
+            best, best_score = None, -np.inf
+            for v in live:
+                if left[v] <= 0:
+                    continue
+                score = 0.0
+                for c in codes:
+                    score += share[v] * seen[c] - given[v][c]
+                if best is None or score > best_score:
+                    best, best_score = v, score
+            for c in codes:
+                given[best][c] += 1.0
+            left[best] -= 1
+            out[r] = best
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_compiled_herding_follows_the_plain_rule(seed: int) -> None:
+    """The numba loop gives exactly what the rule written in Python gives, record by record."""
+    from privsynth.tools.tabular.model.herding import herd_groups
+    from privsynth.tools.tabular.model.sampling import rounded_counts
+
+    rows, cond, others = _setup(seed)
+    rows, others = rows[:400], others[:400]
+    rng = np.random.default_rng(seed)
+    counts = rounded_counts(np.bincount(rows, minlength=4), cond, rng)
+    order = np.lexsort((rng.random(len(rows)), rows))
+    offsets = np.concatenate([[0], np.cumsum(others.max(axis=0) + 1)[:-1]])
+    flat = others + offsets
+    size = int(flat.max()) + 1
+    out = np.empty(len(rows), dtype=np.int64)
+    bounds = np.flatnonzero(np.r_[True, np.diff(rows[order]) != 0, True])
+    herd_groups(order, bounds, rows.astype(np.int64), counts, flat.astype(np.int64), size, out)
+    assert np.array_equal(out, _herd_reference(rows, counts, order, flat, size))
+    got = np.zeros_like(counts)
+    np.add.at(got, (rows, out), 1)
+    assert np.array_equal(got, counts)
