@@ -1,282 +1,54 @@
-"""The offline planner: a deterministic, keyword-based reader of one-sentence requests.
+"""The offline planner: a deterministic reader of a request's parts, one reader per part.
 
-It understands sentences such as ``"2000 synthetic rows like data/adult.csv with schema data/adult.json,
-epsilon 1, drop names, target income"``. It never guesses what spends privacy budget: a request without an
-input file or an epsilon, with two different epsilons, or with a non-positive epsilon raises
-:class:`~privsynth.errors.PlanningError` whose ``question`` says what to clarify.
+Each part of a request has its own module: file paths (:mod:`.paths`), numbers and number words
+(:mod:`.numbers`), epsilon and delta (:mod:`.privacy`), the row count (:mod:`.rows`), PII actions per entity type
+(:mod:`.pii_words`), column roles and conditions (:mod:`.columns`) and the intent (:mod:`.intent`). This module
+runs them in order on one request, each blanking what it understood, and builds the :class:`Plan`.
+
+It never guesses what spends privacy budget: a synthesize request without an input file or an epsilon, with
+two different epsilons, or with a non-positive epsilon raises :class:`~privsynth.errors.PlanningError` whose
+``question`` says what to clarify. With the file's header (column names only, public), column names are matched
+to it, and a name it lacks is a question.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from pathlib import Path
+from collections.abc import Sequence
+from typing import Any
 
-from privsynth.agents.planner.plan import PIIAction, Plan
+from privsynth.agents.planner import columns as cols
+from privsynth.agents.planner.header import read_header
+from privsynth.agents.planner.intent import IntentReading, read_intent
+from privsynth.agents.planner.numbers import numbers_in, words_to_digits
+from privsynth.agents.planner.paths import Blankable, Paths, out_folder, read_paths
+from privsynth.agents.planner.pii_words import read_pii
+from privsynth.agents.planner.plan import SYNTHESIS_PII_ACTIONS, Plan
+from privsynth.agents.planner.privacy import EPS_KW, read_privacy
+from privsynth.agents.planner.rows import read_rows
 from privsynth.errors import PlanningError
 
-DATA_EXTENSIONS = ("csv", "parquet", "jsonl", "json", "txt", "tsv")
+__all__ = ["DEFAULT_GENERATORS", "EXAMPLE", "default_generator", "known_generators", "numbers_in", "parse_offline"]
+
 DEFAULT_GENERATORS = {"tabular": "aim", "text": "dp_text_lm"}
 EXAMPLE = "'2000 synthetic rows like data/patients.csv, epsilon 1, drop names'"
+SCRUB_DEFAULT = "tag"
+"""A scrub that names no default action tags every entity (``<PERSON>``), as ``privsynth scrub`` does."""
 
 _I = re.IGNORECASE
-_EXT = "|".join(DATA_EXTENSIONS)
-_HAS_EXT = re.compile(rf"\.(?:{_EXT})$", _I)
-_QUOTED = re.compile(r"\"([^\"]+)\"|(?<![\w])'([^']+)'(?![\w])|“([^”]+)”|‘([^’]+)’|`([^`]+)`")
-_ROOT = re.compile(r"^(?:/|\./|\.\./|~|[A-Za-z]:[\\/])")
-_SCHEMA_CTX = re.compile(r"(?:\bschema|\bdata\s+dictionary|\bdictionary|\bmetadata|\bcodebook)"
-                         r"(?:\s+(?:file|path|from|at|in|is|of))*\s*[=:]?\s*$", _I)
-_OUT_CTX = re.compile(r"(?:\b(?:save|write|export|store|put)\s+(?:(?:it|them|(?:the\s+)?(?:results?|output|"
-                      r"synthetic\s+(?:data|rows)|data|rows))\s+)?(?:(?:to|as|into|in|at|under)\s*)?"
-                      r"|\bout(?:put)?(?:\s+(?:path|file))?\s*(?:=|:|to)?\s*|\binto\s+)$", _I)
-
-_NUMBER = r"[-+−]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+−]?\d+)?"
-_POWER = r"10\s*(?:\^|\*\*)\s*\(?\s*[-+−]?\d+\s*\)?"
-_WORDS = {"zero": 0.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0,
-          "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0, "half": 0.5}
-_VALUE = rf"(?<![\w.])(?P<val>{_POWER}|{_NUMBER}|(?:{'|'.join(_WORDS)})(?!\w))(?!\w)(?!\.\d)(?!,\d)"
-_CONNECT = r"\s*(?:(?:=|:|≤|<=|\bis\b|\bof\b|\bat\b|\bto\b|\bequals?\b|\bset\s+to\b|\bbudget\b)\s*)*"
-_EPS_KW = r"(?<!\w)(?:epsilon|eps|ε|ϵ|𝜀)(?!\w)"
-_DELTA_KW = r"(?<!\w)(?:delta|δ)(?!\w)"
-_BUDGET_KW = r"(?<!\w)(?:privacy\s+)?budget(?!\w)"
-_PAIR = re.compile(rf"\(\s*(?:epsilon|eps|ε)\s*,\s*(?:delta|δ)\s*\)\s*=\s*\(\s*(?P<eps>{_NUMBER})\s*,\s*"
-                   rf"(?P<delta>{_POWER}|{_NUMBER})\s*\)", _I)
-_COUNT = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:e\d+)?)\s*(?P<mult>k|m|thousand|million)?(?!\w)"
-_ROW_NOUNS = (r"rows?|records?|samples?|examples?|entries|lines|texts?|sentences|documents|messages|tickets|"
-              r"people|persons|patients|customers|individuals")
-_TEXT_NOUNS = r"texts|sentences|documents|messages|tickets|reviews|notes|utterances|emails|posts|comments"
-_ROWS_BEFORE = re.compile(rf"(?<![\w.,]){_COUNT}\s*(?:(?:synthetic|fake|new|private|dp|more|extra)\s+)*"
-                          rf"(?:(?:{_ROW_NOUNS})|[A-Za-z][\w-]*\s+(?:{_TEXT_NOUNS}))(?!\w)", _I)
-_ROWS_AFTER = re.compile(rf"(?<!\w)(?:rows|n_rows|n)\s*[=:]\s*{_COUNT}", _I)
-_NAME = r"(?:\"(?P<q1>[^\"]+)\"|'(?P<q2>[^']+)'|(?<!\w)(?P<bare>[A-Za-z_][\w.\-]*))"
-_STOP = {"a", "an", "the", "and", "or", "of", "to", "with", "from", "like", "at", "for", "in", "on", "is", "as",
-         "by", "using", "use", "via", "file", "name", "named", "called", "column", "field", "variable", "it",
-         "epsilon", "eps", "delta", "rows", "generator", "synthesizer", "model", "please", "be", "that", "this",
-         "default"}
-
-
-def _nums(value: str) -> float:
-    """Parse one number as written in a request (``1e-6``, ``10^-6``, ``0.5``, ``one``)."""
-    text = value.strip().lower().replace("−", "-")
-    if text in _WORDS:
-        return _WORDS[text]
-    power = re.fullmatch(r"10\s*(?:\^|\*\*)\s*\(?\s*([-+]?\d+)\s*\)?", text)
-    if power:
-        return 10.0 ** int(power.group(1))
-    return float(text)
-
-
-def numbers_in(sentence: str) -> list[float]:
-    """All numbers written in a sentence (used to check that an LLM plan invented none).
-
-    Args:
-        sentence: The request.
-
-    Returns:
-        Every number, in order of appearance.
-    """
-    found = []
-    for match in re.finditer(_VALUE, sentence, _I):
-        try:
-            found.append(_nums(match.group("val")))
-        except ValueError:
-            continue
-    return found
-
-
-class _Text:
-    """The request with the parts already understood blanked out, so later rules cannot re-read them."""
-
-    def __init__(self, sentence: str) -> None:
-        self.original = sentence
-        self.text = sentence
-
-    def blank(self, start: int, end: int) -> None:
-        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
-
-
-def _name(match: re.Match[str]) -> str | None:
-    value = match.group("q1") or match.group("q2") or match.group("bare")
-    if value is None:
-        return None
-    value = value.strip().rstrip(".-") if match.group("bare") else value.strip()
-    if not value or value.lower() in _STOP or _HAS_EXT.search(value):
-        return None
-    return value
-
-
-def _first_name(patterns: list[str], text: str) -> str | None:
-    for pattern in patterns:
-        for match in re.finditer(pattern, text, _I):
-            value = _name(match)
-            if value:
-                return value
-    return None
-
-
-def _path_candidates(state: _Text) -> list[tuple[int, int, str]]:
-    """Find quoted or bare paths ending with a data extension, as ``(start, end, path)``."""
-    found: list[tuple[int, int, str]] = []
-    for match in _QUOTED.finditer(state.text):
-        inner = next(g for g in match.groups() if g is not None).strip()
-        if _HAS_EXT.search(inner):
-            found.append((match.start(), match.end(), inner))
-            state.blank(match.start(), match.end())
-    tokens = list(re.finditer(r"\S+", state.text))
-    for i, token in enumerate(tokens):
-        raw, start = token.group(), token.start()
-        if "=" in raw:
-            start += raw.rindex("=") + 1
-            raw = raw[raw.rindex("=") + 1:]
-        stripped = raw.lstrip("(<[")
-        start += len(raw) - len(stripped)
-        stripped = re.sub(r"[,;:!?)\]>]+$", "", stripped)
-        if stripped.endswith(".") and _HAS_EXT.search(stripped[:-1]):
-            stripped = stripped[:-1]
-        if not _HAS_EXT.search(stripped):
-            continue
-        path, first = stripped, start
-        j = i - 1  # an unquoted path with spaces ("./a b/data.csv"): extend left over path-like words
-        while j >= 0 and not _ROOT.match(path):
-            prev = tokens[j].group()
-            if not re.search(r"[/\\]", prev) or re.search(r"[,;:]$", prev) or _HAS_EXT.search(prev):
-                break
-            path, first = f"{prev} {path}", tokens[j].start()
-            j -= 1
-        if path != stripped and not Path(path).expanduser().exists() and Path(stripped).expanduser().exists():
-            path, first = stripped, start
-        found.append((first, start + len(stripped), path))
-    for start, end, _ in found:
-        state.blank(start, end)
-    return sorted(found)
-
-
-def _paths(state: _Text) -> tuple[list[str], str | None, str | None]:
-    """Split path candidates into data files, the schema and the output, by the words before each."""
-    data: list[str] = []
-    schema = out = None
-    previous_end = 0
-    for start, end, path in _path_candidates(state):
-        context = state.original[previous_end:start][-60:]
-        if _SCHEMA_CTX.search(context) and schema is None:
-            schema = path
-        elif _OUT_CTX.search(context) and out is None:
-            out = path
-        elif path not in data:
-            data.append(path)
-        previous_end = end
-    return data, schema, out
-
-
-def _values(state: _Text, keyword: str) -> tuple[list[float], bool, list[str]]:
-    """Read ``keyword <connector> <number>``; returns values, whether the keyword occurs, and unreadable text."""
-    values, bad = [], []
-    present = bool(re.search(keyword, state.text, _I))
-    for match in re.finditer(rf"{keyword}{_CONNECT}{_VALUE}", state.text, _I):
-        try:
-            values.append(_nums(match.group("val")))
-        except ValueError:
-            bad.append(match.group("val"))
-        state.blank(match.start(), match.end())
-    if present and not values:
-        for match in re.finditer(rf"{keyword}{_CONNECT}(?P<what>[^\s;]*)", state.text, _I):
-            bad.append(match.group("what").rstrip(",.") or "nothing")
-    return values, present, bad
-
-
-def _privacy(state: _Text) -> tuple[float | None, float | None, list[str]]:
-    """Epsilon and delta, and the questions to ask about them (never a guessed value)."""
-    eps_values, delta_values = [], []
-    for match in _PAIR.finditer(state.text):
-        eps_values.append(_nums(match.group("eps")))
-        delta_values.append(_nums(match.group("delta")))
-        state.blank(match.start(), match.end())
-    found, eps_present, eps_bad = _values(state, _EPS_KW)
-    eps_values += found
-    if not eps_values:
-        found, budget_present, budget_bad = _values(state, _BUDGET_KW)
-        eps_values += found
-        eps_present = eps_present or budget_present
-        eps_bad = eps_bad if eps_bad else budget_bad
-    found, _, delta_bad = _values(state, _DELTA_KW)
-    delta_values += found
-    questions = []
-    epsilon = delta = None
-    if len(set(eps_values)) > 1:
-        questions.append(f"The request gives several epsilons ({', '.join(f'{v:g}' for v in eps_values)}). "
-                         "Which single privacy budget (epsilon) should this run spend?")
-    elif eps_values and not (eps_values[0] > 0 and math.isfinite(eps_values[0])):
-        questions.append(f"Epsilon must be a positive finite number, but the request says {eps_values[0]:g}. "
-                         "Which privacy budget (epsilon > 0, for example 1.0) should this run spend?")
-    elif eps_values:
-        epsilon = eps_values[0]
-    elif eps_present:
-        questions.append(f"I could not read the epsilon value ({', '.join(eps_bad) or 'nothing'}). Which privacy "
-                         "budget (a positive number such as epsilon 1.0) should this run spend?")
-    else:
-        questions.append("privsynth never picks a privacy budget for you: what epsilon (for example 'epsilon 1') "
-                         "should this run spend?")
-    if len(set(delta_values)) > 1:
-        questions.append("The request gives several deltas; which single delta should this run use?")
-    elif delta_values and not 0 < delta_values[0] < 1:
-        questions.append(f"Delta must be between 0 and 1 (for example 1e-6), but the request says "
-                         f"{delta_values[0]:g}. Which delta should this run use (or say nothing for the default)?")
-    elif delta_values:
-        delta = delta_values[0]
-    elif delta_bad and not all(b.lower() in ("auto", "default", "nothing") for b in delta_bad):
-        questions.append(f"I could not read the delta value ({', '.join(delta_bad)}). Which delta (for example "
-                         "1e-6) should this run use? Leave it out to use the default.")
-    return epsilon, delta, questions
-
-
-def _count(match: re.Match[str]) -> float:
-    value = float(match.group("num").replace(",", ""))
-    mult = (match.group("mult") or "").lower()
-    return value * {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(mult, 1)
-
-
-def _rows(state: _Text) -> tuple[int | None, list[str]]:
-    values = [_count(m) for m in _ROWS_BEFORE.finditer(state.text)]
-    values += [_count(m) for m in _ROWS_AFTER.finditer(state.text)]
-    if not values:
-        return None, []
-    if len(set(values)) > 1:
-        return None, [f"The request gives several row counts ({', '.join(f'{v:g}' for v in values)}); "
-                      "how many synthetic rows should I generate?"]
-    if values[0] < 1 or values[0] != int(values[0]):
-        return None, [f"The number of rows must be a positive whole number, not {values[0]:g}; how many rows?"]
-    return int(values[0]), []
-
-
-def read_pii_action(text: str) -> tuple[PIIAction, list[str]]:
-    """Read what a request says about PII columns.
-
-    Args:
-        text: The request.
-
-    Returns:
-        The action (``drop`` unless the request asks to keep PII or replace it with fake values) and the
-        questions to ask when the request asks for more than one action.
-    """
-    subject = r"(?:the\s+|all\s+|any\s+)?(?:pii|names?|personal(?:\s+data|\s+info\w*)?|identifiers|identifying)"
-    negated = rf"(?:don'?t|do\s+not|never|no\s+need\s+to)\s+(?:drop|remove|delete|scrub|strip|redact)\s+{subject}"
-    actions: set[str] = set()
-    if re.search(rf"(?<!\w)keep\s+{subject}|{negated}|without\s+(?:pii\s+)?scrubbing|(?<!\w)pii\s*[=:]\s*keep",
-                 text, _I):
-        actions.add("keep")
-    if re.search(rf"(?<!\w)replace\b[^,;.]*?{subject}|(?:fake|surrogate|synthetic|dummy|made-up|faker)\s+(?:pii|"
-                 r"names?|values|identities|identifiers|emails?|personal)|surrogates?(?!\w)|pseudonymi[sz]|"
-                 r"(?<!\w)pii\s*[=:]?\s*(?:->|→|with|to)?\s*fake", text, _I):
-        actions.add("fake")
-    stripped = re.sub(negated, " ", text, flags=_I)
-    if re.search(rf"(?<!\w)(?:drop|remove|delete|strip|scrub|redact|exclude|omit)\s+{subject}|(?<!\w)pii\s*[=:]\s*drop",
-                 stripped, _I):
-        actions.add("drop")
-    if len(actions) > 1:
-        return "drop", ["The request asks for more than one PII action "
-                        f"({', '.join(sorted(actions))}). Should PII columns be dropped, replaced with fake values, "
-                        "or kept?"]
-    return (actions.pop() if actions else "drop"), []  # type: ignore[return-value]
+KNOWN_KEYS = {"epsilon", "eps", "delta", "rows", "n", "n_rows", "num_rows", "row_count", "size", "count", "target",
+              "outcome", "y", "label", "labels", "label_field", "text", "text_field", "text_column", "user", "user_id",
+              "user_field", "generator", "model", "synthesizer", "dataset", "name", "schema", "schema_path", "out",
+              "output", "source", "input", "file", "data", "pii", "pii_action", "review", "seed", "intent", "run",
+              "run_id", "decision", "modality", "validation"}
+_TEXT_NOUNS = (r"texts?|sentences|documents|messages|queries|tickets|reviews|notes|utterances|emails|posts|comments|"
+               r"tweets|transcripts|conversations|dialogues|paragraphs|narratives|complaints|descriptions|stories|"
+               r"abstracts|chats|letters|essays")
+_DATASET = (rf"(?<!\w)dataset(?:[_\s]+name)?\s*(?:named|called|is|=|:|as)?\s*{cols.NAME}",
+            rf"(?<!\w)(?:name|call)\s+(?:the\s+|this\s+|it\s+)?(?:dataset\s+)?{cols.NAME}\s+in\s+the\s+ledger",
+            rf"(?<!\w)(?:name|call)\s+(?:the\s+|this\s+)?dataset\s+{cols.NAME}",
+            rf"(?<!\w)(?:ledger|budget)\s+(?:name|entry)\s*(?:is|=|:|as)?\s*{cols.NAME}",
+            rf"(?<!\w)(?:under|as)\s+(?:the\s+)?(?:dataset|ledger\s+name)\s+{cols.NAME}")
 
 
 def known_generators() -> dict[str, str] | None:
@@ -310,107 +82,162 @@ def default_generator(modality: str, generators: dict[str, str] | None = None) -
 
 
 def _generator(text: str, generators: dict[str, str] | None) -> str | None:
-    gen = r"(?:generator|synthesi[sz]er|model|method|algorithm)"
-    explicit = _first_name([
-        rf"(?<!\w)(?:using|with|via|use)\s+(?:the\s+)?{gen}\s*(?:named|called|=|:)?\s*{_NAME}",
-        rf"(?<!\w)(?:generator|synthesi[sz]er)\s*(?:named|called|is|=|:)?\s*{_NAME}",
-        rf"(?<!\w)(?:using|with|via|use)\s+(?:the\s+|a\s+)?{_NAME}\s+{gen}",
-    ], text)
-    if explicit or not generators:
+    gen = r"(?:generator|synthesi[sz]er|model|method|algorithm|mechanism)"
+    explicit = cols.take(Blankable(text), [
+        rf"(?<!\w)(?:using|with|via|use)\s+(?:the\s+)?{gen}\s*(?:named|called|=|:)?\s*{cols.NAME}",
+        rf"(?<!\w)(?:generator|synthesi[sz]er|model)\s*(?:named|called|is|=|:)?\s*{cols.NAME}",
+        rf"(?<!\w)(?:using|with|via|use)\s+(?:the\s+|a\s+|an\s+)?{cols.NAME}\s+{gen}",
+    ])
+    if explicit and generators and explicit not in generators and explicit.lower() in generators:
+        explicit = explicit.lower()
+    if explicit and (not generators or explicit in generators or re.search(r"_|\d", explicit)):
         return explicit
-    for match in re.finditer(rf"(?<!\w)(?:using|with|via|use)\s+(?:the\s+)?{_NAME}", text, _I):
-        if _name(match) in generators:
-            return _name(match)
+    if explicit and generators is not None and explicit not in generators and re.search(
+            rf"(?<!\w)(?:generator|synthesi[sz]er)\s*(?:named|called|is|=|:)?\s*{re.escape(explicit)}", text, _I):
+        return explicit  # named as the generator: unknown names become a question in the planner
+    for match in re.finditer(rf"(?<!\w)(?:using|with|via|use|by)\s+(?:the\s+)?{cols.NAME}", text, _I):
+        name = cols.name_of(match)
+        if name and generators and name.lower() in generators:
+            return name.lower()
     return None
 
 
 def _is_text(text: str, source: str | None) -> bool:
-    nouns = r"texts?|sentences|documents|messages|queries|tickets|reviews|notes|utterances"
     return bool(re.search(rf"(?<!\w)(?:text\s+(?:field|column|corpus|data)|corpus|corpora|free[- ]text|language\s+"
-                          rf"model|modality\s*[=:]?\s*text)(?!\w)|(?<!\w)(?:synthetic|generate|synthesi[sz]e|fake)\s+"
-                          rf"(?:[\d,.]+k?\s+)?(?:{nouns})(?!\w)", text, _I)
-                or (source or "").lower().endswith(".txt"))
+                          rf"model|modality\s*[=:]?\s*text|dp[_ ]text\w*)(?!\w)|(?<!\w)(?:synthetic|generate|"
+                          rf"synthesi[sz]e|fake|new|\d[\d,.]*k?)\s+(?:[\w-]+\s+){{0,2}}(?:{_TEXT_NOUNS})(?!\w)",
+                          text, _I) or (source or "").lower().endswith(".txt"))
 
 
-def _out_folder(text: str) -> str | None:
-    """An output path without a data extension (``save to results/``, ``out=runs/x``), if path-like."""
-    for match in re.finditer(r"(?<!\w)(?:out(?:put)?(?:\s+(?:path|file|dir(?:ectory)?|folder))?\s*(?:=|:|to|in)?|"
-                             r"(?:save|write|export|store)\s+(?:it\s+|them\s+)?(?:to|as|into|in|at))\s*"
-                             r"(?:\"(?P<q1>[^\"]+)\"|'(?P<q2>[^']+)'|"
-                             r"(?P<bare>(?=[^\s,;\"']*\w)[^\s,;\"']*[/\\.][^\s,;\"']*))", text, _I):
-        value = match.group("q1") or match.group("q2") or match.group("bare")
-        return value[:-1] if value.endswith(".") and not value.endswith("..") and "/" not in value[-2:] else value
-    return None
+def _ask(questions: list[str], sentence: str, has_source: bool) -> None:
+    if not questions:
+        return
+    question = " ".join(questions)
+    if not has_source and not re.search(EPS_KW, sentence, _I):
+        problem = f"I could not understand the request: {question}"
+    else:
+        problem = f"The request is unclear and privsynth never guesses: {question}"
+    raise PlanningError(problem, f"Rephrase it, e.g. {EXAMPLE}.", question=question)
 
 
-def parse_offline(sentence: str) -> Plan:
+def _review_plan(reading: IntentReading, sentence: str) -> Plan:
+    questions = list(reading.questions)
+    if reading.decision is None and not questions:
+        questions.append("Should I approve or reject the run?")
+    _ask(questions, sentence, True)
+    return Plan(intent="review", run_id=reading.run_id, decision=reading.decision)
+
+
+def _source_question(paths: Paths, intent: str) -> list[str]:
+    if not paths.data:
+        what = "scrub PII in" if intent == "scrub" else "make synthetic data from"
+        return [f"Which file should I {what} (a .csv, .parquet or .jsonl path)?"]
+    if len(paths.data) > 1:
+        return [f"The request names several input files ({', '.join(paths.data)}). Which one should I use?"]
+    return []
+
+
+def _fields(state: Blankable, paths: Paths, header: Sequence[str] | None, questions: list[str]) -> dict[str, Any]:
+    """Column roles, generator, dataset and the other named fields of a scrub or synthesize request."""
+    source = paths.data[0] if paths.data else None
+    conditions = cols.read_conditions(state, KNOWN_KEYS, header)
+    target = cols.take(state, cols.TARGET) or cols.take(state, cols.TARGET_AFTER)
+    user = cols.take(state, cols.USER)
+    text_field = cols.take(state, cols.TEXT) or cols.take(state, cols.TEXT_AFTER)
+    label = cols.take(state, cols.LABEL)
+    generators = known_generators()
+    generator = _generator(state.text, generators)
+    dataset = cols.take(state, _DATASET)
+    text = state.text
+    modality = "text" if (_is_text(text, source) or text_field or (generators or {}).get(generator or "") == "text"
+                          ) else "tabular"
+    if text_field is None:
+        bare = cols.take(state, [cols.BARE_COLUMN])
+        if bare and (modality == "text" or cols.text_like(bare)):
+            text_field, modality = bare, "text"
+    if modality == "tabular" and label:
+        target, label = target or label, None
+    seed = re.search(r"(?<!\w)(?:random\s+)?seed\s*(?:=|:|of|is)?\s*(\d+)(?!\w)", text, _I)
+    no_review = re.search(r"(?<!\w)(?:no|without|skip(?:ping)?|don'?t|do\s+not|never)\s+(?:the\s+|any\s+|a\s+)?"
+                          r"(?:human\s+)?review|review\s*[=:]\s*(?:false|no|0|off)", text, _I)
+    review = not no_review and bool(re.search(
+        r"(?<!\w)(?:review|let\s+me\s+(?:check|see|look|approve|confirm)|approval|human[- ]in[- ]the[- ]loop|"
+        r"ask\s+me\s+(?:first|before)|(?:show|check\s+with)\s+me\s+(?:first|before))", text, _I))
+    basic = re.search(r"(?<!\w)(?:basic|quick|fast|light)\s+(?:validation|validators|checks)(?!\w)", text, _I)
+    schema = paths.schema
+    if schema is None:
+        named = cols.take(Blankable(text), [rf"(?<!\w)(?:schema|data\s+dictionary)(?:\s+file)?\s*[=:]?\s*{cols.NAME}"])
+        schema = named if named and re.search(r"[/\\.]", named) else None
+    unread = cols.unread_assignments(state.text, KNOWN_KEYS)
+    if unread:
+        questions.append(f"I do not know what {', '.join(unread)} means here. Is it a condition on the synthetic "
+                         "rows (say 'only rows where column=value') or a setting?")
+    for role, name in (("target", target), ("text field", text_field), ("label field", label), ("user field", user)):
+        grounded = cols.ground(name, role, header, source, questions)
+        target = grounded if role == "target" else target
+        text_field = grounded if role == "text field" else text_field
+        label = grounded if role == "label field" else label
+        user = grounded if role == "user field" else user
+    return {"conditions": conditions, "target": target, "user_field": user if modality == "text" else None,
+            "text_field": text_field, "label_field": label if modality == "text" else None, "dataset": dataset,
+            "modality": modality, "generator": generator or default_generator(modality, generators),
+            "seed": int(seed.group(1)) if seed else 0, "review": review, "schema_path": schema,
+            "validation_level": "basic" if basic else "full", "out": paths.out or out_folder(text)}
+
+
+def parse_offline(sentence: str, header: Sequence[str] | None = None) -> Plan:
     """Turn a one-sentence request into a :class:`Plan` without any LLM.
 
     Args:
-        sentence: The request, e.g. ``"10,000 synthetic rows like data/patients.csv, epsilon 1, drop names"``.
+        sentence: The request, e.g. ``"10,000 synthetic rows like data/patients.csv, epsilon 1, drop names"``,
+            ``"scrub pii from tickets.csv but don't synthesize anything"``, ``"how much budget is left on
+            patients?"`` or ``"approve run 20261125-164501-3fa2c1"``.
+        header: The source file's column names, when known (public metadata; no values are read).
 
     Returns:
         The validated plan.
 
     Raises:
-        PlanningError: The request lacks the input file or epsilon, or is contradictory or unreadable;
-            ``question`` says what to clarify. Nothing is ever spent by planning.
+        PlanningError: The request lacks what its intent needs, or is contradictory or unreadable; ``question``
+            says what to clarify. Nothing is ever spent by planning.
     """
     if not sentence or not sentence.strip():
         raise PlanningError("The request is empty.", f"Describe what to synthesize, e.g. {EXAMPLE}.",
                             question=f"What should I synthesize? Name the input file and the privacy budget, "
                                      f"e.g. {EXAMPLE}.")
-    state = _Text(" ".join(sentence.split()))
-    data, schema, out = _paths(state)
-    epsilon, delta, questions = _privacy(state)
-    rows, row_questions = _rows(state)
-    text = state.text
-    pii_action, pii_questions = read_pii_action(text)
-    generators = known_generators()
-    if not data:
-        questions.insert(0, "Which file should I make synthetic data from (a .csv, .parquet or .jsonl path)?")
-    elif len(data) > 1:
-        questions.insert(0, f"The request names several input files ({', '.join(data)}). Which one should I make "
-                            "synthetic data from?")
-    questions += row_questions + pii_questions
-    if questions:
-        question = " ".join(questions)
-        if not data and epsilon is None and not re.search(_EPS_KW, sentence, _I):
-            problem = f"I could not understand the request: {question}"
-        else:
-            problem = f"The request is unclear and privsynth never guesses: {question}"
-        raise PlanningError(problem, f"Rephrase it, e.g. {EXAMPLE}.", question=question)
-    out = out or _out_folder(text)
-    if schema is None:
-        schema = _first_name([rf"(?<!\w)(?:schema|data\s+dictionary)(?:\s+file)?\s*[=:]?\s*{_NAME}"], text)
-        schema = schema if schema and re.search(r"[/\\.]", schema) else None
-    generator = _generator(text, generators)
-    text_field = _first_name([rf"(?<!\w)text\s+(?:field|column)\s*(?:is|=|:|named|called)?\s*{_NAME}"], text)
-    label_field = _first_name([rf"(?<!\w)label\s+(?:field|column)\s*(?:is|=|:|named|called)?\s*{_NAME}",
-                               rf"(?<!\w)condition(?:ed|al)?\s+on\s+(?:the\s+)?(?:label\s+)?{_NAME}",
-                               rf"(?<!\w)(?:labels?|labell?ed\s+by)\s*(?:is|=|:|named|called|in|from)?\s*{_NAME}"],
-                              text)
-    user_field = _first_name([rf"(?<!\w)user(?:\s+id)?\s+(?:field|column)\s*(?:is|=|:|named|called)?\s*{_NAME}",
-                              rf"(?<!\w)(?:per|by)[- ]user(?:\s+(?:privacy|level))?\s+(?:on|by|from|with)\s+"
-                              rf"(?:the\s+)?(?:column\s+)?{_NAME}"], text)
-    modality = "text" if (_is_text(text, data[0]) or text_field or (generators or {}).get(generator or "") == "text"
-                          ) else "tabular"
-    target = _first_name([rf"(?<!\w)(?:target|outcome)(?:\s+(?:column|variable))?\s*(?:is|=|:)?\s*{_NAME}",
-                          rf"(?<!\w)predict(?:ing)?\s+(?:the\s+)?(?:column\s+)?{_NAME}"], text)
-    if modality == "tabular" and label_field:
-        target, label_field = target or label_field, None
-    dataset = _first_name([rf"(?<!\w)dataset(?:\s+name)?\s*(?:named|called|is|=|:|as)?\s*{_NAME}",
-                           rf"(?<!\w)(?:name|call)\s+(?:the\s+|this\s+)?dataset\s+{_NAME}"], text)
-    seed = re.search(r"(?<!\w)(?:random\s+)?seed\s*(?:=|:|of|is)?\s*(\d+)(?!\w)", text, _I)
-    no_review = re.search(r"(?<!\w)(?:no|without|skip(?:ping)?|don'?t|do\s+not|never)\s+(?:the\s+|any\s+|a\s+)?"
-                          r"(?:human\s+)?review", text, _I)
-    review = not no_review and bool(re.search(
-        r"(?<!\w)(?:review|let\s+me\s+(?:check|see|look|approve|confirm)|approval|human[- ]in[- ]the[- ]loop|"
-        r"ask\s+me\s+(?:first|before))", text, _I))
-    basic = re.search(r"(?<!\w)(?:basic|quick|fast|light)\s+(?:validation|validators|checks)(?!\w)", text, _I)
-    return Plan(source=data[0], dataset=dataset, modality=modality, validation_level="basic" if basic else "full",
-                generator=generator or default_generator(modality, generators), rows=rows, epsilon=epsilon,
-                delta=delta, schema_path=schema, pii_action=pii_action, target=target, text_field=text_field,
-                label_field=label_field if modality == "text" else None,
-                user_field=user_field if modality == "text" else None, out=out,
-                seed=int(seed.group(1)) if seed else 0, review=review)
+    state = Blankable(" ".join(sentence.split()))
+    paths = read_paths(state)
+    state = Blankable(words_to_digits(state.text))
+    intent_text = state.text
+    privacy = read_privacy(state)
+    explicit = re.search(r"(?<!\w)intent\s*[=:]\s*(synthesi[sz]e|scrub|budget|review)", intent_text, _I)
+    reading = read_intent(intent_text, paths.data, privacy.epsilon is not None)
+    if explicit and explicit.group(1).lower().startswith("synthes"):
+        reading = IntentReading()
+    elif explicit and reading.intent != explicit.group(1).lower():
+        reading = IntentReading(intent=explicit.group(1).lower())
+    if reading.intent == "review":
+        return _review_plan(reading, sentence)
+    if reading.intent == "budget":
+        return Plan(intent="budget", dataset=reading.dataset, source=paths.data[0] if paths.data else None)
+    scrub = reading.intent == "scrub"
+    questions = _source_question(paths, reading.intent)
+    rows = read_rows(state)
+    pii = read_pii(state.text)
+    if not scrub:
+        questions += privacy.questions + rows.questions
+    questions += pii.questions
+    default = pii.default or (SCRUB_DEFAULT if scrub else "drop")
+    if not scrub and default not in SYNTHESIS_PII_ACTIONS:
+        questions.append(f"Synthetic data never carries real PII values, so '{default}' applies to scrubbing only: "
+                         "should PII columns be dropped, replaced with fake values, or kept out?")
+    if header is None and len(paths.data) == 1:
+        header = read_header(paths.data[0])
+    fields = _fields(state, paths, header, questions)
+    _ask(questions, sentence, bool(paths.data))
+    if scrub:
+        return Plan(intent="scrub", source=paths.data[0], pii_action=default, pii=pii.per_type,
+                    text_field=fields["text_field"], modality=fields["modality"], out=fields["out"],
+                    dataset=fields["dataset"], seed=fields["seed"])
+    return Plan(source=paths.data[0], rows=rows.rows, epsilon=privacy.epsilon, delta=privacy.delta,
+                pii_action=default, pii=pii.per_type, **fields)

@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from privsynth.agents.planner import parse as planner_parse
-from privsynth.agents.planner.parse import EXAMPLE, numbers_in, parse_offline, read_pii_action
+from privsynth.agents.planner.parse import EXAMPLE, numbers_in, parse_offline
+from privsynth.agents.planner.pii_words import read_pii
 from privsynth.agents.planner.plan import Plan
 from privsynth.config import Settings
 from privsynth.errors import PlanningError
@@ -123,7 +124,7 @@ def _grounded(plan: Plan, sentence: str) -> str | None:
         return f"epsilon {plan.epsilon:g} is not stated in the request"
     if plan.delta is not None and not stated(plan.delta):
         return f"delta {plan.delta:g} is not stated in the request"
-    if plan.pii_action == "keep" and read_pii_action(sentence)[0] != "keep":
+    if plan.pii_action == "keep" and read_pii(sentence).default != "keep":
         return "the request does not ask to keep PII"
     return None
 

@@ -32,9 +32,10 @@ EXAMPLES = [
     ("2000 synthetic rows like privsynth/sample_data/adult_people.csv with schema "
      "privsynth/sample_data/adult_people.schema.json, epsilon 1, drop names, target income",
      _plan(source="privsynth/sample_data/adult_people.csv", rows=2000, epsilon=1.0,
-           schema_path="privsynth/sample_data/adult_people.schema.json", pii_action="drop", target="income")),
+           schema_path="privsynth/sample_data/adult_people.schema.json", pii_action="drop", target="income",
+           pii={"PERSON": "drop"})),
     ("10,000 synthetic rows like data/patients.csv, epsilon 1, drop names",
-     _plan(source="data/patients.csv", rows=10_000, epsilon=1.0, pii_action="drop")),
+     _plan(source="data/patients.csv", rows=10_000, epsilon=1.0, pii_action="drop", pii={"PERSON": "drop"})),
     ("make synthetic data from data/x.parquet with ε=0.5 and delta 1e-6 using generator dp_marginals, "
      "replace PII with fake values, dataset name clinic",
      _plan(source="data/x.parquet", epsilon=0.5, delta=1e-6, generator="dp_marginals", pii_action="fake",
@@ -49,7 +50,7 @@ EXAMPLES = [
     ("with schema meta/s.json, 1.5k rows like d.csv, (ε, δ) = (1, 10^-6), predict salary, with dp_marginals "
      "generator, surrogate names, dataset called payroll",
      _plan(source="d.csv", rows=1500, epsilon=1.0, delta=1e-6, schema_path="meta/s.json", target="salary",
-           pii_action="fake", dataset="payroll", generator="dp_marginals")),
+           pii={"PERSON": "fake"}, dataset="payroll", generator="dp_marginals")),
     ("use 'two words.parquet', privacy budget of 3, write to 'res dir/x.csv', no review, eps=3",
      _plan(source="two words.parquet", epsilon=3.0, out="res dir/x.csv", review=False)),
 ]
@@ -78,7 +79,7 @@ def test_defaults_when_the_request_says_little() -> None:
     ("epsilon one", "epsilon", 1.0),
     ("2M rows", "rows", 2_000_000),
     ("200 fake rows", "pii_action", "drop"),
-    ("don't drop names", "pii_action", "keep"),
+    ("don't drop names", "pii", {"PERSON": "keep"}),
     ("skip review", "review", False),
     ("target is annual_income.", "target", "annual_income"),
 ])
@@ -98,7 +99,7 @@ def test_offline_parser_phrasings(tail: str, field: str, value: object) -> None:
     ("rows like data/patients.csv with epsilon 1 and epsilon 2", ["several epsilons"]),
     ("rows like data/patients.csv, epsilon 1, delta 2", ["delta"]),
     ("rows like a.csv and b.csv, epsilon 1", ["several input files", "a.csv", "b.csv"]),
-    ("rows like a.csv, epsilon 1, drop names but keep pii", ["pii action"]),
+    ("rows like a.csv, epsilon 1, drop pii but keep pii", ["pii action"]),
     ("asdkjh qwe zzz!!", ["which file", "epsilon"]),
     ("", ["what should i synthesize"]),
     ("   ", ["what should i synthesize"]),
@@ -124,7 +125,7 @@ def test_llm_plan_equals_offline_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     sentence = EXAMPLES[0][0]
     answer = {"source": "privsynth/sample_data/adult_people.csv", "rows": 2000, "epsilon": 1,
               "schema_path": "privsynth/sample_data/adult_people.schema.json", "pii_action": "drop",
-              "target": "income", "delta": None, "dataset": None}
+              "target": "income", "delta": None, "dataset": None, "pii": {"PERSON": "drop"}}
     fenced = f"Here is the plan:\n```json\n{json.dumps(answer)}\n```"
     plan = plan_request(sentence, llm_model=MODEL, mock_response=fenced)
     assert plan == parse_offline(sentence)
