@@ -18,6 +18,7 @@ from privsynth.agents.planner.planner import plan_request
 from privsynth.agents.registry import get_generator
 from privsynth.errors import ConfigError, PlanningError, PrivsynthError
 from privsynth.graphs.context import ledger_for, settings_for
+from privsynth.graphs.preflight import check_output_path
 from privsynth.graphs.runfolder import LEDGER_FILE, PLAN_FILE, run_dir, write_json
 from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
@@ -152,6 +153,7 @@ def plan_node(state: RunState) -> dict[str, Any]:
                           f"{plan.modality} request.", "Leave out --generator to use the default for the data, or "
                           "pick one from `privsynth generators`.")
     generator_options(plan, state.get("home"), cls)  # unknown options: clear error before reading any data
+    check_output_path(plan.out)  # an --out that cannot be written: refused before reading any data
     if plan.modality == "text":
         from privsynth.graphs.nodes.text_corpus import check_out
 

@@ -24,6 +24,7 @@ from privsynth.graphs.nodes.shared import (
     stops_on_error,
     with_delta,
 )
+from privsynth.graphs.preflight import check_resources, check_values
 from privsynth.graphs.runfolder import (
     PENDING_FILE,
     missing_marker,
@@ -53,7 +54,11 @@ def _target_rows(generator: Any, requested: int | None, has_holdout: bool) -> in
 
 @stops_on_error
 def prepare_table(state: RunState) -> dict[str, Any]:
-    """Read the table and its schema, fix delta from a public row bound, and declare the generator's event."""
+    """Read the table and its schema, fix delta from a public row bound, and declare the generator's event.
+
+    Also the preflight's resource check (:mod:`privsynth.graphs.preflight`): the synthetic table must fit in
+    memory and on disk, estimated from the schema and the rows asked for, before the budget gate.
+    """
     settings = settings_for(state.get("home"))
     plan = plan_of(state)
     source = load_source(plan)
@@ -62,6 +67,8 @@ def prepare_table(state: RunState) -> dict[str, Any]:
     plan = with_delta(plan, bound, settings.default_delta)
     declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
     generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
+    folders = [settings.runs_dir] + ([Path(plan.out).expanduser().resolve().parent] if plan.out else [])
+    check_resources(source.schema, plan.rows or bound, folders)  # memory and disk, from the schema and the rows
     return prepared(plan, generator, source.fingerprint, bound, {})
 
 
@@ -70,7 +77,8 @@ def scrub_table(state: RunState) -> dict[str, Any]:
     """Find PII columns (schema first, then detection) and decide what the generator may see.
 
     PII scrubbing is not differential privacy: it removes direct identifiers; the DP guarantee comes
-    from the generator.
+    from the generator. The modelled columns' values are then checked against the schema on the whole table
+    (the holdout part included), reporting every bad column at once, before anything is spent.
     """
     from privsynth.tools.pii import scan_table  # heavy: imported when the node runs, so the CLI starts fast
 
@@ -81,6 +89,7 @@ def scrub_table(state: RunState) -> dict[str, Any]:
     pii_columns = [f.column for f in findings if f.is_pii and f.column not in overrides]
     check_all_handled(source.data.columns, source.schema, pii_columns, plan.drop_columns)
     modelled = [c.name for c in modelled_schema(source.schema, pii_columns).columns]
+    check_values(source.data, source.schema, modelled)  # the whole table, holdout included, every bad column at once
     pii = {
         "findings": [f.model_dump() for f in findings],
         "pii_columns": pii_columns,
