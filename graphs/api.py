@@ -20,8 +20,8 @@ from privsynth import errors
 from privsynth.agents.planner.plan import PIIAction, Plan, ValidationLevel
 from privsynth.config import load_settings
 from privsynth.graphs.build import build_graph, default_checkpointer
-from privsynth.graphs.context import schema_for
-from privsynth.graphs.runfolder import new_run_id, read_synthetic
+from privsynth.graphs.context import ledger_for, resolve_dataset, schema_for
+from privsynth.graphs.runfolder import new_run_id, read_synthetic, write_json
 from privsynth.graphs.summary import summary_lines
 
 
@@ -83,10 +83,64 @@ def _raise_if_stopped(state: dict[str, Any], run_id: str) -> None:
     raise exc
 
 
-def _result(graph: Any, run_id: str) -> RunResult:
+PLAN_NODE = "plan"
+DATASET_FILE = "dataset.json"
+
+
+def _settle_dataset(graph: Any, config: dict[str, Any], settings: Any) -> None:
+    """After planning, before anything is read for a spend: fix whose budget the run uses.
+
+    A file the ledger knows under another name runs under that name's budget (with a notice kept in the run
+    folder's ``dataset.json``, shown at the checkpoint and in the summary); an explicit new name for it stops
+    the run here, with nothing spent (:func:`privsynth.graphs.context.resolve_dataset`).
+    """
+    snapshot = graph.get_state(config)
+    values = snapshot.values
+    if not snapshot.next or values.get("error") or not values.get("plan"):
+        return
+    plan = Plan.model_validate(values["plan"])
+    try:
+        resolution = resolve_dataset(plan, settings)
+    except errors.PrivsynthError as exc:
+        graph.update_state(config, {"status": "stopped", "error": {
+            "type": type(exc).__name__, "message": str(exc), "problem": exc.problem, "fix": exc.fix,
+            "overshoot": None, "question": None, "node": "resolve_dataset"}}, as_node=PLAN_NODE)
+        return
+    if resolution is None:
+        return
+    if resolution.notice and values.get("run_dir"):
+        write_json(Path(values["run_dir"]) / DATASET_FILE, {"requested": resolution.requested,
+                                                            "dataset": resolution.dataset,
+                                                            "notice": resolution.notice})
+    if resolution.dataset != plan.dataset:
+        graph.update_state(config, {"plan": {**values["plan"], "dataset": resolution.dataset},
+                                    "dataset": resolution.dataset}, as_node=PLAN_NODE)
+
+
+def _dataset_notice(state: dict[str, Any]) -> str | None:
+    """The run's dataset notice ("this file is registered as 'insurance'; its budget applies."), if any."""
+    path = Path(state["run_dir"]) / DATASET_FILE if state.get("run_dir") else None
+    if path is None or not path.is_file():
+        return None
+    return json.loads(path.read_text()).get("notice")
+
+
+def _actual_budget(state: dict[str, Any], settings: Any) -> tuple[float, float] | None:
+    """The dataset's spent and remaining epsilon as the ledger has them now (after any decision)."""
+    if settings is None or not state.get("dataset") or not state.get("budget"):
+        return None
+    status = ledger_for(settings, state.get("row_bound")).status(state["dataset"])
+    return status.spent_epsilon, status.remaining_epsilon
+
+
+def _result(graph: Any, run_id: str, settings: Any = None) -> RunResult:
     snapshot = graph.get_state(_config(run_id))
     state = dict(snapshot.values)
     _raise_if_stopped(state, run_id)
+    notice = _dataset_notice(state)
+    if notice and state.get("budget"):
+        earlier = state["budget"].get("notice")
+        state["budget"] = {**state["budget"], "notice": f"{notice} {earlier}" if earlier else notice}
     plan = Plan.model_validate(state["plan"]) if state.get("plan") else None
     budget = state.get("budget") or {}
     result = RunResult(run_id=run_id, status=state.get("status", "unknown"), plan=plan, state=state,
@@ -94,8 +148,11 @@ def _result(graph: Any, run_id: str) -> RunResult:
                        epsilon_run=plan.epsilon if plan and budget.get("committed") else None,
                        epsilon_spent=budget.get("spent_epsilon"), epsilon_remaining=budget.get("remaining_after"))
     interrupts = [i for task in snapshot.tasks for i in task.interrupts]
+    actual = None if interrupts else _actual_budget(state, settings)
+    if actual is not None:  # a finished run (a rejection included) shows the ledger's figures, not the plan's
+        result.epsilon_spent, result.epsilon_remaining = actual
     if interrupts:
-        result.waiting = interrupts[0].value
+        result.waiting = {**interrupts[0].value, **({"dataset_notice": notice} if notice else {})}
         held = result.waiting.get("checkpoint") == "before_release" and result.waiting.get("verdict") == "fail"
         result.status = "held" if held else "waiting"
     outputs = state.get("outputs") or {}
@@ -118,8 +175,36 @@ def _graph_for(home: str | Path | None) -> tuple[Any, Any]:
 def _start(initial: dict[str, Any], home: str | Path | None) -> RunResult:
     settings, graph = _graph_for(home)
     run_id = new_run_id()
-    graph.invoke({**initial, "run_id": run_id, "home": str(settings.home), "reviews": []}, _config(run_id))
-    return _result(graph, run_id)
+    config = _config(run_id)
+    graph.invoke({**initial, "run_id": run_id, "home": str(settings.home), "reviews": []}, config,
+                 interrupt_after=[PLAN_NODE])  # the dataset's name is settled before anything is read
+    _settle_dataset(graph, config, settings)
+    if graph.get_state(config).next:
+        graph.invoke(None, config)
+    return _result(graph, run_id, settings)
+
+
+def waiting_checkpoint(run_id: str, *, home: str | Path | None = None) -> tuple[str, dict[str, Any] | None]:
+    """What a run is waiting for, without answering it.
+
+    Returns:
+        ``(status, payload)``: the checkpoint's payload (plan, budget, PII findings; or the release verdict), or
+        None when the run is not waiting.
+
+    Raises:
+        privsynth.errors.RunNotFoundError: No run with this id in the home folder.
+    """
+    settings, graph = _graph_for(home)
+    snapshot = graph.get_state(_config(run_id))
+    if not snapshot.values:
+        raise errors.RunNotFoundError(f"No run with id '{run_id}' in {settings.home}.",
+                                      "Copy the run id from the run's summary, or list the runs in "
+                                      f"{settings.runs_dir}.")
+    try:
+        result = _result(graph, run_id, settings)
+    except errors.PrivsynthError:
+        return str(snapshot.values.get("status") or "stopped"), None
+    return result.status, result.waiting
 
 
 def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None, schema: str | Path | None = None,
@@ -221,4 +306,4 @@ def resume(run_id: str, decision: str | dict[str, Any] = "approve", *, home: str
         raise errors.RunNotFoundError(f"Run '{run_id}' is not waiting for a review "
                                       f"(status: {snapshot.values.get('status')}).", "Nothing to answer.")
     graph.invoke(Command(resume=decision), _config(run_id))
-    return _result(graph, run_id)
+    return _result(graph, run_id, settings)

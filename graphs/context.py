@@ -13,7 +13,7 @@ from privsynth.agents.planner.plan import Plan
 from privsynth.config import Settings, load_settings, local_secret
 from privsynth.errors import InputDataError, SchemaError
 from privsynth.policies.holdout import HOLDOUT_FRACTION, split_records
-from privsynth.policies.ledger import Ledger
+from privsynth.policies.ledger import Ledger, NameResolution
 from privsynth.tools.data.columns import with_dropped
 from privsynth.tools.data.io import fingerprint_file, read_table
 from privsynth.tools.data.schema import TableSchema, load_schema
@@ -34,7 +34,25 @@ def ledger_for(settings: Settings, bound: int | None = None) -> Ledger:
     cap_delta = settings.default_cap_delta
     if bound is not None:
         cap_delta = min(cap_delta, float(bound) ** -1.1)
-    return Ledger(settings.ledger_path, (settings.default_cap_epsilon, cap_delta))
+    return Ledger(settings.ledger_path, (settings.default_cap_epsilon, cap_delta), row_bound=bound)
+
+
+def resolve_dataset(plan: Plan, settings: Settings) -> NameResolution | None:
+    """Whose budget a planned run uses, decided from its name and its content before anything is spent.
+
+    The name is *explicit* when it differs from the source file's stem (``--dataset NAME``, or a request that
+    names the dataset); the stem is the default, and a file the ledger knows under another name then uses
+    that name's budget (:meth:`~privsynth.policies.ledger.Ledger.resolve`). Reads only the file's bytes for
+    its fingerprint, and nothing when the file is missing (the run's own checks say so).
+
+    Raises:
+        ConfigError: An explicit new name for content the ledger knows under another dataset.
+    """
+    source = Path(plan.source).expanduser()
+    if not source.is_file():
+        return None
+    requested = plan.dataset or source.stem
+    return ledger_for(settings).resolve(requested, fingerprint_file(source), explicit=requested != source.stem)
 
 
 def schema_path_for(plan: Plan) -> Path:

@@ -354,6 +354,7 @@ class Ledger:
         with self._connect() as conn:
             conn.execute("INSERT INTO spend_outcomes (run_id, outcome, detail, created_at) VALUES (?,?,?,?)",
                          (run_id, "spent, failed", detail, _now()))
+            self._backup(conn)
 
     def set_cap(self, name: str, epsilon: float, delta: float, row_bound: int | None = None) -> Dataset:
         """Set (or create with) a dataset's cap.

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from privsynth.errors import ConfigError
+from privsynth.errors import ConfigError, StorageError
 
 
 class Settings(BaseModel):
@@ -86,6 +86,46 @@ def home_dir() -> Path:
     return Path(os.environ.get("PRIVSYNTH_HOME") or Path.home() / ".privsynth").expanduser()
 
 
+def _blocking_parent(path: Path) -> Path:
+    """The nearest existing folder (or file) above a path that could not be created."""
+    for parent in path.parents:
+        if parent.exists():
+            return parent
+    return Path(path.anchor or "/")
+
+
+def ensure_home(home: Path) -> Path:
+    """Create the home folder (0700) if needed and check that privsynth can write in it.
+
+    Args:
+        home: The home folder.
+
+    Returns:
+        The home folder.
+
+    Raises:
+        StorageError: It cannot be created, is not a folder, or is not writable; the message names the path and
+            the reason.
+    """
+    fix = f"Set PRIVSYNTH_HOME to a folder you own, or give yourself write access to {home} (chmod u+rwx)."
+    if home.exists() and not home.is_dir():
+        raise StorageError(f"PRIVSYNTH_HOME {home} is a file, not a folder; nothing was spent.", fix)
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new home is private; an existing one stays as it is
+    except OSError as exc:
+        blocker = _blocking_parent(home)
+        why = (f"{blocker} is a file, not a folder" if blocker.is_file()
+               else f"{blocker} is not writable by you" if not os.access(blocker, os.W_OK | os.X_OK)
+               else exc.strerror or str(exc))
+        raise StorageError(f"Cannot create PRIVSYNTH_HOME {home}: {why}; nothing was spent.", fix) from exc
+    if not os.access(home, os.W_OK | os.X_OK):
+        mode = f"{home.stat().st_mode & 0o777:o}"
+        raise StorageError(f"PRIVSYNTH_HOME {home} is not writable by you (mode {mode}, owner uid "
+                           f"{home.stat().st_uid}); privsynth keeps its ledger there and cannot account for a spend "
+                           "without it; nothing was spent.", fix)
+    return home
+
+
 def load_settings(home: Path | None = None) -> Settings:
     """Load settings for a home folder.
 
@@ -97,9 +137,9 @@ def load_settings(home: Path | None = None) -> Settings:
 
     Raises:
         ConfigError: ``config.json`` is not valid JSON or has invalid values.
+        StorageError: The home folder cannot be created or written, or config.json cannot be read.
     """
-    home = Path(home) if home is not None else home_dir()
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new home is private; an existing one is left as it is
+    home = ensure_home(Path(home) if home is not None else home_dir())
     values: dict = {}
     config_file = home / "config.json"
     if config_file.exists():
@@ -107,6 +147,12 @@ def load_settings(home: Path | None = None) -> Settings:
             values = json.loads(config_file.read_text())
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{config_file} is not valid JSON ({exc}).", "Correct or delete the file.") from exc
+        except OSError as exc:
+            raise StorageError(f"Cannot read {config_file}: {exc.strerror or exc}.",
+                               f"Make it readable by you (chmod u+r {config_file}).") from exc
+        if not isinstance(values, dict):
+            raise ConfigError(f"{config_file} must hold a JSON object of settings.",
+                              'Write e.g. {"default_cap_epsilon": 3} or delete the file.')
     if os.environ.get("PRIVSYNTH_LLM_MODEL"):
         values["llm_model"] = os.environ["PRIVSYNTH_LLM_MODEL"]
     if os.environ.get("PRIVSYNTH_HMAC_SECRET"):

@@ -79,23 +79,21 @@ class StorageError(PrivsynthError):
     Raised before anything is spent: privsynth fails closed when it cannot account for a spend.
     """
 
-    exit_code = 5
+    exit_code = 6
 
 
 class LedgerDamagedError(StorageError):
     """The ledger file is not a readable SQLite database (truncated, overwritten or corrupted)."""
 
 
-EXIT_CODES: tuple[tuple[int, str], ...] = (
-    (0, "done: released, or rejected by a person"),
+ERROR_EXIT_CODES: tuple[tuple[int, str], ...] = (
     (1, "unexpected internal error (a bug: rerun with --debug and report the traceback)"),
     (2, "bad input, option or request: the message names the problem and the fix; nothing was spent"),
     (3, "over budget: the run would pass the dataset's cap; nothing was spent"),
-    (4, "release held: the release check failed and a person must decide (privsynth review RUN_ID)"),
-    (5, "privsynth's home folder or ledger cannot be used (permissions, damaged file); nothing was spent"),
-    (130, "interrupted (Ctrl-C)"),
+    (6, "privsynth's home folder or ledger cannot be used (permissions, damaged file); nothing was spent"),
+    (7, "the run failed after its spend: the ledger and the run folder say 'spent, failed'; nothing was released"),
 )
-"""Exit statuses of the ``privsynth`` command, as documented in ``privsynth --help``."""
+"""Exit statuses of errors, as documented in ``privsynth --help`` (the CLI adds its run outcomes)."""
 
 
 class ResourceLimitError(PrivsynthError):
@@ -105,4 +103,4 @@ class ResourceLimitError(PrivsynthError):
 class RunFailedError(PrivsynthError):
     """A run failed after its spend: the ledger entry and the run folder say ``spent, failed: ...``."""
 
-    exit_code = 6
+    exit_code = 7
