@@ -1,8 +1,13 @@
 """The PII policy: what to do with each entity type the scrubber finds.
 
-A policy maps Presidio entity types to actions, with a default for the rest::
+A policy maps Presidio entity types to actions, with a default for the rest, and may name table columns or
+record fields by name (identifier columns such as ``employee_id`` that no recognizer types)::
 
-    {"default": "tag", "entities": {"PERSON": "fake", "EMAIL_ADDRESS": "hash", "DATE_TIME": "keep"}}
+    {"default": "tag", "entities": {"PERSON": "fake", "EMAIL_ADDRESS": "hash", "DATE_TIME": "keep"},
+     "columns": {"EMPLOYEE_ID": "hash"}}
+
+Column names match ignoring case and separators (``EMPLOYEE_ID`` names ``employee_id``, ``EmployeeId`` and
+``employee-id``). :meth:`PIIPolicy.from_plan` builds a policy from a plan's words (``drop``, ``fake``, ...).
 
 Actions:
 
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -50,6 +56,7 @@ class PIIPolicy(BaseModel):
     Attributes:
         default: Action for entity types the policy does not name.
         entities: Action per entity type (Presidio names, see :data:`KNOWN_ENTITIES`).
+        columns: Action per column (or record field) name, matched ignoring case and separators.
         seed: Seed of the Faker surrogates (``fake``).
     """
 
@@ -57,6 +64,7 @@ class PIIPolicy(BaseModel):
 
     default: Action = "tag"
     entities: dict[str, Action] = Field(default_factory=dict)
+    columns: dict[str, Action] = Field(default_factory=dict)
     seed: int = 0
 
     @field_validator("entities", mode="before")
@@ -76,6 +84,16 @@ class PIIPolicy(BaseModel):
             checked[name] = action
         return checked
 
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _check_columns(cls, value: object) -> object:
+        if isinstance(value, dict):
+            for column, action in value.items():
+                if action not in ACTIONS:
+                    raise ConfigError(f"Unknown PII action '{action}' for column '{column}'.",
+                                      f"Use one of: {', '.join(ACTIONS)}.")
+        return value
+
     @field_validator("default", mode="before")
     @classmethod
     def _check_default(cls, value: object) -> object:
@@ -87,10 +105,40 @@ class PIIPolicy(BaseModel):
         """Return the action for an entity type (the default when the policy does not name it)."""
         return self.entities.get((entity_type or "").upper(), self.default)
 
+    def column_action(self, column: str) -> Action | None:
+        """The action the policy names for a column (or record field), or None when it names none."""
+        wanted = _column_key(column)
+        return next((action for name, action in self.columns.items() if _column_key(name) == wanted), None)
+
     @property
     def uses_hash(self) -> bool:
-        """Whether any entity type (or the default) is hashed, so that a secret is needed."""
-        return self.default == "hash" or "hash" in self.entities.values()
+        """Whether any entity type, column (or the default) is hashed, so that a secret is needed."""
+        return self.default == "hash" or "hash" in self.entities.values() or "hash" in self.columns.values()
+
+    @classmethod
+    def from_plan(cls, default: str, per_type: dict[str, str] | None = None, seed: int = 0) -> PIIPolicy:
+        """A policy from a plan's PII words: ``drop`` is ``drop_column``, the other words are actions already.
+
+        Args:
+            default: The plan's default action (``drop``, ``fake``, ``keep``, ``mask``, ``hash``, ``tag``,
+                ``redact``).
+            per_type: Actions per key: a known entity type (``US_SSN``) goes to ``entities``, any other key
+                (``EMPLOYEE_ID``) to ``columns``.
+            seed: Seed of the Faker surrogates.
+
+        Raises:
+            ConfigError: An action that is neither a plan word nor a policy action.
+        """
+        def action(word: str) -> str:
+            return "drop_column" if word == "drop" else word
+
+        entities, columns = {}, {}
+        for key, word in (per_type or {}).items():
+            (entities if key.upper() in KNOWN_ENTITIES else columns)[key.upper()] = action(word)
+        for word in [action(default), *entities.values(), *columns.values()]:
+            if word not in ACTIONS:
+                raise ConfigError(f"Unknown PII action '{word}'.", f"Use one of: drop, {', '.join(ACTIONS)}.")
+        return cls(default=action(default), entities=entities, columns=columns, seed=seed)  # type: ignore[arg-type]
 
     @classmethod
     def from_dict(cls, data: object) -> PIIPolicy:
@@ -110,7 +158,8 @@ class PIIPolicy(BaseModel):
             error = exc.errors()[0]
             where = ".".join(str(p) for p in error["loc"]) or "policy"
             raise ConfigError(f"Invalid PII policy at '{where}': {error['msg']}.",
-                              f"Valid keys: default, entities, seed; valid actions: {', '.join(ACTIONS)}.") from exc
+                              "Valid keys: default, entities, columns, seed; valid actions: "
+                              f"{', '.join(ACTIONS)}.") from exc
 
     @classmethod
     def from_file(cls, path: str | Path) -> PIIPolicy:
@@ -131,6 +180,10 @@ class PIIPolicy(BaseModel):
         except json.JSONDecodeError as exc:
             raise ConfigError(f"PII policy file {path} is not valid JSON ({exc}).", "Correct the JSON.") from exc
         return cls.from_dict(data)
+
+
+def _column_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def resolve_hmac_secret(secret: str | bytes | None = None) -> bytes:
