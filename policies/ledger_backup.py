@@ -86,8 +86,9 @@ def explain(path: Path, exc: sqlite3.Error) -> StorageError | None:
     if not any(marker in text for marker in DAMAGE_MARKERS):
         return None
     backup, wal = backup_path(path), wal_path(path)
-    wal_note = (f"its write-ahead log {wal} ({wal.stat().st_size} bytes) may hold the latest commits: keep it "
-                "next to the file" if wal.is_file() else f"there is no write-ahead log ({wal.name})")
+    size = wal.stat().st_size if wal.is_file() else 0
+    wal_note = (f"its write-ahead log {wal} ({size} bytes) may hold commits not yet in the file: keep it next to "
+                "the file" if size else f"its write-ahead log {wal.name} is empty or absent")
     spends = _valid(backup) if backup.is_file() else None
     if spends is not None:
         fix = (f"Run `privsynth budget recover`: it keeps the damaged file aside and restores the backup {backup} "

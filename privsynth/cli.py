@@ -1,6 +1,8 @@
 """The ``privsynth`` command line.
 
-Errors are one readable line on stderr and a non-zero exit; ``--debug`` shows the traceback.
+Errors are one readable line on stderr and a non-zero exit; ``--debug`` shows the traceback. Arguments and
+paths are checked (:mod:`privsynth.cli_checks`) before any heavy library (torch, spaCy, presidio, langgraph,
+pandas) is imported, so bad input is answered at once; the graph is imported only to run.
 """
 
 from __future__ import annotations
@@ -8,12 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from privsynth.cli_budget import add_budget_parser, normalise_argv, run_budget
 from privsynth.cli_scrub import add_scrub_parser, run_scrub
-from privsynth.errors import ConfigError, PrivsynthError
+from privsynth.errors import ERROR_EXIT_CODES, ConfigError, PrivsynthError
 
 EXIT_HELD = 4  # the release policy failed the release: it waits for a person (`privsynth review RUN_ID`)
 EXIT_WAITING = 5  # a checkpoint waits for a person (no terminal to ask at): `privsynth review RUN_ID --approve`
@@ -30,75 +34,213 @@ def _version() -> str:
         return "unknown"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="privsynth", description="Private synthetic data with DP guarantees.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    parser.add_argument("--version", action="version", version=f"privsynth {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True)
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the example blocks (epilogs) as written; aligns option help a little further right."""
 
-    run = sub.add_parser("run", help="run a natural-language request")
-    run.add_argument("sentence")
-    run.add_argument("--yes", action="store_true", help="skip human checkpoints (scripted use)")
-    run.add_argument("--llm", metavar="MODEL", help="litellm model string for planning (default: offline)")
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=34)
 
-    syn = sub.add_parser("synthesize", help="typed request: synthesize a table or a text corpus")
+
+def _exit_codes() -> str:
+    """The exit statuses, for the top-level help (the run outcomes here, the errors from privsynth.errors)."""
+    codes = [(0, "done: released, or rejected by a person"),
+             (EXIT_HELD, "release held: the release check failed; a person decides (privsynth review RUN_ID)"),
+             (EXIT_WAITING, "waiting at a checkpoint (no terminal to ask at): privsynth review RUN_ID --approve"),
+             *ERROR_EXIT_CODES, (130, "interrupted (Ctrl-C)")]
+    return "\n".join(f"  {code:<4} {what}" for code, what in sorted(codes))
+
+
+MAIN_EPILOG = """\
+examples:
+  privsynth run "2000 rows like data.csv with schema data.schema.json, epsilon 1, drop names"
+  privsynth synthesize data.csv --schema data.schema.json --epsilon 1 --out synth.csv
+  privsynth budget                       what each dataset has spent and has left
+  privsynth review RUN_ID --approve      answer a waiting checkpoint
+  privsynth synthesize --help            every option of a command, with its default
+
+environment:
+  PRIVSYNTH_HOME        where the ledger, checkpoints and runs live (default ~/.privsynth)
+  PRIVSYNTH_LLM_MODEL   a litellm model string to plan requests with (default: the offline planner)
+  PRIVSYNTH_LOG_LEVEL   log level of the messages on stderr (default WARNING)
+
+exit status:
+{codes}
+
+Errors are one line, "error: <problem> Fix: <what to do>"; --debug shows the traceback instead.
+"""
+
+RUN_EPILOG = """\
+The sentence names the data, the schema, epsilon and what to do with PII; an unclear request gets a
+question back and spends nothing. Without --yes the run stops twice for a person (before generation,
+nothing spent yet; before release): at a terminal it asks, otherwise it waits (privsynth review).
+
+examples:
+  privsynth run "2000 rows like data/patients.csv with schema data/patients.schema.json, epsilon 1, drop names"
+  privsynth run --yes "1000 rows like people.csv, epsilon 0.5, fake names, target income"
+  privsynth run --llm gpt-4o-mini "rows like claims.csv at epsilon 2, dataset claims"
+"""
+
+SYNTHESIZE_EPILOG = """\
+The input is checked (path, epsilon, delta, output folder, encoding) before anything is loaded, and the
+plan, the schema and the budget before anything is spent. Each run draws fresh DP noise; the same file
+again is `privsynth replay RUN_ID --out FILE` (no new spend).
+
+examples:
+  privsynth synthesize data.csv --schema data.schema.json --epsilon 1 --out synth.csv
+  privsynth synthesize data.csv --schema dict.json --epsilon 1 --rows 10000 --target income --pii fake \\
+      --drop-column notes --out synth.parquet --yes
+  privsynth synthesize tickets.jsonl --text-field body --label-field intent --schema tickets.schema.json \\
+      --epsilon 3 --out synthetic.jsonl
+  privsynth synthesize legacy.csv --encoding latin-1 --schema legacy.schema.json --epsilon 1 --out s.csv
+"""
+
+REVIEW_EPILOG = """\
+Without --approve or --reject, shows what the run is waiting for (the plan, the budget and the PII
+findings before generation; the release verdict and the report before release). An unknown run id is
+exit status 2.
+
+examples:
+  privsynth review 20261203-101500-3fa2c1                 show the waiting checkpoint
+  privsynth review 20261203-101500-3fa2c1 --approve
+  privsynth review 20261203-101500-3fa2c1 --approve --not-pii zip_code
+  privsynth review 20261203-101500-3fa2c1 --reject        nothing more is spent; the remaining budget is shown
+"""
+
+REPLAY_EPILOG = """\
+example:
+  privsynth replay 20261203-101500-3fa2c1 --out synth.csv
+"""
+
+REPORT_EPILOG = """\
+examples:
+  privsynth report 20261203-101500-3fa2c1 --shareable
+  privsynth report 20261203-101500-3fa2c1 --shareable --out shared/report.json
+"""
+
+GENERATORS_EPILOG = """\
+examples:
+  privsynth generators                   name, modality, DP or not, class
+  privsynth generators --options aim     each option: type, default, what it does
+"""
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser("run", help="run a natural-language request", epilog=RUN_EPILOG, formatter_class=HelpFormatter,
+                         description="Plan a request written in words, then run it through the same graph as "
+                                     "`synthesize`.")
+    run.add_argument("sentence", help="the request, in quotes")
+    run.add_argument("--yes", action="store_true",
+                     help="skip the human checkpoints (scripted use); a failed release check is still held "
+                          "(default: stop at both checkpoints)")
+    run.add_argument("--llm", metavar="MODEL",
+                     help="litellm model string to plan with (default: $PRIVSYNTH_LLM_MODEL, else the offline "
+                          "planner)")
+
+
+def _add_synthesize(sub: argparse._SubParsersAction) -> None:
+    syn = sub.add_parser("synthesize", help="typed request: synthesize a table or a text corpus",
+                         epilog=SYNTHESIZE_EPILOG, formatter_class=HelpFormatter,
+                         description="Make differentially private synthetic data from a table or a text corpus.")
     syn.add_argument("input", help="the private table or text corpus (CSV, TSV, Parquet or JSON lines)")
     syn.add_argument("--epsilon", type=float, required=True,
-                     help="privacy budget of this run (> 0; smaller is more private, e.g. 1)")
+                     help="privacy budget of this run (> 0; smaller is more private, e.g. 1; required)")
     syn.add_argument("--delta", type=float,
                      help="delta of this run (default min(1e-6, N^-1.1), N a public bound on the rows)")
-    syn.add_argument("--schema", help="privsynth schema or NIST data dictionary (public domains, label lists)")
-    syn.add_argument("--rows", type=int, help="rows (or texts) to generate")
-    syn.add_argument("--generator", help="default: aim for tables, dp_text_lm for text")
-    syn.add_argument("--text-field", help="text column: synthesize text with the DP language model")
-    syn.add_argument("--label-field", help="label column to condition the text on (labels from the schema)")
-    syn.add_argument("--user-field", help="user column: user-level privacy for text")
+    syn.add_argument("--schema", metavar="FILE",
+                     help="privsynth schema or NIST data dictionary: public domains, label lists (default: "
+                          "<input stem>.schema.json next to the input)")
+    syn.add_argument("--rows", type=int, metavar="N",
+                     help="rows (or texts) to generate (default: as many as the input, a noisy count)")
+    syn.add_argument("--generator", metavar="NAME",
+                     help="a registered generator, see `privsynth generators` (default: aim for tables, "
+                          "dp_text_lm for text)")
+    syn.add_argument("--text-field", metavar="COLUMN",
+                     help="text column: synthesize text with the DP language model (default: found from the schema "
+                          "or the header)")
+    syn.add_argument("--label-field", metavar="COLUMN",
+                     help="label column to condition the text on, labels from the schema (default: none)")
+    syn.add_argument("--user-field", metavar="COLUMN",
+                     help="user column: user-level privacy for text (default: record-level)")
     syn.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
-                     help="generator option, e.g. epochs=1 or max_tokens=64 (repeatable; JSON values)")
+                     help="generator option, e.g. epochs=1 or max_tokens=64 (repeatable; JSON values; default: "
+                          "the generator's, see `privsynth generators --options NAME`)")
     syn.add_argument("--validation", choices=["basic", "full"], default="full",
                      help="validation level (default full; basic skips the text embedding model and the table "
                           "attack simulations)")
-    syn.add_argument("--dataset", help="ledger name of the data (default: file stem)")
+    syn.add_argument("--dataset", metavar="NAME",
+                     help="ledger name of the data (default: the input's stem; a file the ledger knows under "
+                          "another name uses that name's budget; see `privsynth budget alias`)")
     syn.add_argument("--pii", choices=["drop", "fake", "keep"], default="drop",
                      help="personal-data columns: drop them (default), replace them with fresh fake values, or "
                           "keep them out of the model (scrubbing is not differential privacy)")
-    syn.add_argument("--target", help="column for utility checks (categorical: ROC AUC; numeric: R^2); a "
-                     "categorical target is also the workload key unless the schema declares one")
-    syn.add_argument("--encoding", help="text encoding of the input file (default utf-8), e.g. latin-1")
+    syn.add_argument("--target", metavar="COLUMN",
+                     help="column for utility checks (categorical: ROC AUC; numeric: R^2); a categorical target is "
+                          "also the workload key unless the schema declares one (default: none)")
+    syn.add_argument("--encoding", metavar="CODEC",
+                     help="text encoding of the input file, e.g. latin-1 (default utf-8)")
     syn.add_argument("--drop-column", action="append", default=[], metavar="NAME", dest="drop_columns",
-                     help="leave this column out of the synthetic data (repeatable); needed for a column the schema "
-                          "gives no domain")
+                     help="leave this column out of the synthetic data (repeatable; default: none); needed for a "
+                          "column the schema gives no domain")
     syn.add_argument("--seed", type=int, default=0,
-                     help="seed of the non-private parts only (validators' subsamples, fake PII values); the DP "
-                          "noise is fresh OS entropy in every run (for the same output again use `privsynth replay`)")
-    syn.add_argument("--out", required=True, help="where to write the synthetic data (.csv, .jsonl or .parquet)")
-    syn.add_argument("--yes", action="store_true", help="skip human checkpoints (scripted use)")
+                     help="seed of the non-private parts only (validators' subsamples, fake PII values; default 0); "
+                          "the DP noise is fresh OS entropy in every run (the same output again: `privsynth replay`)")
+    syn.add_argument("--out", required=True, metavar="FILE",
+                     help="where to write the synthetic data: .csv, .jsonl or .parquet (required)")
+    syn.add_argument("--yes", action="store_true",
+                     help="skip the human checkpoints (scripted use); a failed release check is still held "
+                          "(default: stop at both checkpoints)")
 
-    budget = sub.add_parser("budget", help="show budgets, or `budget set NAME --epsilon E --delta D`")
-    budget.add_argument("args", nargs="*", metavar="NAME | set NAME")
-    budget.add_argument("--epsilon", type=float)
-    budget.add_argument("--delta", type=float)
 
-    review = sub.add_parser("review", help="show or answer a waiting checkpoint")
-    review.add_argument("run_id")
+def _add_review(sub: argparse._SubParsersAction) -> None:
+    review = sub.add_parser("review", help="show or answer a waiting checkpoint", epilog=REVIEW_EPILOG,
+                            formatter_class=HelpFormatter, description="Show or answer a run's waiting checkpoint "
+                            "(from any process).")
+    review.add_argument("run_id", metavar="RUN_ID", help="the run id from the run's summary")
     group = review.add_mutually_exclusive_group()
-    group.add_argument("--approve", action="store_true")
-    group.add_argument("--reject", action="store_true")
-    review.add_argument("--not-pii", nargs="+", default=[], metavar="COLUMN", help="treat these columns as not PII")
+    group.add_argument("--approve", action="store_true",
+                       help="continue: generate (this spends the budget shown), or release (default: only show)")
+    group.add_argument("--reject", action="store_true",
+                       help="stop the run; before generation nothing is spent (default: only show)")
+    review.add_argument("--not-pii", nargs="+", default=[], metavar="COLUMN",
+                        help="with --approve before generation: treat these columns as not PII (default: none)")
 
-    replay = sub.add_parser("replay", help="write a released run's synthetic data again (same bits, no new spend)")
-    replay.add_argument("run_id")
-    replay.add_argument("--out", required=True, help="where to write it (.csv, .jsonl or .parquet)")
 
-    report = sub.add_parser("report", help="write a run's report; --shareable keeps only DP and public numbers")
-    report.add_argument("run_id")
+def _add_replay_report_generators(sub: argparse._SubParsersAction) -> None:
+    replay = sub.add_parser("replay", help="write a released run's synthetic data again (same bits, no new spend)",
+                            epilog=REPLAY_EPILOG, formatter_class=HelpFormatter,
+                            description="Write the stored synthetic data of a released run again; spends nothing.")
+    replay.add_argument("run_id", metavar="RUN_ID", help="a released run")
+    replay.add_argument("--out", required=True, metavar="FILE",
+                        help="where to write it: .csv, .jsonl or .parquet (required)")
+
+    report = sub.add_parser("report", help="write a run's report; --shareable keeps only DP and public numbers",
+                            epilog=REPORT_EPILOG, formatter_class=HelpFormatter,
+                            description="Write a report of a released run that holds only DP and public numbers.")
+    report.add_argument("run_id", metavar="RUN_ID", help="a released run")
     report.add_argument("--shareable", action="store_true", required=True,
-                        help="only the plan, the ledger's DP events and the synthetic data's own statistics")
-    report.add_argument("--out", help="path of the shareable report (default: report.shareable.json/.html in the "
-                                      "run folder)")
+                        help="only the plan, the ledger's DP events and the synthetic data's own statistics "
+                             "(required: the full report, with non-DP numbers, stays in the run folder)")
+    report.add_argument("--out", metavar="FILE",
+                        help="path of the shareable report (default: report.shareable.json/.html in the run folder)")
 
-    gens = sub.add_parser("generators", help="list registered generators, or one generator's options")
-    gens.add_argument("--options", metavar="NAME", help="list the options of generator NAME (type, default, what)")
+    gens = sub.add_parser("generators", help="list registered generators, or one generator's options",
+                          epilog=GENERATORS_EPILOG, formatter_class=HelpFormatter,
+                          description="The registered generators (built in and plug-ins).")
+    gens.add_argument("--options", metavar="NAME",
+                      help="list the options of generator NAME: type, default, what (default: list the generators)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="privsynth", description="Private synthetic data with DP guarantees.",
+                                     epilog=MAIN_EPILOG.format(codes=_exit_codes()), formatter_class=HelpFormatter)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs (default: off)")
+    parser.add_argument("--version", action="version", version=f"privsynth {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run(sub)
+    _add_synthesize(sub)
+    add_budget_parser(sub, HelpFormatter)
+    _add_review(sub)
+    _add_replay_report_generators(sub)
     add_scrub_parser(sub)
     return parser
 
@@ -144,35 +286,20 @@ def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
     return options
 
 
-def _budget(args: argparse.Namespace) -> int:
-    from privsynth.config import load_settings
-    from privsynth.graphs.context import ledger_for
-    from privsynth.policies.accountant import epsilon_of
+def _check_early(args: argparse.Namespace) -> None:
+    """The checks that need no heavy import (:mod:`privsynth.cli_checks`), before anything is loaded."""
+    from privsynth import cli_checks
 
-    ledger = ledger_for(load_settings())
-    if args.args[:1] == ["set"]:
-        if len(args.args) != 2 or args.epsilon is None or args.delta is None:
-            raise ConfigError("`budget set` needs a dataset name, --epsilon and --delta.",
-                              "Run e.g. `privsynth budget set patients --epsilon 3 --delta 1e-5`.")
-        ds = ledger.set_cap(args.args[1], args.epsilon, args.delta)
-        print(f"cap of '{ds.name}': epsilon {ds.cap_epsilon:g}, delta {ds.cap_delta:g}")
-        return 0
-    names = args.args or [d.name for d in ledger.datasets()]
-    if not names:
-        print("no datasets in the ledger yet "
-              f"(new datasets get the default cap epsilon {ledger.default_cap[0]:g}, delta {ledger.default_cap[1]:g})")
-    for name in names:
-        history = ledger.history(name)
-        status = ledger.status(name)
-        print(f"{status.dataset}: spent epsilon {status.spent_epsilon:.3f} (RDP check {status.spent_epsilon_rdp:.3f}) "
-              f"of cap {status.cap_epsilon:g} at delta {status.cap_delta:g}; remaining {status.remaining_epsilon:.3f}")
-        outcomes = ledger.outcomes()
-        for spend in history:
-            at_cap = epsilon_of([spend.event], status.cap_delta)
-            failed = f"  [{outcomes[spend.run_id]}]" if spend.run_id in outcomes else ""
-            print(f"  {spend.created_at}  run {spend.run_id}  {spend.generator}  epsilon {at_cap:.3f} at the cap's "
-                  f"delta (run's own target: epsilon {spend.epsilon:g}, delta {spend.delta:g}){failed}")
-    return 0
+    if args.command == "synthesize":
+        cli_checks.check_synthesize(args)
+        parse_options(args.option)
+    elif args.command == "replay":
+        cli_checks.check_out_path(args.out)
+    elif args.command == "report" and args.out:
+        cli_checks.check_out_path(args.out, suffixes=())
+    elif args.command == "scrub":
+        cli_checks.check_input_file(str(args.input))
+        cli_checks.check_out_path(str(args.out), suffixes=())
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -195,7 +322,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"{name}\t{cls.modality}\t{private}\t{cls.__module__}.{cls.__qualname__}")
         return 0
     if args.command == "budget":
-        return _budget(args)
+        return run_budget(args)
     if args.command == "scrub":
         return run_scrub(args)
     if args.command == "replay":
@@ -227,21 +354,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _finish(_ask(result))
     if args.command == "review":
         if not (args.approve or args.reject):
-            from privsynth.graphs.api import _config
-            from privsynth.graphs.build import build_graph
-
-            snapshot = build_graph().get_state(_config(args.run_id))
-            waiting = [i.value for t in snapshot.tasks for i in t.interrupts]
-            if not snapshot.values:
-                from privsynth.errors import InputDataError
-
-                raise InputDataError(f"No run with id '{args.run_id}' in this privsynth home.",
-                                     "Copy the run id from the run's summary, or list the runs in "
-                                     "$PRIVSYNTH_HOME/runs.")
-            if not waiting:
-                print(f"run {args.run_id} is not waiting (status: {snapshot.values.get('status', 'unknown')})")
+            status, waiting = api.waiting_checkpoint(args.run_id)
+            if waiting is None:
+                print(f"run {args.run_id} is not waiting (status: {status})")
                 return 0
-            _print_waiting(waiting[0])
+            _print_waiting(waiting)
+            print(f"answer with: privsynth review {args.run_id} --approve | --reject")
             return 0
         decision: dict[str, Any] = {"action": "approve" if args.approve else "reject", "not_pii": args.not_pii}
         return _finish(api.resume(args.run_id, decision))
@@ -257,23 +375,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status.
     """
-    args = _parser().parse_args(argv)
-    from privsynth.logs import configure_logging
-
-    configure_logging("DEBUG" if args.debug else None)
-    if not args.debug:  # third-party notes (RDP orders skipped, spaCy labels kept) would bury the run summary
-        for name in NOISY_LOGGERS:
-            logging.getLogger(name).setLevel(logging.ERROR)
+    args = _parser().parse_args(normalise_argv(sys.argv[1:] if argv is None else argv))
     try:
+        _check_early(args)  # before logging and any heavy import: bad input is answered at once
+        from privsynth.logs import configure_logging
+
+        configure_logging("DEBUG" if args.debug else None)
+        if not args.debug:  # third-party notes (RDP orders skipped, spaCy labels kept) would bury the run summary
+            for name in NOISY_LOGGERS:
+                logging.getLogger(name).setLevel(logging.ERROR)
         return _dispatch(args)
-    except PrivsynthError as exc:
-        if args.debug:
-            raise
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 - every error is one line; --debug keeps the traceback
+        if args.debug:
+            raise
+        from privsynth.cli_errors import explain_unexpected
+
+        error = exc if isinstance(exc, PrivsynthError) else explain_unexpected(exc)
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":

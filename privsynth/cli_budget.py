@@ -68,7 +68,8 @@ def add_budget_parser(sub: argparse._SubParsersAction, formatter: type[argparse.
                             description="The privacy ledger: every dataset's cap and its spends.",
                             usage="privsynth budget [NAME ...] | set NAME --epsilon E --delta D | alias NEW EXISTING "
                                   "| recover", epilog=EXAMPLES, formatter_class=formatter)
-    actions = budget.add_subparsers(dest="budget_command", required=True, metavar="{show,set,alias,recover}")
+    actions = budget.add_subparsers(dest="budget_command", required=True, metavar="{show,set,alias,recover}",
+                                    prog="privsynth budget")
     show = actions.add_parser("show", help="history and remaining epsilon (the default: `privsynth budget NAME`)",
                               description="Each dataset's spent epsilon (PLD, with the RDP cross-check), cap and "
                                           "remaining budget, and each spend.", epilog=EXAMPLES,
