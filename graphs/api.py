@@ -283,6 +283,11 @@ def run(sentence: str, *, review: bool = False, llm_model: str | None = None,
     Raises:
         privsynth.errors.PlanningError: The sentence is unclear; ``.question`` says what to add.
     """
+    from privsynth.graphs.intents import run_intent  # scrub, budget and review requests end here
+
+    answered = run_intent(sentence, llm_model=llm_model, home=home, resume=resume)
+    if answered is not None:
+        return answered
     return _start({"request": sentence, "llm_model": llm_model, "skip_review": not review, "review": review}, home)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from privsynth.cli_budget import add_budget_parser, normalise_argv, run_budget
+from privsynth.cli_plan import add_plan_parser, run_plan
 from privsynth.cli_scrub import add_scrub_parser, run_scrub
 from privsynth.errors import ERROR_EXIT_CODES, ConfigError, PrivsynthError
 
@@ -242,6 +243,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_review(sub)
     _add_replay_report_generators(sub)
     add_scrub_parser(sub)
+    add_plan_parser(sub)
     return parser
 
 
@@ -265,7 +267,7 @@ def _finish(result: Any) -> int:
     if result.status in ("waiting", "held"):
         _print_waiting(result.waiting or {})
         return EXIT_HELD if result.status == "held" else EXIT_WAITING
-    return 0 if result.status in ("released", "rejected") else EXIT_HELD
+    return 0 if result.status in ("released", "rejected", "answered") else EXIT_HELD
 
 
 def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
@@ -325,6 +327,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_budget(args)
     if args.command == "scrub":
         return run_scrub(args)
+    if args.command == "plan":
+        return run_plan(args)
     if args.command == "replay":
         from privsynth.graphs.shareable import replay
 
