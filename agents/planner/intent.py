@@ -37,7 +37,7 @@ _NO_SYNTH = (r"(?<!\w)(?:don'?t|do\s+not|without|no|never|not|nothing|skip|but\s
              r"(?:scrub|redact|anonymi[sz]\w*|clean\w*|de-?identif\w*)\s+(?:it\s+)?only|"
              r"(?:scrubbing|redaction|anonymi[sz]ation|de-?identification)\s+only|no\s+(?:generation|synthesis)")
 _SCRUB = (r"(?<!\w)(?:scrub\w*|redact\w*|anonymi[sz]\w*|de-?identif\w*|sanitiz\w*|sanitis\w*|pseudonymi[sz]\w*|"
-          r"(?:clean|mask|strip|remove|hide|blank|drop|hash)\s+(?:out\s+)?(?:the\s+|all\s+|any\s+)?(?:pii|personal|"
+          r"(?:clean|mask|strip|remove|hide|blank|drop|hash)\s+(?:out\s+|up\s+)?(?:the\s+|all\s+|any\s+)?(?:pii|personal|"
           r"identif\w+|sensitive)|pii\s+(?:removal|scrub\w*|cleaning|redaction))")
 _BUDGET = (r"(?<!\w)(?:how\s+much\s+(?:privacy\s+|dp\s+)?(?:budget|epsilon|privacy)|(?:budget|epsilon)\s+(?:is\s+|do\s+"
            r"(?:i|we)\s+have\s+|have\s+(?:i|we)\s+|has\s+been\s+|was\s+|remains\s+)?(?:left|remaining|remain|spent|used|"

@@ -17,6 +17,9 @@ _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _FRACTIONS = {"half": 0.5, "halves": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3,
               "tenth": 0.1, "tenths": 0.1, "hundredth": 0.01, "hundredths": 0.01, "thousandth": 0.001}
 _ARTICLES = ("a", "an")
+_PRONOUN_BEFORE = {"the", "this", "that", "which", "each", "every", "any", "no", "another", "other", "recent", "latest",
+                   "last", "previous", "pending", "new", "first", "same", "only", "right", "wrong", "good", "bad",
+                   "current", "waiting", "older", "newer", "big", "small"}
 _WORD = re.compile(r"(?<![\w./\\'-])[A-Za-z]+(?:-[A-Za-z]+)*(?![\w/\\'-])")
 
 NUMBER = r"[-+−]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+−]?\d+)?"
@@ -124,6 +127,8 @@ def _read(words: _Words, i: int) -> tuple[float, int] | None:
     if read is None:
         return None
     value, j = read
+    if j == i + 1 and word == "one" and words.word(i - 1) in _PRONOUN_BEFORE and words.adjacent(i):
+        return None  # "the most recent one", "this one": a pronoun, not a number
     if words.word(j) == "point" and words.adjacent(j) and words.word(j + 1) in _UNITS:
         digits, j = "", j + 1
         while words.word(j) in _UNITS and _UNITS[words.word(j) or ""] < 10 and words.adjacent(j):

@@ -48,7 +48,7 @@ GENERIC = (r"pii|personal(?:ly\s+identifiable)?(?:\s+(?:data|info(?:rmation)?|de
 _ID = r"(?P<idword>[a-z][a-z0-9]*)[\s_-]*(?:ids|id|identifiers|numbers|nos|codes)"
 _FILLER = (r"(?:the|all|any|every|their|its|his|her|of|columns?|fields?|values?|data|info|numbers?|entries|"
            r"cells?|in|them|those|these|as\s+well|too|also|both|each|alone|intact|as\s+is|as\s+they\s+are|unchanged|"
-           r"untouched|in\s+place|only|please)")
+           r"untouched|in\s+place|only|please|otherwise|else|elsewhere|for\s+the\s+rest|as\s+well)")
 GENERIC_KEY = "*"
 
 _VERBS: tuple[tuple[str, str], ...] = (
@@ -58,7 +58,7 @@ _VERBS: tuple[tuple[str, str], ...] = (
     (r"drop|remove|delete|strip(?:\s+out)?|exclude|omit|discard|eliminate|get\s+rid\s+of|leave\s+out|take\s+out|"
      r"throw\s+away", "drop"),
     (r"redact|black\s+out|blank\s+out|erase", "redact"),
-    (r"mask|obscure|star\s+out|obfuscate", "mask"),
+    (r"mask|obscure|star\s+out|obfuscate|hide|conceal", "mask"),
     (r"hash|hmac|tokeni[sz]e", "hash"),
     (r"tag|label", "tag"),
     (r"replace|substitute|swap(?:\s+out)?|fake|pseudonymi[sz]e|synthesi[sz]e\s+fake|surrogate", "fake"),

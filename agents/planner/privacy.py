@@ -21,7 +21,8 @@ _CONNECT = (r"\s*(?:(?:=|:|≤|<=|\bis\b|\bof\b|\bat\b|\bto\b|\bequals?\b|\bset\
 EPS_KW = r"(?<!\w)(?:epsilon|eps|ε|ϵ|𝜀|privacy\s+(?:loss|parameter|level))(?!\w)"
 _DELTA_KW = r"(?<!\w)(?:delta|δ)(?!\w)"
 _BUDGET_KW = r"(?<!\w)(?:(?:privacy|dp|epsilon)\s+)?budget(?!\w)"
-_AFTER_EPS = (rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})\s*(?:(?:units?|points?)\s+(?:of\s+)?)?(?:the\s+)?"
+_AFTER_EPS = (rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})\s*(?:(?:of\s+)?(?:an?\s+)?(?:units?|points?)\s+(?:of\s+)?)?"
+              r"(?:the\s+|my\s+|our\s+)?"
               rf"(?:(?:privacy\s+|dp\s+)?budget|epsilon|eps|ε|ϵ)(?!\w)")
 _AFTER_DELTA = rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})\s*(?:delta|δ)(?!\w)"
 _PAIR = re.compile(rf"\(\s*(?:epsilon|eps|ε)\s*,\s*(?:delta|δ)\s*\)\s*=\s*\(\s*(?P<eps>{NUMBER})\s*,\s*"
