@@ -41,8 +41,8 @@ def test_bad_paths_and_values_are_answered_before_heavy_imports(tmp_path):
         ["synthesize", str(data), "--schema", str(tmp_path / "nope.json"), "--epsilon", "1", "--out", "s.csv"],
         ["replay", "some-run", "--out", str(folder_as_file / "x.csv")],
     ]
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(cases), json.dumps(HEAVY)], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(cases), json.dumps(HEAVY)], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["codes"] == [2] * len(cases), done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
