@@ -41,8 +41,8 @@ TARGET = (
     rf"predicting)\s+(?:the\s+)?(?:{_KIND}\s+)?{NAME}",
 )
 TARGET_AFTER = (
-    rf"{NAME}\s+(?:{_KIND}\s+)?(?:is|as)\s+(?:the|my|our|a)\s+(?:target|outcome|label|column\s+to\s+predict|"
-    rf"prediction\s+target)(?!\w)",
+    rf"{NAME}\s+(?:{_KIND}\s+)?(?:is|as)\s+(?:the|my|our|a)\s+(?:target|outcome|column\s+to\s+predict|"
+    rf"prediction\s+target|class\s+to\s+predict)(?!\w)",
 )
 TEXT = (
     rf"(?<!\w)text\s*[=:]\s*{NAME}",
@@ -59,6 +59,9 @@ LABEL = (
     rf"(?<!\w)condition(?:ed|al|ing)?\s+on\s+(?:the\s+)?(?:label\s+)?(?:{_KIND}\s+)?{NAME}",
     rf"(?<!\w)(?:labels?|labell?ed\s+by|categories|classes)\s*(?:is|are|=|:|named|called|in|from|come\s+from|"
     rf"taken\s+from)?\s*(?:the\s+)?(?:{_KIND}\s+)?{NAME}",
+)
+LABEL_AFTER = (
+    rf"{NAME}\s+(?:{_KIND}\s+)?(?:is|as|are)\s+(?:the|my|our|a)\s+(?:labels?|class(?:es)?|categor(?:y|ies))(?!\w)",
 )
 USER = (
     rf"(?<!\w)user(?:_?id)?\s*[=:]\s*{NAME}",
@@ -133,7 +136,8 @@ _VALUE = r"(?:\"(?P<v1>[^\"]*)\"|'(?P<v2>[^']*)'|(?P<v3>[\w.+\-]+))"
 _EQ = rf"(?P<col>[A-Za-z_][\w.\-]*)\s*(?:==|=|\s+(?:is|equals?|equal\s+to)\s+)\s*{_VALUE}"
 _GROUP_NOUNS = (r"region|state|country|city|county|department|segment|category|group|class|zone|area|district|"
                 r"division|sector|market|tier|band|type|province|team|unit|branch|store|site|channel|plan|status")
-_IN_GROUP = (rf"(?<!\w)only\s+(?:[\w-]+\s+){{0,3}}?(?:in|from|of)\s+(?:the\s+)?(?P<val>[\w-]+)\s+"
+_IN_GROUP = (rf"(?<!\w)(?:only|just|solely|exclusively|restricted\s+to|limited\s+to)\s+(?:[\w-]+\s+){{0,3}}?"
+             rf"(?:in|from|of)\s+(?:the\s+)?(?P<val>[\w-]+)\s+"
              rf"(?P<col>{_GROUP_NOUNS}|[A-Za-z_][\w-]*)(?!\w)")
 
 

@@ -39,7 +39,9 @@ _NO_SYNTH = (r"(?<!\w)(?:don'?t|do\s+not|without|no|never|not|nothing|skip|but\s
 _SCRUB = (r"(?<!\w)(?:scrub\w*|redact\w*|anonymi[sz]\w*|de-?identif\w*|sanitiz\w*|sanitis\w*|pseudonymi[sz]\w*|"
           r"(?:clean|mask|strip|remove|hide|blank|drop|hash)\s+(?:out\s+|up\s+)?(?:the\s+|all\s+|any\s+)?(?:pii|personal|"
           r"identif\w+|sensitive)|pii\s+(?:removal|scrub\w*|cleaning|redaction))")
-_BUDGET = (r"(?<!\w)(?:how\s+much\s+(?:privacy\s+|dp\s+)?(?:budget|epsilon|privacy)|(?:budget|epsilon)\s+(?:is\s+|do\s+"
+_BUDGET = (r"(?<!\w)(?:how\s+much\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:privacy\s+|dp\s+)?"
+           r"(?:budget|epsilon|privacy|cap)|"
+           r"what(?:'s|\s+has|\s+have|\s+is)?\s+(?:been\s+|already\s+)*(?:spent|used)|(?:budget|epsilon)\s+(?:is\s+|do\s+"
            r"(?:i|we)\s+have\s+|have\s+(?:i|we)\s+|has\s+been\s+|was\s+|remains\s+)?(?:left|remaining|remain|spent|used|"
            r"available|consumed)|(?:remaining|available|left(?:over)?|spent|used)\s+(?:privacy\s+)?(?:budget|epsilon)|"
            r"(?:show|list|print|display|what'?s|what\s+is|what\s+are|check|tell\s+me|give\s+me|see|view|report)\s+"
@@ -95,13 +97,15 @@ def _budget_dataset(text: str, data: list[str]) -> str | None:
     return None
 
 
-def read_intent(text: str, data: list[str], epsilon_mentioned: bool) -> IntentReading:
+def read_intent(text: str, data: list[str], epsilon_mentioned: bool, pii_named: bool = False) -> IntentReading:
     """Decide the request's intent (number words already digits, paths blanked).
 
     Args:
         text: The request, with its file paths blanked.
         data: The data files it names.
         epsilon_mentioned: Whether the request states an epsilon value.
+        pii_named: Whether the request names a PII action ("mask the SSNs"): with generation negated, or with
+            nothing asking for synthesis, that is a scrub.
 
     Returns:
         The intent, and for review / budget requests their fields or questions.
@@ -112,6 +116,7 @@ def read_intent(text: str, data: list[str], epsilon_mentioned: bool) -> IntentRe
     synth = re.search(_SYNTH, text, _I) and not re.search(_NO_SYNTH, text, _I)
     if re.search(_BUDGET, text, _I) and not (synth and epsilon_mentioned):
         return IntentReading(intent="budget", dataset=_budget_dataset(text, data))
-    if re.search(_SCRUB, text, _I) and (re.search(_NO_SYNTH, text, _I) or not (synth or epsilon_mentioned)):
+    if (re.search(_SCRUB, text, _I) or pii_named) and (re.search(_NO_SYNTH, text, _I)
+                                                      or not (synth or epsilon_mentioned)):
         return IntentReading(intent="scrub")
     return IntentReading()

@@ -109,6 +109,11 @@ def _is_text(text: str, source: str | None) -> bool:
                           text, _I) or (source or "").lower().endswith(".txt"))
 
 
+def _names_pii(text: str) -> bool:
+    words = read_pii(text)
+    return bool(words.per_type) or words.default is not None
+
+
 def _ask(questions: list[str], sentence: str, has_source: bool) -> None:
     if not questions:
         return
@@ -144,7 +149,7 @@ def _fields(state: Blankable, paths: Paths, header: Sequence[str] | None, questi
     target = cols.take(state, cols.TARGET) or cols.take(state, cols.TARGET_AFTER)
     user = cols.take(state, cols.USER)
     text_field = cols.take(state, cols.TEXT) or cols.take(state, cols.TEXT_AFTER)
-    label = cols.take(state, cols.LABEL)
+    label = cols.take(state, cols.LABEL) or cols.take(state, cols.LABEL_AFTER)
     generators = known_generators()
     generator = _generator(state.text, generators)
     dataset = cols.take(state, _DATASET)
@@ -161,8 +166,12 @@ def _fields(state: Blankable, paths: Paths, header: Sequence[str] | None, questi
     no_review = re.search(r"(?<!\w)(?:no|without|skip(?:ping)?|don'?t|do\s+not|never)\s+(?:the\s+|any\s+|a\s+)?"
                           r"(?:human\s+)?review|review\s*[=:]\s*(?:false|no|0|off)", text, _I)
     review = not no_review and bool(re.search(
-        r"(?<!\w)(?:review|let\s+me\s+(?:check|see|look|approve|confirm)|approval|human[- ]in[- ]the[- ]loop|"
-        r"ask\s+me\s+(?:first|before)|(?:show|check\s+with)\s+me\s+(?:first|before))", text, _I))
+        r"(?<!\w)(?:(?:let\s+me\s+|i\s+(?:want|need|would\s+like)\s+to\s+|i'?d\s+like\s+to\s+|for\s+(?:a\s+)?|"
+        r"with\s+(?:a\s+)?|"
+        r"human\s+|manual\s+)review|review\s+(?:it|them|the\s+(?:plan|output|results?|release)|before|first|step|"
+        r"checkpoints?)|review\s*[=:]\s*(?:true|yes|1|on)|let\s+me\s+(?:check|see|look|approve|confirm)|approval|"
+        r"human[- ]in[- ]the[- ]loop|ask\s+me\s+(?:first|before)|(?:show|check\s+with)\s+me\s+(?:first|before))",
+        text, _I))
     basic = re.search(r"(?<!\w)(?:basic|quick|fast|light)\s+(?:validation|validators|checks)(?!\w)", text, _I)
     schema = paths.schema
     if schema is None:
@@ -211,7 +220,7 @@ def parse_offline(sentence: str, header: Sequence[str] | None = None) -> Plan:
     intent_text = state.text
     privacy = read_privacy(state)
     explicit = re.search(r"(?<!\w)intent\s*[=:]\s*(synthesi[sz]e|scrub|budget|review)", intent_text, _I)
-    reading = read_intent(intent_text, paths.data, privacy.epsilon is not None)
+    reading = read_intent(intent_text, paths.data, privacy.epsilon is not None, _names_pii(intent_text))
     if explicit and explicit.group(1).lower().startswith("synthes"):
         reading = IntentReading()
     elif explicit and reading.intent != explicit.group(1).lower():

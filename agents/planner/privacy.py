@@ -16,6 +16,7 @@ from privsynth.agents.planner.paths import Blankable
 
 _I = re.IGNORECASE
 _CONNECT = (r"\s*(?:(?:=|:|≤|<=|\bis\b|\bof\b|\bat\b|\bto\b|\bequals?\b|\bset\s+to\b|\bbudget\b|\bvalue\b|"
+            r"\b(?:should|must|will|would|can|shall)\s+be\b|\bneeds?\s+to\s+be\b|\bof\s+about\b|"
             r"\baround\b|\babout\b|\bjust\b|\bonly\b|\bmax(?:imum)?\b|\bat\s+most\b|\bup\s+to\b|\bno\s+more\s+than\b|"
             r"\ba\b|\bof\s+a\b|\bunits?\b)\s*)*")
 EPS_KW = r"(?<!\w)(?:epsilon|eps|ε|ϵ|𝜀|privacy\s+(?:loss|parameter|level))(?!\w)"
