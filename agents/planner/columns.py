@@ -105,8 +105,17 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def _tokens(name: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return {t for t in re.split(r"[^a-z0-9]+", spaced.lower()) if t}
+
+
 def match_header(name: str, header: Sequence[str]) -> str | None:
-    """The header column a name refers to: exact, else ignoring case and separators, else singular/plural."""
+    """The header column a name refers to.
+
+    Exact, else ignoring case and separators, else singular/plural, else the one column whose words contain the
+    name's words (``fraud`` -> ``Is_Fraud`` when no other column has the word ``fraud``).
+    """
     if name in header:
         return name
     wanted = _norm(name)
@@ -114,7 +123,9 @@ def match_header(name: str, header: Sequence[str]) -> str | None:
         for column in header:
             if _norm(column) == candidate:
                 return column
-    return None
+    words = _tokens(name)
+    containing = [column for column in header if words and words <= _tokens(column)]
+    return containing[0] if len(containing) == 1 else None
 
 
 def ground(name: str | None, role: str, header: Sequence[str] | None, source: str | None,

@@ -41,7 +41,8 @@ _SCRUB = (r"(?<!\w)(?:scrub\w*|redact\w*|anonymi[sz]\w*|de-?identif\w*|sanitiz\w
           r"identif\w+|sensitive)|pii\s+(?:removal|scrub\w*|cleaning|redaction))")
 _BUDGET = (r"(?<!\w)(?:how\s+much\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:privacy\s+|dp\s+)?"
            r"(?:budget|epsilon|privacy|cap)|"
-           r"what(?:'s|\s+has|\s+have|\s+is)?\s+(?:been\s+|already\s+)*(?:spent|used)|(?:budget|epsilon)\s+(?:is\s+|do\s+"
+           r"what(?:'s|\s+has|\s+have|\s+is)?\s+(?:been\s+|already\s+)*(?:spent|used|left)|"
+           r"(?:left|remaining)\s+(?:of|in|on)\s+(?:the\s+|my\s+|our\s+)?(?:privacy\s+)?(?:budget|epsilon)|(?:budget|epsilon)\s+(?:is\s+|do\s+"
            r"(?:i|we)\s+have\s+|have\s+(?:i|we)\s+|has\s+been\s+|was\s+|remains\s+)?(?:left|remaining|remain|spent|used|"
            r"available|consumed)|(?:remaining|available|left(?:over)?|spent|used)\s+(?:privacy\s+)?(?:budget|epsilon)|"
            r"(?:show|list|print|display|what'?s|what\s+is|what\s+are|check|tell\s+me|give\s+me|see|view|report)\s+"

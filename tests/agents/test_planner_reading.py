@@ -1,0 +1,183 @@
+"""Robust reading, part by part: numbers in words, counts, key=value, quoted names, folders, roles, conditions.
+
+The sentences are written for these tests (issue 19's misses rephrased, not copied); each reader is also tested
+alone, so a failure names the part of the request that was misread.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from privsynth.agents.planner import parse as planner_parse
+from privsynth.agents.planner.numbers import numbers_in, words_to_digits
+from privsynth.agents.planner.parse import parse_offline
+from privsynth.agents.planner.pii_words import read_pii
+from privsynth.errors import PlanningError
+
+REGISTRY = {"dp_marginals": "tabular", "mst": "tabular", "aim": "tabular", "dp_text_lm": "text"}
+
+
+@pytest.fixture(autouse=True)
+def _registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(planner_parse, "known_generators", lambda: dict(REGISTRY))
+
+
+@pytest.mark.parametrize(("text", "digits"), [
+    ("epsilon one", "epsilon 1"),
+    ("half a unit of privacy budget", "0.5 unit of privacy budget"),
+    ("a quarter", "0.25"),
+    ("one and a half", "1.5"),
+    ("zero point two five", "0.25"),
+    ("twenty-five thousand rows", "25000 rows"),
+    ("a thousand records", "1000 records"),
+    ("half a million rows", "500000 rows"),
+    ("the most recent one", "the most recent one"),  # a pronoun, not a number
+    ("data/one.csv and the one_hot column", "data/one.csv and the one_hot column"),
+])
+def test_number_words_become_digits(text: str, digits: str) -> None:
+    assert words_to_digits(text) == digits
+
+
+def test_numbers_in_reads_words_and_multipliers() -> None:
+    assert numbers_in("10k rows at epsilon two, delta 1e-6") == [2.0, 1e-6, 10_000.0]
+
+
+def _plan(tail: str, file: str = "data/x.csv"):
+    return parse_offline(f"synthetic rows like {file}, {tail}")
+
+
+@pytest.mark.parametrize(("tail", "field", "value"), [
+    ("epsilon one", "epsilon", 1.0),
+    ("spend half a unit of privacy budget", "epsilon", 0.5),
+    ("eps should be 0.7", "epsilon", 0.7),
+    ("a budget of 2 epsilon", "epsilon", 2.0),
+    ("(1, 1e-7)-DP", "delta", 1e-7),
+    ("epsilon 1, 10K rows", "rows", 10_000),
+    ("epsilon 1, 2.5k rows", "rows", 2_500),
+    ("epsilon 1, 1e6 rows", "rows", 1_000_000),
+    ("epsilon 1, a hundred and twenty rows", "rows", 120),
+    ("epsilon 1, the same size as the source", "rows", None),
+    ("epsilon 1, number of rows: 640", "rows", 640),
+])
+def test_numbers_as_people_write_them(tail: str, field: str, value: object) -> None:
+    assert getattr(_plan(tail), field) == value
+
+
+def test_key_value_style() -> None:
+    plan = parse_offline("source=exports/q1/loans.csv epsilon=0.4 delta=1e-8 rows=900 target=defaulted "
+                         "generator=mst dataset=loans_q1 review=true")
+    assert (plan.source, plan.epsilon, plan.delta, plan.rows, plan.target, plan.generator, plan.dataset,
+            plan.review) == ("exports/q1/loans.csv", 0.4, 1e-8, 900, "defaulted", "mst", "loans_q1", True)
+
+
+@pytest.mark.parametrize(("tail", "target"), [
+    ("epsilon 1, the prediction column is fraud", None),  # not a target phrase we read: no guess
+    ("epsilon 1, predict column is fraud", "fraud"),
+    ("epsilon 1, target column default", "default"),
+    ("epsilon 1, the column to predict is 'is late'", "is late"),
+    ("epsilon 1, use churned as the target", "churned"),
+    ("epsilon 1, outcome variable: readmitted", "readmitted"),
+    ("epsilon 1, predicting \"annual income\"", "annual income"),
+])
+def test_targets(tail: str, target: str | None) -> None:
+    assert _plan(tail).target == target
+
+
+def test_quoted_paths_with_folders_and_spaces() -> None:
+    plan = parse_offline("synthesize 'Shared Drive/q3 exports/claims.csv' with schema \"meta/claims dict.json\", "
+                         "epsilon 2, write it to 'out dir/claims synth.csv'")
+    assert (plan.source, plan.schema_path, plan.out) == ("Shared Drive/q3 exports/claims.csv",
+                                                         "meta/claims dict.json", "out dir/claims synth.csv")
+
+
+def test_a_text_request_names_its_column_after_the_file() -> None:
+    plan = parse_offline("make 300 synthetic discharge notes from ward/notes.csv column summary_text, epsilon 8")
+    assert (plan.modality, plan.text_field, plan.generator, plan.rows) == ("text", "summary_text", "dp_text_lm",
+                                                                           300)
+
+
+def test_two_epsilons_are_a_question_never_a_guess() -> None:
+    with pytest.raises(PlanningError, match="several epsilons"):
+        parse_offline("rows like data/x.csv at epsilon 1, or maybe epsilon two")
+
+
+def test_scaling_the_private_row_count_is_a_question() -> None:
+    with pytest.raises(PlanningError, match="does not read to plan"):
+        parse_offline("double the rows of data/x.csv, epsilon 1")
+
+
+def test_the_header_grounds_column_names(tmp_path) -> None:
+    table = tmp_path / "claims.csv"
+    table.write_text("Claim ID,Is_Fraud,Region\n1,0,west\n")
+    plan = parse_offline(f"rows like {table}, epsilon 1, target is fraud, only rows where region=west")
+    assert (plan.target, plan.conditions) == ("Is_Fraud", {"Region": "west"})
+    with pytest.raises(PlanningError, match="'amount' is not a column"):
+        parse_offline(f"rows like {table}, epsilon 1, target amount")
+
+
+@pytest.mark.parametrize(("tail", "conditions"), [
+    ("epsilon 1, 4000 rows of fraud=1", {"fraud": 1}),
+    ("epsilon 1, only the customers in the northeast region", {"region": "northeast"}),
+    ("epsilon 1, where plan is premium", {"plan": "premium"}),
+])
+def test_conditions(tail: str, conditions: dict) -> None:
+    assert _plan(tail).conditions == conditions
+
+
+def test_an_unknown_assignment_is_a_question() -> None:
+    with pytest.raises(PlanningError, match="frobnicate=3"):
+        _plan("epsilon 1, frobnicate=3")
+
+
+@pytest.mark.parametrize(("text", "default", "per_type"), [
+    ("mask the social security numbers", None, {"US_SSN": "mask"}),
+    ("hash every staff id", None, {"STAFF_ID": "hash"}),
+    ("swap phone numbers and e-mail addresses for realistic fakes", None,
+     {"PHONE_NUMBER": "fake", "EMAIL_ADDRESS": "fake"}),
+    ("leave the names alone", None, {"PERSON": "keep"}),
+    ("remove the email and phone columns", None, {"EMAIL_ADDRESS": "drop", "PHONE_NUMBER": "drop"}),
+    ("dates of birth should be masked, drop all other PII", "drop", {"DATE_TIME": "mask"}),
+    ("replace the names with tags", None, {"PERSON": "tag"}),
+    ("don't remove the ages", None, {"AGE": "keep"}),
+])
+def test_pii_actions_per_entity_type(text: str, default: str | None, per_type: dict) -> None:
+    words = read_pii(text)
+    assert (words.default, words.per_type, words.questions) == (default, per_type, [])
+
+
+def test_two_actions_on_one_type_is_a_question() -> None:
+    with pytest.raises(PlanningError, match="two actions on PERSON"):
+        _plan("epsilon 1, keep the names, hash the names")
+
+
+def test_mask_is_not_a_default_for_synthetic_data() -> None:
+    with pytest.raises(PlanningError, match="applies to scrubbing"):
+        _plan("epsilon 1, mask all PII")
+
+
+@pytest.mark.parametrize(("sentence", "intent"), [
+    ("strip PII out of support/tickets.csv, no synthetic data please", "scrub"),
+    ("mask the SSNs in hr/staff.csv", "scrub"),
+    ("mask the SSNs in hr/staff.csv, 500 synthetic rows, epsilon 1", "synthesize"),
+    ("what is left of the budget for patients?", "budget"),
+    ("how much epsilon remains on clinic", "budget"),
+    ("turn down the pending run", "review"),
+    ("ok, approve run 20261125-164501-3fa2c1", "review"),
+])
+def test_intents(sentence: str, intent: str) -> None:
+    assert parse_offline(sentence).intent == intent
+
+
+def test_review_fields() -> None:
+    plan = parse_offline("please reject run 20261125-164501-3fa2c1")
+    assert (plan.run_id, plan.decision) == ("20261125-164501-3fa2c1", "reject")
+    assert parse_offline("accept the latest run").run_id == "last"
+    with pytest.raises(PlanningError, match="approve or reject"):
+        parse_offline("approve or reject the last run, whatever")
+
+
+def test_budget_fields() -> None:
+    assert parse_offline("how much budget is left on the payroll dataset?").dataset == "payroll"
+    assert parse_offline("show the budget of every dataset").dataset is None
+    plan = parse_offline("remaining epsilon for data/patients.csv")
+    assert (plan.dataset, plan.source) == ("patients", "data/patients.csv")
