@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 
 FORMATS = {".txt": "text", ".text": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 DEFAULT_TEXT_FIELD = "text"
+SCRUB_EXAMPLES = """\
+examples:
+  privsynth scrub notes.txt --out clean.txt
+  privsynth scrub notes.jsonl --out clean.jsonl --text-field body --spans spans.jsonl
+  privsynth scrub customers.csv --out clean.csv --policy pii_policy.json
+"""
 
 
 def add_scrub_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -45,12 +51,20 @@ def add_scrub_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         The ``scrub`` parser (its ``func`` default is :func:`run_scrub`).
     """
     parser = subparsers.add_parser("scrub", help="find and transform PII in a CSV, Parquet, JSONL or text file",
-                                   description=__doc__.splitlines()[0])
+                                   description="Find and transform personal data in a CSV, Parquet, JSONL or "
+                                               "plain-text file. Scrubbing is not differential privacy.",
+                                   epilog=SCRUB_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("input", type=Path, help="input file (.csv, .parquet, .jsonl or .txt)")
-    parser.add_argument("--out", required=True, type=Path, help="output file, same format as the input")
-    parser.add_argument("--text-field", default=None, help="field or column holding free text")
-    parser.add_argument("--spans", type=Path, default=None, help="write detected spans here (JSONL)")
-    parser.add_argument("--policy", type=Path, default=None, help="PII policy JSON file")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE",
+                        help="output file, same format as the input (required)")
+    parser.add_argument("--text-field", default=None, metavar="NAME",
+                        help=f"field (JSONL) or column (tables) holding free text (default: '{DEFAULT_TEXT_FIELD}' "
+                             "for JSONL; for tables, the columns the scan finds)")
+    parser.add_argument("--spans", type=Path, default=None, metavar="FILE",
+                        help="write the detected spans here, one JSON line per record (default: not written)")
+    parser.add_argument("--policy", type=Path, default=None, metavar="FILE",
+                        help="PII policy JSON file: an action per entity type (default: every entity replaced by "
+                             "its tag, e.g. <PERSON>)")
     parser.set_defaults(func=run_scrub)
     return parser
 
