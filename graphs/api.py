@@ -21,6 +21,7 @@ from privsynth.agents.planner.plan import PIIAction, Plan, ValidationLevel
 from privsynth.config import load_settings
 from privsynth.graphs.build import build_graph, default_checkpointer
 from privsynth.graphs.context import ledger_for, resolve_dataset, schema_for
+from privsynth.graphs.nodes.failure import sweep_stale_runs
 from privsynth.graphs.runfolder import new_run_id, read_synthetic, write_json
 from privsynth.graphs.summary import summary_lines
 
@@ -169,7 +170,9 @@ def _graph_for(home: str | Path | None) -> tuple[Any, Any]:
     The home travels in the settings and the run's state only; the process environment is left as it is.
     """
     settings = load_settings(Path(home).expanduser() if home is not None else None)
-    return settings, build_graph(checkpointer=default_checkpointer(settings.checkpoint_path))
+    graph = build_graph(checkpointer=default_checkpointer(settings.checkpoint_path))
+    sweep_stale_runs(graph, settings.runs_dir)  # private corpus copies of killed runs go at the next start
+    return settings, graph
 
 
 def _start(initial: dict[str, Any], home: str | Path | None) -> RunResult:

@@ -2,11 +2,13 @@
 
 ::
 
-    plan -> prepare_M -> budget_gate -> scrub_M -> [review_generate] -> generate_M -> validate_M
+    plan -> prepare_M -> budget_gate -> scrub_M -> [(estimate_text) review_generate] -> generate_M -> validate_M
          -> [draft_report -> review_release] -> release     (M: the plan's modality, "tabular" or "text")
     any node can stop the run with a clear message; nothing is spent before generate_M.
 
-The release checkpoint comes after ``draft_report``, so the reviewer reads the whole report (JSON and HTML)
+A text run on its way to the generate checkpoint first times a probe on dummy text (``estimate_text``), so the
+checkpoint shows the training and sampling time before anything is spent. The release checkpoint comes after
+``draft_report``, so the reviewer reads the whole report (JSON and HTML)
 before deciding. Every node from ``generate_M`` on runs inside
 :func:`~privsynth.graphs.nodes.failure.after_spend`: a failure after the spend is recorded in the ledger and the
 run folder ("spent, failed: ...") and ends the run with one line.
@@ -33,7 +35,13 @@ from privsynth.graphs.nodes.release import draft_report, release_node
 from privsynth.graphs.nodes.review import review_generate, review_release
 from privsynth.graphs.nodes.shared import budget_gate, plan_node
 from privsynth.graphs.nodes.table import generate_table, prepare_table, scrub_table, validate_table_node
-from privsynth.graphs.nodes.text import generate_text, prepare_text, scrub_text_node, validate_text_node
+from privsynth.graphs.nodes.text import (
+    estimate_text,
+    generate_text,
+    prepare_text,
+    scrub_text_node,
+    validate_text_node,
+)
 from privsynth.graphs.state import RunState
 
 MODALITIES = ("tabular", "text")
@@ -72,7 +80,9 @@ def _branch(stage: str):
 def _after_scrub(state: RunState) -> str:
     if _stopped(state):
         return END
-    return "review_generate" if _wants_review(state) else f"generate_{_modality(state)}"
+    if not _wants_review(state):
+        return f"generate_{_modality(state)}"
+    return "estimate_text" if _modality(state) == "text" else "review_generate"
 
 
 def _after_validate(state: RunState) -> str:
@@ -113,7 +123,8 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> Any:
         "text": {"prepare": prepare_text, "scrub": scrub_text_node, "generate": generate_text,
                  "validate": validate_text_node},
     }
-    for name, node in (("plan", plan_node), ("budget_gate", budget_gate), ("review_generate", review_generate)):
+    for name, node in (("plan", plan_node), ("budget_gate", budget_gate), ("estimate_text", estimate_text),
+                       ("review_generate", review_generate)):
         graph.add_node(name, node)
     for name, node in (("draft_report", draft_report), ("review_release", review_release), ("release", release_node)):
         graph.add_node(name, after_spend(node, name))
@@ -126,11 +137,13 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> Any:
     graph.add_conditional_edges("plan", _branch("prepare"), _branch_targets("prepare"))
     for modality in MODALITIES:
         graph.add_conditional_edges(f"prepare_{modality}", _after("budget_gate"), ["budget_gate", END])
-        graph.add_conditional_edges(f"scrub_{modality}", _after_scrub, ["review_generate", f"generate_{modality}", END])
+        graph.add_conditional_edges(f"scrub_{modality}", _after_scrub,
+                                    ["estimate_text", "review_generate", f"generate_{modality}", END])
         graph.add_conditional_edges(f"generate_{modality}", _after(f"validate_{modality}"),
                                     [f"validate_{modality}", END])
         graph.add_conditional_edges(f"validate_{modality}", _after_validate, ["draft_report", "release", END])
     graph.add_conditional_edges("budget_gate", _branch("scrub"), _branch_targets("scrub"))
+    graph.add_conditional_edges("estimate_text", _after("review_generate"), ["review_generate", END])
     graph.add_conditional_edges("review_generate", _branch("generate"), _branch_targets("generate"))
     graph.add_conditional_edges("draft_report", _after("review_release"), ["review_release", END])
     graph.add_conditional_edges("review_release", _after("release"), ["release", END])

@@ -150,7 +150,19 @@ def split_holdout(data: pd.DataFrame, home: str | None) -> tuple[pd.DataFrame, p
     Each row's side is decided on its own (:func:`privsynth.policies.holdout.holdout_mask`, keyed with the home
     folder's secret), so neighbouring tables give training parts that differ in at most the one row.
 
+    The last split is kept for the process: the generate and validate nodes of one run split the same frame
+    (:func:`_read_source` hands both the same object), and a million-row table costs one split, not two.
+
     Returns:
-        ``(train, holdout)``; holdout is None when no row falls in it.
+        ``(train, holdout)``; holdout is None when no row falls in it. Shared: callers must not change them.
     """
-    return split_records(data, local_secret(settings_for(home).home), fraction=HOLDOUT_FRACTION)
+    secret = local_secret(settings_for(home).home)
+    cached = _LAST_SPLIT.get("entry")
+    if cached is not None and cached[0] is data and cached[1] == secret:
+        return cached[2]
+    split = split_records(data, secret, fraction=HOLDOUT_FRACTION)
+    _LAST_SPLIT["entry"] = (data, secret, split)  # holds `data`, so its id cannot be reused while cached
+    return split
+
+
+_LAST_SPLIT: dict[str, tuple[pd.DataFrame, bytes, tuple[pd.DataFrame, pd.DataFrame | None]]] = {}

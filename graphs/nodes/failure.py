@@ -32,7 +32,7 @@ from langgraph.errors import GraphBubbleUp
 from privsynth.atomic import atomic_write_text
 from privsynth.errors import PrivsynthError, RunFailedError
 from privsynth.graphs.context import ledger_for, settings_for
-from privsynth.graphs.nodes.text_corpus import discard_private_corpus
+from privsynth.graphs.nodes.text_corpus import discard_private_corpus, stale_corpora
 from privsynth.graphs.runfolder import PENDING_FILE, SYNTHETIC_FILE, write_json
 from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
@@ -136,3 +136,31 @@ def after_spend(node: Node, name: str | None = None) -> Node:
         return update
 
     return wrapper
+
+
+def sweep_stale_runs(graph: Any, runs_dir: Path) -> list[str]:
+    """At the start of privsynth: remove the private corpus copies that killed or crashed runs left behind.
+
+    A run killed mid-way (``kill -9``, a closed terminal, an out-of-memory kill) runs no clean-up of its own. The
+    next start finds its corpus (:func:`~privsynth.graphs.nodes.text_corpus.stale_corpora`: no live owner, not
+    waiting at a checkpoint), removes it, and when the run had spent, marks it ``spent, failed`` as
+    :func:`record_failure` does.
+
+    Returns:
+        The run ids cleaned up.
+    """
+    def waiting(run_id: str) -> bool:
+        snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
+        return any(task.interrupts for task in snapshot.tasks)
+
+    cleaned = []
+    for folder in stale_corpora(runs_dir, waiting):
+        state = dict(graph.get_state({"configurable": {"thread_id": folder.name}}).values)
+        discard_private_corpus(folder)
+        if state.get("run_id") and state.get("status") not in ("released", "rejected", "failed") \
+                and spent_by_run(state):  # type: ignore[arg-type]
+            record_failure(state, "a killed or crashed process",  # type: ignore[arg-type]
+                           PrivsynthError("the process ended before the run finished"))
+        cleaned.append(folder.name)
+        log.info("run.stale_corpus_removed", run_id=folder.name)
+    return cleaned

@@ -41,7 +41,9 @@ def review_generate(state: RunState) -> dict[str, Any]:
         "plan": plan.summary(),
         "budget": state.get("budget", {}),
         "pii_columns": pii.get("pii_columns", []),
-        **({"pii_entity_counts": pii.get("entity_counts", {}), "pii_note": pii.get("note")}
+        **({"pii_entity_counts": pii.get("entity_counts", {}), "pii_note": pii.get("note"),
+            "estimated_time": ((state.get("text") or {}).get("estimate") or {}).get("summary"),
+            "estimate": (state.get("text") or {}).get("estimate")}
            if plan.modality == "text" else {}),
         "findings": [{k: f.get(k) for k in ("column", "entity_type", "confidence", "evidence", "examples")}
                      for f in pii.get("findings", []) if f.get("is_pii")],

@@ -7,6 +7,7 @@ metric values; the texts themselves stay in files (the source and the run's priv
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from privsynth.graphs.nodes.text_corpus import (
     PII_NOTE,
     TEXT_HOLDOUT_FRACTION,
     check_labels,
+    claim_private_corpus,
     holdout_side,
     read_corpus,
     read_private_corpus,
@@ -52,6 +54,24 @@ def _text_fields(plan: Plan, settings: Settings) -> dict[str, Any]:
     return fields
 
 
+def with_device_preset(plan: Plan, settings: Settings) -> tuple[Plan, dict[str, Any]]:
+    """The plan with this machine's preset for every text knob neither the request nor config.json sets.
+
+    Without CUDA that is :data:`~privsynth.tools.textgen.generator.CPU_PRESET`. It is decided once, before the
+    event is declared, and kept in the plan's options, so that a resumed run (in another process) trains what
+    was declared and the report shows it.
+
+    Returns:
+        ``(plan, the preset values applied)``.
+    """
+    from privsynth.tools.textgen.generator import device_defaults
+
+    chosen = {**settings.generator_options.get(plan.generator, {}), **plan.generator_options}
+    preset = {k: v for k, v in device_defaults().items() if k not in chosen}
+    options = {**preset, **plan.generator_options}
+    return plan.model_copy(update={"generator_options": options}), preset
+
+
 def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, Any, str, int, dict[str, Any]]:
     """Everything the budget gate checks for a text corpus, before any spend.
 
@@ -66,6 +86,7 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
     if not plan.text_field:
         header = list(read_table(plan.source, plan.encoding).columns)
         plan = plan.model_copy(update={"text_field": resolve_text_field(plan, header)})
+    plan, preset = with_device_preset(plan, settings)
     schema = text_schema(plan)
     frame, fingerprint = read_corpus(plan)
     check_labels(frame, plan, schema)
@@ -84,7 +105,7 @@ def gate_text(state: RunState, plan: Plan, settings: Settings) -> tuple[Plan, An
                               "more training texts.") from exc
     text = {"records": records, "train_units": records, "holdout_units": 0 if holdout is None else units(holdout, plan),
             "unit": "user" if plan.user_field else "text", "text_field": plan.text_field,
-            "label_field": plan.label_field, "user_field": plan.user_field}
+            "label_field": plan.label_field, "user_field": plan.user_field, "device_preset": preset}
     return plan, generator, fingerprint, units(frame, plan), {"text": text}
 
 
@@ -130,6 +151,7 @@ def _corpus(state: RunState, plan: Plan) -> Any:
     if pii.get("scrubbed_with") != plan.pii_action:
         update = scrub_text(state, plan)
         state = {**state, **update}  # type: ignore[assignment]
+    claim_private_corpus(state["run_dir"])  # this process works on it now (a sweep leaves it alone)
     return read_private_corpus(state["run_dir"], plan), state.get("pii", {})
 
 
@@ -138,6 +160,28 @@ def _target_texts(generator: Any, requested: int | None, has_holdout: bool) -> i
         return requested
     estimate = generator.estimated_rows() or 1
     return max(1, int(round(estimate / (1.0 - TEXT_HOLDOUT_FRACTION) if has_holdout else estimate)))
+
+
+@stops_on_error
+def estimate_text(state: RunState) -> dict[str, Any]:
+    """Time a short probe of the text generator on dummy text, for the checkpoint before the spend.
+
+    Runs only on the way to the generate checkpoint: it loads the base model and times one DP-SGD chunk and one
+    sampling batch on a public filler sentence (:mod:`privsynth.tools.textgen.estimate`), so it reads no private
+    text and spends nothing. A failed probe gives no estimate; it never stops the run.
+    """
+    settings = settings_for(state.get("home"))
+    plan = plan_of(state)
+    text = state.get("text") or {}
+    generator = make_generator(plan, text_schema(plan), state.get("home"), records=text.get("records"),
+                               **_text_fields(plan, settings))
+    wanted = plan.rows or int(text.get("records") or 0) + int(text.get("holdout_units") or 0) or 1
+    try:
+        estimate = generator.time_estimate(wanted).to_dict()
+    except Exception as exc:  # an estimate is advice: a probe that fails (no model file, no memory) says so only
+        estimate = {"summary": f"no time estimate (the probe failed: {type(exc).__name__})"}
+    log.info("text.estimate", run_id=state.get("run_id"), summary=estimate["summary"])
+    return {"text": {**text, "estimate": estimate}}
 
 
 @stops_on_error
@@ -154,7 +198,9 @@ def generate_text(state: RunState) -> dict[str, Any]:
     schema = text_schema(plan)
     generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, state.get("fingerprint"), committed))
     wanted = _target_texts(generator, plan.rows, holdout is not None)
+    started = time.perf_counter()
     synthetic = generator.sample(wanted)
+    info_sample = {"sample_seconds": round(time.perf_counter() - started, 1)}
     write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic)
     info, config = dict(getattr(generator, "fit_info", {})), dict(getattr(generator, "config", {}))
     warnings = []
@@ -171,7 +217,8 @@ def generate_text(state: RunState) -> dict[str, Any]:
                   "train_rows": len(train), "holdout_rows": 0 if holdout is None else len(holdout),
                   "train_units": text.get("records"), "unit": text.get("unit"), "event": committed["event"],
                   "epsilon": plan.epsilon, "delta": plan.delta, "warnings": warnings,
-                  "settings": config, "training": info}
+                  "settings": config, "training": {**info, **info_sample},
+                  "estimate": text.get("estimate")}
     for warning in warnings:
         log.warning("text.generation_warning", run_id=state["run_id"], warning=warning)
     return {"generation": generation, "budget": budget, "pii": pii, "status": "generated"}

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ TEXT_HOLDOUT_FRACTION = 0.2
 HOLDOUT_COLUMN = "__privsynth_holdout__"  # in the private scrubbed corpus only: the side of the original record
 PRIVATE_DIR = "private"
 CORPUS_FILE = "corpus.jsonl"
+OWNER_FILE = "owner.pid"  # the process that works on the corpus now (a sweep never removes a live one's)
 OUTPUT_SUFFIXES = (".csv", ".jsonl", ".parquet")
 PII_NOTE = ("PII scrubbing is not differential privacy: it removes direct identifiers from the training texts; the "
             "DP guarantee comes from the DP-SGD training of the generator.")
@@ -264,7 +266,49 @@ def write_private_corpus(run_dir: str | Path, frame: pd.DataFrame) -> Path:
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in frame.to_dict(orient="records"))
     atomic_write_text(path, lines)
     os.chmod(path, 0o600)
+    claim_private_corpus(run_dir)
     return path
+
+
+def claim_private_corpus(run_dir: str | Path) -> None:
+    """Record this process as the one working on the run's corpus (a resumed run claims it again)."""
+    folder = Path(run_dir) / PRIVATE_DIR
+    if folder.is_dir():
+        with contextlib.suppress(OSError):
+            atomic_write_text(folder / OWNER_FILE, f"{os.getpid()}\n")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stale_corpora(runs_dir: Path, is_waiting: Callable[[str], bool]) -> list[Path]:
+    """Run folders whose private corpus no process will read again: a run killed or crashed mid-way.
+
+    A corpus stays while its owner process is alive, or while its run waits at a checkpoint (the resumed run
+    reads it); any other is left over (the run was killed, or its process died) and must go.
+
+    Args:
+        runs_dir: ``$PRIVSYNTH_HOME/runs``.
+        is_waiting: Whether a run id waits at a checkpoint.
+    """
+    stale = []
+    for private in sorted(runs_dir.glob(f"*/{PRIVATE_DIR}")) if runs_dir.is_dir() else []:
+        try:
+            pid = int((private / OWNER_FILE).read_text().strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and _alive(pid):
+            continue
+        if not is_waiting(private.parent.name):
+            stale.append(private.parent)
+    return stale
 
 
 def read_private_corpus(run_dir: str | Path, plan: Plan) -> pd.DataFrame:

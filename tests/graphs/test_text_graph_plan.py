@@ -119,10 +119,13 @@ def test_gate_declares_the_event_for_users_in_the_training_split(tmp_path, privs
     assert generator.privacy_event() == expected
 
 
-def test_review_before_generation_shows_counts_and_a_rejection_discards_the_scrubbed_corpus(tmp_path):
+def test_review_before_generation_shows_counts_and_a_rejection_discards_the_scrubbed_corpus(tmp_path, monkeypatch):
     import privsynth
     from privsynth.config import load_settings
     from privsynth.graphs.context import ledger_for
+    from privsynth.tools.textgen.generator import DPTextLM
+
+    monkeypatch.setattr(DPTextLM, "time_estimate", lambda self, texts: (_ for _ in ()).throw(MemoryError()))
 
     source = tmp_path / "tickets.jsonl"
     source.write_bytes(TICKETS.read_bytes())
@@ -130,6 +133,7 @@ def test_review_before_generation_shows_counts_and_a_rejection_discards_the_scru
     assert result.status == "waiting" and result.waiting["checkpoint"] == "before_generate"
     assert result.waiting["pii_entity_counts"]["EMAIL_ADDRESS"] >= 1
     assert "not differential privacy" in result.waiting["pii_note"]
+    assert result.waiting["estimated_time"] == "no time estimate (the probe failed: MemoryError)"  # never a stop
     corpus = result.run_dir / "private" / "corpus.jsonl"
     assert corpus.is_file() and (corpus.stat().st_mode & 0o077) == 0  # owner-only
     assert "@" not in corpus.read_text()  # e-mail addresses are tags in the scrubbed corpus

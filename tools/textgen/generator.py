@@ -65,6 +65,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# The defaults on a machine without CUDA, where a step of the GPU defaults takes minutes (2 CPU cores: about 36 s a
+# chunk of 8 texts of 64 tokens, 2 s a decoding step of 32 texts): one epoch, shorter sequences and no label
+# filter (its scoring pass costs more than the sampling itself). The README's example (300 messages, epsilon 8)
+# then takes about a third of the time; evals/text_estimate.py measures it. Options set by the user win.
+CPU_PRESET: dict[str, Any] = {"epochs": 1.0, "max_tokens": 48, "max_new_tokens": 40, "label_filter": 1}
+
+
+def device_defaults() -> dict[str, Any]:
+    """The knobs that differ from :data:`DEFAULTS` on this machine: :data:`CPU_PRESET` without CUDA, else none."""
+    import torch
+
+    return {} if torch.cuda.is_available() else dict(CPU_PRESET)
 
 
 class DPTextLMOptions(GeneratorOptions):
@@ -308,6 +320,31 @@ class DPTextLM(Generator):
                          "final_loss": stats.losses[-1] if stats.losses else None,
                          "user_level": self.user_field is not None, "secure_mode": secure,
                          "noise_seeded": randomness.seeded}
+
+    def time_estimate(self, texts: int) -> Any:
+        """Estimated training and sampling time on this machine, from a probe on dummy text (no private data).
+
+        Loads the base model and times one DP-SGD chunk and one sampling batch
+        (:func:`privsynth.tools.textgen.estimate.estimate_time`); spends nothing and reads no record.
+
+        Args:
+            texts: Texts the run will sample.
+
+        Returns:
+            A :class:`~privsynth.tools.textgen.estimate.TimeEstimate`.
+        """
+        from privsynth.config import load_settings
+        from privsynth.tools.textgen.base_model import load_base_model
+        from privsynth.tools.textgen.estimate import estimate_time
+        from privsynth.tools.textgen.trainer import add_lora
+
+        schedule = self.privacy_plan().schedule
+        settings = load_settings()
+        base = load_base_model(self.options.get("base_model") or settings.text_base_model,
+                               self.options.get("cache_dir") or settings.model_cache_dir)
+        model = add_lora(base.model, int(self.config["lora_rank"]), 0)
+        return estimate_time(model, base.tokenizer, self.config, steps=schedule.steps,
+                             expected_batch=schedule.expected_batch, texts=texts, labels=self.label_domain)
 
     def scorer(self) -> Any:
         """Log-likelihood of texts under the fitted model (for canary exposure audits).
