@@ -63,3 +63,17 @@ def test_readme_cli_section_is_what_the_parser_accepts():
         assert parsed.command == args[0], command
     budget = [c for c in commands if c.startswith("privsynth budget")]
     assert any(" set " in c for c in budget) and any(" alias " in c for c in budget)
+
+
+def test_readme_epsilon_8_text_example_raises_the_default_cap_first():
+    from privsynth.config import Settings
+
+    text = (REPO / "README.md").read_text()
+    block = next(b for b in re.findall(r"```bash\n(.*?)```", text, flags=re.S) if "--epsilon 8" in b)
+    lines = [line.split("  #")[0].strip() for line in block.splitlines()]
+    cap = next(i for i, line in enumerate(lines) if line.startswith("privsynth budget set"))
+    run = next(i for i, line in enumerate(lines) if line.startswith("privsynth synthesize"))
+    assert cap < run
+    parsed = _parser().parse_args(normalise_argv(shlex.split(lines[cap])[1:]))
+    assert parsed.epsilon >= 8 > Settings(home=REPO).default_cap_epsilon
+    assert "the default cap is epsilon 3" in block
