@@ -65,7 +65,8 @@ def numbers_in(sentence: str) -> list[float]:
             found.append(parse_number(match.group("val")))
         except ValueError:
             continue
-    found += [count_value(m) for m in re.finditer(rf"(?<![\w.]){COUNT}", text) if m.group("mult")]
+    found += [count_value(m) for m in re.finditer(rf"(?<![\w.,]){COUNT}", text) if m.group("mult") or
+              "," in m.group("num")]
     return found
 
 
