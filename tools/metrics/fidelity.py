@@ -43,7 +43,9 @@ def as_category_str(series: pd.Series) -> pd.Series:
     Missing values stay missing (``None``), so that ``39``, ``39.0`` and ``"39"`` compare equal.
     """
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_integer_dtype(series):
-        return series.astype(str).astype(object)
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)  # format each distinct value once
+        labels = np.array([str(v) for v in uniques] + [None], dtype=object)
+        return pd.Series(labels[codes], index=series.index, dtype=object)
     if pd.api.types.is_float_dtype(series):
         values = series.to_numpy(dtype=float)
         whole = np.isfinite(values) & (np.mod(values, 1) == 0)
@@ -57,7 +59,10 @@ def as_category_str(series: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value)
 
-    return series.astype(object).map(_fmt)
+    # Format each distinct value once (a million-row column has a few hundred), then spread the labels.
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    labels = np.array([_fmt(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(labels[codes], index=series.index, dtype=object)
 
 
 def split_numeric(series: pd.Series, spec: ColumnSpec | None) -> tuple[np.ndarray, pd.Series]:

@@ -91,13 +91,12 @@ def _herd_reference(rows: np.ndarray, counts: np.ndarray, order: np.ndarray, fla
             codes = list(flat[r])
             for c in codes:
                 seen[c] += 1.0
+            seen_sum = sum(seen[c] for c in codes)
             best, best_score = None, -np.inf
             for v in live:
                 if left[v] <= 0:
                     continue
-                score = 0.0
-                for c in codes:
-                    score += share[v] * seen[c] - given[v][c]
+                score = share[v] * seen_sum - sum(given[v][c] for c in codes)
                 if best is None or score > best_score:
                     best, best_score = v, score
             for c in codes:
@@ -123,8 +122,18 @@ def test_compiled_herding_follows_the_plain_rule(seed: int) -> None:
     size = int(flat.max()) + 1
     out = np.empty(len(rows), dtype=np.int64)
     bounds = np.flatnonzero(np.r_[True, np.diff(rows[order]) != 0, True])
-    herd_groups(order, bounds, rows.astype(np.int64), counts, flat.astype(np.int64), size, out)
+    cols, start = np.arange(others.shape[1]), offsets.astype(np.int64)
+    herd_groups(order, bounds, rows.astype(np.int64), counts, others.astype(np.int64), cols, start, size, out)
     assert np.array_equal(out, _herd_reference(rows, counts, order, flat, size))
     got = np.zeros_like(counts)
     np.add.at(got, (rows, out), 1)
     assert np.array_equal(got, counts)
+
+
+def test_herding_over_chosen_columns_equals_herding_over_their_copy() -> None:
+    """``use=`` reads the chosen columns in place: the same values as passing a copy of just those columns."""
+    rows, cond, others = _setup(5)
+    wide = np.concatenate([others, np.random.default_rng(0).integers(0, 4, (len(rows), 2))], axis=1)
+    picked = herded_choice(rows, cond, np.random.default_rng(3), wide, use=[0, 2])
+    copied = herded_choice(rows, cond, np.random.default_rng(3), np.ascontiguousarray(wide[:, [0, 2]]))
+    assert np.array_equal(picked, copied)

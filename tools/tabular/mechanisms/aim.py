@@ -389,8 +389,8 @@ class AIMSynthesizer(MSTSynthesizer):
         rows = (codes[:, key] if key is not None else 0) * groups.n_groups + codes[:, j]
         if self.opts["rounded_sampling"]:
             if self.opts["herding"]:
-                others = np.delete(codes, [a for a in (j, key) if a is not None], axis=1)
-                return herded_choice(np.asarray(rows, dtype=np.int64), cond, rng, others)
+                use = [a for a in range(codes.shape[1]) if a not in (j, key)]
+                return herded_choice(np.asarray(rows, dtype=np.int64), cond, rng, codes, use=use)
             return rounded_choice(np.asarray(rows, dtype=np.int64), cond, rng)
         cum = np.cumsum(cond[rows], axis=1)
         return np.minimum((cum < rng.random(len(rows))[:, None]).sum(axis=1), len(groups.of_fine) - 1)

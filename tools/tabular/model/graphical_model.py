@@ -276,7 +276,7 @@ class JunctionTreeModel:
             if rounding:
                 cond = np.diff(cum / cum[:, -1:], axis=1, prepend=0.0)
                 done = [a for a in range(len(self.domain)) if a in sampled and a not in sep]
-                pick = herded_choice(row, cond, rng, out[:, done]) if herding else rounded_choice(row, cond, rng)
+                pick = herded_choice(row, cond, rng, out, use=done) if herding else rounded_choice(row, cond, rng)
             else:
                 u = rng.random(n)[:, None]
                 pick = np.minimum((cum[row] < u * cum[row][:, -1:]).sum(axis=1), table.shape[1] - 1)

@@ -2,8 +2,10 @@
 
 Herding is sequential within a group of records (each record's choice depends on the ones before it), so it
 cannot be vectorised over the records; in Python it cost about one minute per column for a million rows. This
-module runs the same loop compiled by numba, with the same arithmetic and tie-breaking (the first value with
-the highest score wins), over records already ordered by group (``order``, group boundaries ``bounds``).
+module runs the same loop compiled by numba, over records already ordered by group (``order``, group boundaries
+``bounds``). A value's score for a record is ``share * S - G``: ``S`` sums, over the record's codes, how many
+records seen so far carry that code, ``G`` how many of those took the value; the first value with the highest
+score and quota left wins.
 It reads only the model's rounded counts and the synthetic records' own codes: post-processing, no data.
 """
 
@@ -15,7 +17,8 @@ import numpy as np
 
 @numba.njit(cache=True, nogil=True)
 def herd_groups(order: np.ndarray, bounds: np.ndarray, rows: np.ndarray, counts: np.ndarray,
-                flat: np.ndarray, size: int, out: np.ndarray) -> None:  # pragma: no cover - compiled
+                codes: np.ndarray, cols: np.ndarray, offsets: np.ndarray, size: int,
+                out: np.ndarray) -> None:  # pragma: no cover - compiled
     """Give each record of each group a value by herding, in place in ``out``.
 
     Args:
@@ -23,11 +26,13 @@ def herd_groups(order: np.ndarray, bounds: np.ndarray, rows: np.ndarray, counts:
         bounds: ``(B + 1,)`` start of each group's run in ``order``, and ``n`` at the end.
         rows: ``(n,)`` group index of every record.
         counts: ``(G, W)`` rounded counts of every value per group (row ``g`` sums to the group's size).
-        flat: ``(n, A)`` codes of the records' other attributes, each attribute in its own range of ``[0, size)``.
+        codes: ``(n, C)`` non-negative integer codes of the records' attributes (read, never copied).
+        cols: ``(A,)`` the columns of ``codes`` to balance over.
+        offsets: ``(A,)`` start of each of those attributes' own range in ``[0, size)``.
         size: Total width of those ranges.
         out: ``(n,)`` output values.
     """
-    n_attrs = flat.shape[1]
+    n_attrs = len(cols)
     width = counts.shape[1]
     for b in range(len(bounds) - 1):
         lo, hi = bounds[b], bounds[b + 1]
@@ -47,22 +52,30 @@ def herd_groups(order: np.ndarray, bounds: np.ndarray, rows: np.ndarray, counts:
             share[i] = quota[live[i]] / total
             left[i] = quota[live[i]]
         seen = np.zeros(size)
-        given = np.zeros((n_live, size))
+        given = np.zeros((size, n_live))  # given[c, i]: records with code c that took value i (rows contiguous)
+        picked = np.empty(n_attrs, dtype=np.int64)
+        short = np.empty(n_live)
         for k in range(lo, hi):
             r = order[k]
+            seen_sum = 0.0
             for a in range(n_attrs):
-                seen[flat[r, a]] += 1.0
+                c = codes[r, cols[a]] + offsets[a]
+                picked[a] = c
+                seen[c] += 1.0
+                seen_sum += seen[c]
+            short[:] = 0.0
+            for a in range(n_attrs):
+                row = given[picked[a]]
+                for i in range(n_live):
+                    short[i] += row[i]
             best, best_score = -1, -np.inf
             for i in range(n_live):
                 if left[i] <= 0:
                     continue
-                score = 0.0
-                for a in range(n_attrs):
-                    c = flat[r, a]
-                    score += share[i] * seen[c] - given[i, c]
+                score = share[i] * seen_sum - short[i]
                 if best < 0 or score > best_score:
                     best, best_score = i, score
             for a in range(n_attrs):
-                given[best, flat[r, a]] += 1.0
+                given[picked[a], best] += 1.0
             left[best] -= 1.0
             out[r] = live[best]

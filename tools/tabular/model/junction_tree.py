@@ -203,7 +203,7 @@ class LargeCliqueModel(JunctionTreeModel):
             if rounding:
                 cond = cond / cond.sum(axis=1, keepdims=True)
                 done = [a for a in sampled if a not in sep]
-                pick = herded_choice(row, cond, rng, out[:, done]) if herding else rounded_choice(row, cond, rng)
+                pick = herded_choice(row, cond, rng, out, use=done) if herding else rounded_choice(row, cond, rng)
             else:
                 cum = np.cumsum(cond, axis=1)
                 cum = cum / cum[:, -1:]
