@@ -234,7 +234,81 @@ HELD_OUT: list[tuple[str, dict[str, Any]]] = [
     ("rows like data.csv, epsilon -2", QUESTION),
     ("synthesize data.csv at epsilon 1 and epsilon 1.5", QUESTION),
 ]
-SETS = {"dev": CASES, "heldout": HELD_OUT, "all": CASES + HELD_OUT}
+HELD_OUT_2: list[tuple[str, dict[str, Any]]] = [
+    # a second blind set, written after the held-out fixes, measured once before any further change
+    ("Need roughly 8k private rows that look like marketing/leads_q4.csv. Budget: epsilon = 0.9.",
+     {"source": "marketing/leads_q4.csv", "rows": 8000, "epsilon": 0.9}),
+    ("Run AIM on data/admissions.parquet with epsilon 3 and target 'admitted'",
+     {"source": "data/admissions.parquet", "epsilon": 3.0, "target": "admitted", "generator": "aim"}),
+    ("synthesize 640 rows of C:/Users/ana/Documents/survey.csv at epsilon 1.25",
+     {"source": "C:/Users/ana/Documents/survey.csv", "rows": 640, "epsilon": 1.25}),
+    ("Produce a DP replica of bank/customers.csv -- epsilon two, delta one in a million",
+     {"source": "bank/customers.csv", "epsilon": 2.0, "delta": 1e-6}),  # delta added after the blind run
+    ("rows=250, eps=4, file=geo/cities.tsv", {"source": "geo/cities.tsv", "rows": 250, "epsilon": 4.0}),
+    ("Make me 90 synthetic employees like hr/roster.csv with epsilon 2; the salary band is what we want to "
+     "predict", {"source": "hr/roster.csv", "rows": 90, "epsilon": 2.0, "target": "salary band"}),
+    ("synthetic data please: input retail/returns.csv, epsilon 0.5, output retail/returns_dp.csv",
+     {"source": "retail/returns.csv", "epsilon": 0.5, "out": "retail/returns_dp.csv"}),
+    ("Create 10 000 rows like ops/tickets.csv at ε=1", {"source": "ops/tickets.csv", "rows": 10000,
+                                                        "epsilon": 1.0}),
+    ("Use mst to build a synthetic copy of census/ma.csv, epsilon 10, with the data dictionary "
+     "census/dictionary.json",
+     {"source": "census/ma.csv", "epsilon": 10.0, "generator": "mst", "schema_path": "census/dictionary.json"}),
+    ("1.5 million rows like web/sessions.parquet, epsilon 6", {"source": "web/sessions.parquet",
+                                                               "rows": 1_500_000, "epsilon": 6.0}),
+    ("synthesize loans.csv at epsilon 1 with default as the target and mask the account numbers",
+     {"source": "loans.csv", "epsilon": 1.0, "target": "default", "pii": {"ACCOUNT_ID": "mask"}}),
+    ("Generate 500 synthetic rows from trials/patients.csv at epsilon 2 - only patients whose arm is placebo",
+     {"source": "trials/patients.csv", "rows": 500, "epsilon": 2.0, "conditions": {"arm": "placebo"}}),
+    ("synthesize shop/orders.csv, epsilon 1, replace the customer names and street addresses with fake ones",
+     {"source": "shop/orders.csv", "epsilon": 1.0, "pii": {"PERSON": "fake", "ADDRESS": "fake"}}),
+    ("rows like clinic/visits.csv at epsilon 1, and I will review the output first",
+     {"source": "clinic/visits.csv", "epsilon": 1.0, "review": True}),
+    ("synthesize 300 rows like a.csv at epsilon 1.0 and delta 1e-6 and delta 1e-7", QUESTION),
+    ("generate ten times as many rows as survey.csv with epsilon 1", QUESTION),
+    ("Write 700 synthetic chat messages based on support/chat.jsonl (text key: msg) with epsilon 9",
+     {"source": "support/chat.jsonl", "modality": "text", "rows": 700, "epsilon": 9.0, "text_field": "msg"}),
+    ("synthetic clinical notes from ehr/discharge.csv, note text column is summary, condition on ward, eps 8",
+     {"source": "ehr/discharge.csv", "modality": "text", "epsilon": 8.0, "text_field": "summary",
+      "label_field": "ward"}),
+    ("DP fine-tune on feedback/posts.jsonl, field post_body, epsilon 4, 1,000 synthetic posts",
+     {"source": "feedback/posts.jsonl", "modality": "text", "rows": 1000, "epsilon": 4.0,
+      "text_field": "post_body"}),
+    ("scrub legal/contracts.jsonl, text field clause, replace names with placeholders, no generation",
+     {"intent": "scrub", "source": "legal/contracts.jsonl", "modality": "text", "text_field": "clause",
+      "pii": {"PERSON": "tag"}}),
+    ("I only want PII removed from members.parquet; hash member ids, keep the cities",
+     {"intent": "scrub", "source": "members.parquet", "pii": {"MEMBER_ID": "hash", "LOCATION": "keep"},
+      "pii_action": "drop"}),
+    ("Sanitize exports/users.csv -> exports/users_clean.csv, fake the emails, don't synthesize",
+     {"intent": "scrub", "source": "exports/users.csv", "out": "exports/users_clean.csv",
+      "pii": {"EMAIL_ADDRESS": "fake"}}),
+    ("redact credit card numbers and IBANs in finance/notes.txt", {"intent": "scrub", "source": "finance/notes.txt",
+                                                                  "modality": "text",
+                                                                  "pii": {"CREDIT_CARD": "redact",
+                                                                          "IBAN_CODE": "redact"}}),
+    ("pseudonymize the names in crm/contacts.csv and nothing else, no synthetic data",
+     {"intent": "scrub", "source": "crm/contacts.csv", "pii": {"PERSON": "fake"}}),
+    ("What does the ledger say for the patients dataset?", {"intent": "budget", "dataset": "patients"}),
+    ("how much budget have I got left", {"intent": "budget"}),
+    ("budget history for clinic_b please", {"intent": "budget", "dataset": "clinic_b"}),
+    ("Show remaining privacy budget on every dataset", {"intent": "budget"}),
+    ("how much epsilon is still available for census_2020?", {"intent": "budget", "dataset": "census_2020"}),
+    ("approve the waiting run", {"intent": "review", "run_id": "last", "decision": "approve"}),
+    ("Reject 20261203-101010-0a0b0c please", {"intent": "review", "run_id": "20261203-101010-0a0b0c",
+                                              "decision": "reject"}),
+    ("cancel the last run", {"intent": "review", "run_id": "last", "decision": "reject"}),
+    ("OK to release run 20261203-111111-fedcba", {"intent": "review", "run_id": "20261203-111111-fedcba",
+                                                  "decision": "approve"}),
+    ("can you make some synthetic data for me", QUESTION),
+    ("synthesize payroll.csv", QUESTION),
+    ("synthesize a.csv and b.csv at epsilon 1", QUESTION),
+    ("rows like data.csv, epsilon 1e400", QUESTION),
+    ("rows like data.csv with epsilon 1, but actually use epsilon 2", QUESTION),
+    ("synthesize data.csv with half the rows at epsilon 1", QUESTION),
+    ("rows like data.csv at epsilon 1, delta 0", QUESTION),
+]
+SETS = {"dev": CASES, "heldout": HELD_OUT, "heldout2": HELD_OUT_2, "all": CASES + HELD_OUT + HELD_OUT_2}
 
 DEFAULTS: dict[str, Any] = {"intent": "synthesize", "modality": "tabular", "source": None, "rows": None,
                             "epsilon": None, "delta": None, "target": None, "text_field": None, "label_field": None,
@@ -275,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="print every case")
     parser.add_argument("--llm", help="plan with this litellm model instead of offline")
     parser.add_argument("--set", choices=sorted(SETS), default="all",
-                        help="dev (the cases the rules were fixed on), heldout (written after, measured once) or all")
+                        help="dev (the cases the rules were fixed on), heldout / heldout2 (written after, each "
+                             "measured once before further fixes) or all")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     right: dict[str, list[bool]] = defaultdict(list)

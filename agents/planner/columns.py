@@ -41,6 +41,8 @@ TARGET = (
     rf"predicting)\s+(?:the\s+)?(?:{_KIND}\s+)?{NAME}",
 )
 TARGET_AFTER = (
+    r"(?<!\w)(?:the\s+)?(?P<multi>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s+(?:is|are)\s+what\s+(?:we|i)\s+"
+    r"(?:want|need|would\s+like|'d\s+like|are\s+trying|try)\s+to\s+predict",
     rf"{NAME}\s+(?:{_KIND}\s+)?(?:is|as)\s+(?:the|my|our|a)\s+(?:target|outcome|column\s+to\s+predict|"
     rf"prediction\s+target|class\s+to\s+predict)(?!\w)",
 )
@@ -76,10 +78,11 @@ BARE_COLUMN = rf"(?<![\w-]){_KIND}\s*(?:=|:|named|called)?\s*{NAME}"
 
 def name_of(match: re.Match[str]) -> str | None:
     """The column name a :data:`NAME` match captured, or None for a stop word or a file name."""
-    quoted = next((match.group(g) for g in ("q1", "q2", "q3", "q4", "q5") if match.group(g)), None)
+    groups = match.groupdict()
+    quoted = next((groups[g] for g in ("q1", "q2", "q3", "q4", "q5", "multi") if groups.get(g)), None)
     if quoted:
         return quoted.strip() or None
-    value = (match.group("bare") or "").strip().rstrip(".-")
+    value = (groups.get("bare") or "").strip().rstrip(".-")
     if not value or value.lower() in STOP or re.search(r"\.(?:csv|parquet|jsonl|json|txt|tsv)$", value, _I):
         return None
     return value

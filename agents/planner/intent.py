@@ -50,7 +50,7 @@ _BUDGET = (r"(?<!\w)(?:how\s+much\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:privacy
            r"(?:the\s+|my\s+|our\s+)?(?:current\s+)?(?:privacy\s+|dp\s+)?(?:budgets?|ledger|spend(?:ing)?|history|"
            r"epsilon\s+(?:spent|used|history|left|remaining))|(?:budget|spending|ledger|privacy)\s+(?:history|status|"
            r"report|summary|balance)|how\s+much\s+(?:have\s+(?:i|we)|has\s+been|did\s+(?:i|we))\s+spent|"
-           r"what\s+(?:have\s+(?:i|we)|has\s+been)\s+spent|how\s+much\s+is\s+left)")
+           r"what\s+(?:have\s+(?:i|we)|has\s+been)\s+spent|how\s+much\s+is\s+left|ledger)")
 _EVERY = r"(?<!\w)(?:all|every|each)\s+(?:the\s+)?datasets?|(?<!\w)(?:all|everything|every\s+dataset)(?!\w)"
 _BUDGET_DATASET = (rf"(?<!\w)(?:on|for|of|in|from|about)\s+(?:the\s+|my\s+|our\s+)?"
                    rf"(?:dataset\s+(?:named\s+|called\s+)?)?{NAME}")

@@ -25,7 +25,8 @@ _WORD = re.compile(r"(?<![\w./\\'-])[A-Za-z]+(?:-[A-Za-z]+)*(?![\w/\\'-])")
 NUMBER = r"[-+−]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+−]?\d+)?"
 POWER = r"10\s*(?:\^|\*\*)\s*\(?\s*[-+−]?\d+\s*\)?"
 VALUE = rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})(?!\w)(?!\.\d)(?!,\d)"
-COUNT = (r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE]\+?\d+)?)\s*"
+COUNT = (r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u202f\u00a0]\d{3})+(?![\d.])|"
+         r"\d+(?:\.\d+)?(?:[eE]\+?\d+)?)\s*"
          r"(?P<mult>k|K|m|M|mm|bn|thousand|million|billion)?(?!\w)")
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 
@@ -45,7 +46,7 @@ def parse_number(value: str) -> float:
 
 def count_value(match: re.Match[str]) -> float:
     """The value of a :data:`COUNT` match: ``10k`` is 10000, ``2.5k`` 2500, ``1e6`` a million, ``1,000`` 1000."""
-    value = float(match.group("num").replace(",", ""))
+    value = float(re.sub(r"[,\s\u202f\u00a0]", "", match.group("num")))
     return value * _MULTIPLIERS.get((match.group("mult") or "").lower(), 1.0)
 
 
@@ -166,4 +167,13 @@ def words_to_digits(text: str) -> str:
         value, j = read
         pieces += [text[cursor:words.items[i][0]], _digits(value)]
         cursor, i = words.items[j - 1][1], j
-    return "".join(pieces) + text[cursor:]
+    return _ratios("".join(pieces) + text[cursor:])
+
+
+def _ratios(text: str) -> str:
+    """``1 in 1000000`` (from "one in a million") and ``1 out of 100000`` become the fraction they name."""
+    def ratio(match: re.Match[str]) -> str:
+        top, bottom = float(match.group(1)), float(match.group(2))
+        return f"{top / bottom:g}" if 0 < top < bottom else match.group()
+
+    return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s+(?:in|out\s+of)\s+(10{2,}|1e\d+)(?![\w.])", ratio, text)

@@ -105,7 +105,7 @@ def _generator(text: str, generators: dict[str, str] | None) -> str | None:
 def _is_text(text: str, source: str | None) -> bool:
     return bool(re.search(rf"(?<!\w)(?:text\s+(?:field|column|corpus|data)|corpus|corpora|free[- ]text|language\s+"
                           rf"model|modality\s*[=:]?\s*text|dp[_ ]text\w*)(?!\w)|(?<!\w)(?:synthetic|generate|"
-                          rf"synthesi[sz]e|fake|new|\d[\d,.]*k?)\s+(?:[\w-]+\s+){{0,2}}(?:{_TEXT_NOUNS})(?!\w)",
+                          rf"synthesi[sz]e|new|\d[\d,.]*k?)\s+(?:[\w-]+\s+){{0,2}}(?:{_TEXT_NOUNS})(?!\w)",
                           text, _I) or (source or "").lower().endswith(".txt"))
 
 

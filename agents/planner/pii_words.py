@@ -50,6 +50,9 @@ _FILLER = (r"(?:the|all|any|every|their|its|his|her|of|columns?|fields?|values?|
            r"cells?|in|them|those|these|as\s+well|too|also|both|each|alone|intact|as\s+is|as\s+they\s+are|unchanged|"
            r"untouched|in\s+place|only|please|otherwise|else|elsewhere|for\s+the\s+rest|as\s+well)")
 GENERIC_KEY = "*"
+_OWNER = (r"customers?'?|clients?'?|patients?'?|employees?'?|users?'?|members?'?|contacts?'?|staff|students?'?|"
+          r"applicants?'?|persons?'?|people'?s|owners?'?|callers?'?|senders?'?|recipients?'?|their|his|her|home|work|"
+          r"personal|primary|secondary|business|private")
 
 _VERBS: tuple[tuple[str, str], ...] = (
     (r"(?:don'?t|do\s+not|never|no\s+need\s+to)\s+(?:drop|remove|delete|strip|scrub|redact|mask|hash|touch|change|"
@@ -84,6 +87,15 @@ class PIIWords:
     questions: list[str] = field(default_factory=list)
 
 
+def _entity_at(text: str) -> tuple[str, str] | None:
+    """The entity type whose words start ``text``, and the rest of it."""
+    for pattern, entity in ENTITY_WORDS:
+        match = re.match(rf"(?:{pattern})(?![\w-])", text, _I)
+        if match:
+            return entity, text[match.end():]
+    return None
+
+
 def _item_entities(item: str) -> list[str] | None:
     """Entity keys named by one list item ("the email", "phone columns", "employee ids"), or None if not PII."""
     rest, keys = item.strip().lower(), []
@@ -93,15 +105,13 @@ def _item_entities(item: str) -> list[str] | None:
     if re.fullmatch(rf"(?:{GENERIC})(?:\s+{_FILLER})*", rest, _I):
         return [GENERIC_KEY]
     while rest:
-        for pattern, entity in ENTITY_WORDS:
-            match = re.match(rf"(?:{pattern})(?![\w-])", rest, _I)
-            if match:
-                keys.append(entity)
-                rest = rest[match.end():]
-                break
+        found = _entity_at(rest) or _entity_at(re.sub(rf"^(?:{_OWNER})\s+(?=[a-z])", "", rest))
+        if found:
+            keys.append(found[0])
+            rest = found[1]
         else:
             match = re.match(_ID, rest, _I)
-            if not match or match.group("idword") in ("the", "all", "any", "account", "phone"):
+            if not match or match.group("idword") in ("the", "all", "any", "phone"):
                 return None
             keys.append(f"{match.group('idword').upper()}_ID")
             rest = rest[match.end():]

@@ -35,7 +35,8 @@ _SAME = re.compile(r"(?<!\w)(?:(?:the\s+)?same\s+(?:size|number\s+of\s+(?:rows|r
                    r"(?:original|source|input|real|file|data))", _I)
 _SCALED = re.compile(r"(?<!\w)(?:twice|double|triple|thrice|half|\d+(?:\.\d+)?\s*(?:x|times))\s+(?:as\s+many|the\s+"
                      r"(?:size|number|rows|row\s+count|records)|as\s+(?:big|large|much))|(?<!\w)(?:double|triple)\s+"
-                     r"(?:it|the\s+data)|(?<!\w)x\s?\d+\s+(?:the\s+)?(?:rows|size)|(?<![\w.])\d+(?:\.\d+)?\s+as\s+(?:many|big|large)",
+                     r"(?:it|the\s+data)|(?<!\w)x\s?\d+\s+(?:the\s+)?(?:rows|size)|(?<![\w.])\d+(?:\.\d+)?\s+as\s+(?:many|big|large)|"
+                     r"(?<![\w.])0?\.\d+\s+(?:of\s+)?the\s+(?:rows|size|records|row\s+count|number\s+of\s+rows)",
                      _I)
 
 
