@@ -17,6 +17,7 @@ from pathlib import Path
 from privsynth.errors import ConfigError, InputDataError
 
 OUT_SUFFIXES = (".csv", ".jsonl", ".parquet")
+TEXT_OUT_SUFFIXES = (".csv", ".jsonl")
 
 
 def check_input_file(path: str, what: str = "Input file") -> Path:
@@ -83,7 +84,7 @@ def check_encoding(encoding: str | None) -> None:
                           "Use a Python codec name such as utf-8, latin-1 or cp1252.") from exc
 
 
-def check_out_path(path: str, suffixes: tuple[str, ...] = OUT_SUFFIXES) -> Path:
+def check_out_path(path: str, suffixes: tuple[str, ...] = OUT_SUFFIXES, what: str = "data") -> Path:
     """An output path whose suffix is supported and whose folder exists (or can be made) and is writable.
 
     Raises:
@@ -93,7 +94,8 @@ def check_out_path(path: str, suffixes: tuple[str, ...] = OUT_SUFFIXES) -> Path:
     if out.is_dir():
         raise ConfigError(f"--out {out} is a folder.", f"Name a file inside it, e.g. {out / 'synthetic.csv'}.")
     if suffixes and out.suffix.lower() not in suffixes:
-        raise ConfigError(f"Cannot write '{out}': unsupported file type '{out.suffix or '(none)'}'.",
+        raise ConfigError(f"Cannot write synthetic {what} to '{out}': unsupported file type "
+                          f"'{out.suffix or '(none)'}'.",
                           f"Use an --out file ending in {', '.join(suffixes)}.")
     folder = out.parent
     existing = next((p for p in (folder, *folder.parents) if p.exists()), Path(out.anchor or "/"))
@@ -120,4 +122,5 @@ def check_synthesize(args: argparse.Namespace) -> None:
     check_input_file(args.input)
     if args.schema:
         check_input_file(args.schema, "Schema file")
-    check_out_path(args.out)
+    text = bool(args.text_field)
+    check_out_path(args.out, TEXT_OUT_SUFFIXES if text else OUT_SUFFIXES, "text" if text else "data")
