@@ -73,6 +73,8 @@ def run_plan(args: argparse.Namespace) -> int:
     print(f"plan ({plan.intent}; nothing has run and nothing is spent): {plan.summary()}")
     for name, value in fields.items():
         print(f"  {name}: {json.dumps(value) if isinstance(value, dict | bool) else value}")
+    if plan.why:
+        print(f"  why this generator: {plan.why}")
     print(f'run it with: privsynth run "{args.sentence}"')
     if args.json:
         print(json.dumps(fields, sort_keys=False))

@@ -69,6 +69,7 @@ class Plan(BaseModel):
             ``{"pair_trend_mean": {"warn": 0.7}}`` (see :mod:`privsynth.policies.release`).
         run_id: For a review: the run to answer (``"last"``: the most recent run waiting for a review).
         decision: For a review: ``approve`` or ``reject``.
+        why: Why the generator was chosen (:mod:`privsynth.agents.planner.choice`); shown, never required.
     """
 
     intent: Intent = "synthesize"
@@ -97,6 +98,7 @@ class Plan(BaseModel):
     release_thresholds: dict[str, dict[str, float]] | None = None
     run_id: str | None = None
     decision: Literal["approve", "reject"] | None = None
+    why: str | None = None
 
     @field_validator("epsilon")
     @classmethod

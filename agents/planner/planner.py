@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 
 from privsynth.agents.planner import parse as planner_parse
+from privsynth.agents.planner.choice import why_generator
 from privsynth.agents.planner.llm import PlannerFallbackWarning, plan_with_llm
 from privsynth.agents.planner.parse import parse_offline
 from privsynth.agents.planner.plan import Plan
@@ -75,6 +76,8 @@ def plan_request(sentence: str, settings: Settings | None = None, *, llm_model: 
     else:
         plan = _llm_plan(sentence, model, mock_response)
     _check_generator(plan)
+    if plan.intent == "synthesize" and plan.why is None:
+        plan = plan.model_copy(update={"why": why_generator(plan, sentence, planner_parse.known_generators())})
     log.info("planner.plan", intent=plan.intent, source=plan.source, generator=plan.generator,
              epsilon=plan.epsilon, llm=model is not None)
     return plan

@@ -18,6 +18,12 @@ MODEL = "openai/gpt-4o-mini"
 REGISTRY = {"dp_marginals": "tabular", "mst": "tabular", "aim": "tabular", "dp_text_lm": "text"}
 
 
+
+def _core(plan) -> dict:
+    """A plan without ``why`` (the explanation plan_request adds to a synthesize plan)."""
+    return plan.model_dump(exclude={"why"})
+
+
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(planner_parse, "known_generators", lambda: dict(REGISTRY))
@@ -83,7 +89,7 @@ def test_ungrounded_or_malformed_answers_fall_back_to_the_offline_reader(answer)
     sentence = "synthetic rows like data/x.csv, epsilon 1, drop names"
     with pytest.warns(PlannerFallbackWarning, match="planning offline"):
         plan = _llm(sentence, answer)
-    assert plan == parse_offline(sentence)
+    assert _core(plan) == _core(parse_offline(sentence))
 
 
 def test_numbers_in_words_and_multipliers_ground_the_llm_plan() -> None:

@@ -181,3 +181,18 @@ def test_budget_fields() -> None:
     assert parse_offline("show the budget of every dataset").dataset is None
     plan = parse_offline("remaining epsilon for data/patients.csv")
     assert (plan.dataset, plan.source) == ("patients", "data/patients.csv")
+
+
+@pytest.mark.parametrize(("sentence", "generator", "words"), [
+    ("rows like data/x.csv, epsilon 1", "aim", ["best measured fidelity", "override"]),
+    ("rows like data/x.csv, epsilon 1, using mst", "mst", ["named in the request"]),
+    ("300 synthetic notes like ward/notes.jsonl, text field body, epsilon 8", "dp_text_lm",
+     ["text request", "DP-SGD"]),
+])
+def test_the_plan_says_why_it_chose_the_generator(sentence: str, generator: str, words: list[str]) -> None:
+    from privsynth.agents.planner.planner import plan_request
+
+    plan = plan_request(sentence)
+    assert plan.generator == generator
+    assert all(w in plan.why for w in words)
+    assert "why" not in plan.public_fields()  # the --json contract keeps its listed fields
