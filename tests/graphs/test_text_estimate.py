@@ -57,7 +57,9 @@ def test_the_probe_times_one_chunk_and_one_batch_and_scales_by_public_parameters
     assert estimate.chunks_per_step == 4 and estimate.steps == 15
     assert estimate.train_seconds == pytest.approx(15 * 4 * estimate.chunk_seconds)
     assert estimate.sample_batches == math.ceil(300 / 8) + 2  # 3 candidates a text, each label's last batch
-    assert estimate.sample_seconds > estimate.sample_batches * 10 * estimate.token_seconds  # + the label filter
+    decoding = estimate.sample_batches * (estimate.prefill_seconds + 9 * estimate.token_seconds)
+    filtering = (math.ceil(300 / 8) + 2) * 3 * estimate.score_seconds  # every candidate under every label
+    assert estimate.sample_seconds == pytest.approx(decoding + filtering) and estimate.score_seconds > 0
     assert 0 < estimate.chunk_seconds < estimate.probe_seconds
     assert "training (15 DP-SGD steps)" in estimate.summary() and "sampling" in estimate.summary()
     after = [p.detach() for p in model.parameters() if p.requires_grad]
@@ -65,9 +67,9 @@ def test_the_probe_times_one_chunk_and_one_batch_and_scales_by_public_parameters
 
 
 def _fixed_estimate(self, texts):
-    return TimeEstimate(train_seconds=600.0, sample_seconds=240.0, chunk_seconds=10.0, token_seconds=0.5,
-                        score_seconds=0.0, steps=15, chunks_per_step=4, sample_batches=texts // 32 + 1, device="cpu",
-                        probe_seconds=20.0)
+    return TimeEstimate(train_seconds=600.0, sample_seconds=240.0, chunk_seconds=10.0, prefill_seconds=1.0,
+                        token_seconds=0.5, score_seconds=0.0, steps=15, chunks_per_step=4,
+                        sample_batches=texts // 32 + 1, device="cpu", probe_seconds=20.0)
 
 
 @pytest.fixture

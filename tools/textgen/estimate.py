@@ -6,11 +6,12 @@ lengths) on a fixed public filler sentence, and scales with public parameters on
 and expected batch, the number of texts to sample, the label list):
 
 * training: one DP-SGD physical chunk (``physical_batch`` sequences of ``max_tokens`` tokens, forward, backward,
-  per-sample clipping) is timed after a warm-up chunk; a step is ``ceil(expected_batch / physical_batch)``
+  per-sample clipping) is timed after a one-sequence warm-up; a step is ``ceil(expected_batch / physical_batch)``
   chunks plus the noise draw, and the run is ``steps`` of them;
-* sampling: one batch of ``sample_batch`` prompts is decoded for :data:`PROBE_TOKENS` new tokens (forced, no
-  early stop) and scaled to ``max_new_tokens``; the run decodes ``texts * label_filter`` candidates in batches per
-  label, and the label filter scores every candidate under every label (one forward pass each, timed too).
+* sampling: one batch of ``sample_batch`` prompts is decoded for one and for ``1 +`` :data:`PROBE_TOKENS` new
+  tokens (forced, no early stop): the prompt's pass and the cost of a decoding step, scaled to
+  ``max_new_tokens``; the run decodes ``texts * label_filter`` candidates in batches per label, and the label
+  filter scores every candidate under every label (one forward pass each, timed too).
 
 Each sequence is taken at its full ``max_tokens`` (the private lengths are not looked at), so the estimate is
 an upper bound for corpora of short texts. ``evals/text_estimate.py`` compares it with the measured time.
@@ -29,7 +30,7 @@ from privsynth.tools.textgen.corpus import EncodedCorpus, prompt_for
 
 FILLER = ("Hello, I am writing about my account and the order I placed last week, which has not arrived yet, and "
           "the payment that was taken twice from my card. ")
-PROBE_TOKENS = 8
+PROBE_TOKENS = 4
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class TimeEstimate:
         train_seconds: DP-SGD fine-tuning.
         sample_seconds: Sampling the candidates and (with labels) the label filter.
         chunk_seconds: One physical chunk of DP-SGD (measured).
+        prefill_seconds: The prompt's pass of a sampling batch, with its first token (measured).
         token_seconds: One decoding step of a sampling batch (measured).
         score_seconds: One scoring forward pass of a sampling batch (measured with a label filter, else 0).
         steps: DP-SGD steps.
@@ -52,6 +54,7 @@ class TimeEstimate:
     train_seconds: float
     sample_seconds: float
     chunk_seconds: float
+    prefill_seconds: float
     token_seconds: float
     score_seconds: float
     steps: int
@@ -90,7 +93,7 @@ def dummy_corpus(tokenizer: Any, count: int, max_tokens: int, label: str | None)
 
 
 def _time_chunk(model: Any, corpus: EncodedCorpus, config: Any, pad_id: int, device: torch.device) -> float:
-    """Seconds of one DP-SGD physical chunk (forward, backward, clipping), after one warm-up chunk."""
+    """Seconds of one DP-SGD physical chunk (forward, backward, clipping), after a one-sequence warm-up."""
     import numpy as np
 
     from privsynth.tools.textgen.randomness import RunRandomness
@@ -101,7 +104,7 @@ def _time_chunk(model: Any, corpus: EncodedCorpus, config: Any, pad_id: int, dev
     engine = _engine(model, config, params, RunRandomness(0, False).stream("sgd_noise"))
     batch = np.arange(len(corpus))
     try:
-        _accumulate(engine, corpus, batch, config, pad_id, device)  # warm-up: hooks, allocations
+        _accumulate(engine, corpus, batch[:1], config, pad_id, device)  # warm-up (one sequence): hooks, allocations
         engine.optimizer.zero_grad(set_to_none=True)
         if device.type == "cuda":
             torch.cuda.synchronize(device)
@@ -118,23 +121,30 @@ def _time_chunk(model: Any, corpus: EncodedCorpus, config: Any, pad_id: int, dev
 
 
 def _time_sampling(model: Any, tokenizer: Any, batch: int, width: int, label: str | None,
-                   device: torch.device, score: bool) -> tuple[float, float]:
-    """Seconds of one decoding step and (when ``score``) of one scoring pass, for a batch of ``batch`` sequences."""
+                   device: torch.device, score: bool) -> tuple[float, float, float]:
+    """Seconds of the prompt's pass, of one decoding step and (when ``score``) of one scoring pass, for a batch.
+
+    The prompt's pass is a generation of one token; a decoding step is what ``PROBE_TOKENS`` more tokens add.
+    """
     encoded = tokenizer([prompt_for(label)] * batch, return_tensors="pt", add_special_tokens=False).to(device)
-    with torch.no_grad():
-        model.generate(**encoded, do_sample=True, max_new_tokens=2, min_new_tokens=2,
-                       pad_token_id=tokenizer.pad_token_id)  # warm-up
+
+    def generate(tokens: int) -> float:
         start = time.perf_counter()
-        model.generate(**encoded, do_sample=True, max_new_tokens=PROBE_TOKENS, min_new_tokens=PROBE_TOKENS,
+        model.generate(**encoded, do_sample=True, max_new_tokens=tokens, min_new_tokens=tokens,
                        pad_token_id=tokenizer.pad_token_id)
-        token = (time.perf_counter() - start) / PROBE_TOKENS
+        return time.perf_counter() - start
+
+    with torch.no_grad():
+        prefill = generate(1)
+        longer = generate(1 + PROBE_TOKENS)
+        token = max((longer - prefill) / PROBE_TOKENS, longer / (1 + PROBE_TOKENS) / 10)
         if not score:
-            return token, 0.0
+            return prefill, token, 0.0
         ids = torch.full((batch, width), int(tokenizer.eos_token_id or 0), dtype=torch.long, device=device)
         start = time.perf_counter()
         model(input_ids=ids, attention_mask=torch.ones_like(ids))
         score = time.perf_counter() - start
-    return token, score
+    return prefill, token, score
 
 
 def estimate_time(model: Any, tokenizer: Any, config: dict[str, Any], *, steps: int, expected_batch: int,
@@ -171,15 +181,16 @@ def estimate_time(model: Any, tokenizer: Any, config: dict[str, Any], *, steps: 
     batch = max(1, int(config["sample_batch"]))
     width = int(config["max_tokens"]) + int(config["max_new_tokens"])
     factor = int(config.get("label_filter", 1)) if labels else 1
-    token, score = _time_sampling(model, tokenizer, batch, width, label, device, score=factor > 1)
+    prefill, token, score = _time_sampling(model, tokenizer, batch, width, label, device, score=factor > 1)
     groups = len(labels) if labels else 1
     candidates = texts * factor
     batches = math.ceil(candidates / batch) + groups - 1  # each label's last batch is partial
-    sample = batches * int(config["max_new_tokens"]) * token
+    sample = batches * (prefill + (int(config["max_new_tokens"]) - 1) * token)
     if labels and factor > 1:
         sample += (math.ceil(candidates / batch) + groups - 1) * groups * score
     threads = torch.get_num_threads()
     where = f"{device.type}, {threads} CPU thread{'s' if threads != 1 else ''}" if device.type == "cpu" else "cuda"
     return TimeEstimate(train_seconds=steps * chunks_per_step * chunk, sample_seconds=sample, chunk_seconds=chunk,
-                        token_seconds=token, score_seconds=score, steps=steps, chunks_per_step=chunks_per_step,
-                        sample_batches=batches, device=where, probe_seconds=time.perf_counter() - started)
+                        prefill_seconds=prefill, token_seconds=token, score_seconds=score, steps=steps,
+                        chunks_per_step=chunks_per_step, sample_batches=batches, device=where,
+                        probe_seconds=time.perf_counter() - started)

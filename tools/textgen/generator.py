@@ -343,8 +343,9 @@ class DPTextLM(Generator):
         base = load_base_model(self.options.get("base_model") or settings.text_base_model,
                                self.options.get("cache_dir") or settings.model_cache_dir)
         model = add_lora(base.model, int(self.config["lora_rank"]), 0)
-        return estimate_time(model, base.tokenizer, self.config, steps=schedule.steps,
-                             expected_batch=schedule.expected_batch, texts=texts, labels=self.label_domain)
+        batch = max(1, round(schedule.sample_rate * schedule.records))  # all units when q = 1 (a small corpus)
+        return estimate_time(model, base.tokenizer, self.config, steps=schedule.steps, expected_batch=batch,
+                             texts=texts, labels=self.label_domain)
 
     def scorer(self) -> Any:
         """Log-likelihood of texts under the fitted model (for canary exposure audits).
