@@ -109,6 +109,17 @@ def _is_text(text: str, source: str | None) -> bool:
                           text, _I) or (source or "").lower().endswith(".txt"))
 
 
+_REBALANCE = re.compile(r"(?<!\w)(?:(?:boost|oversample|over-sample|upsample|up-sample|amplify|augment|grow|balance)\s+"
+                        r"(?:the\s+)?(?:minority|rare|under-?represented|smaller|positive)\s+(?:class|group|category|"
+                        r"cases?|label)|rebalanc\w*|re-balanc\w*|class\s+balanc\w*|balanced\s+classes)", _I)
+
+
+def _states_a_value(text: str) -> bool:
+    """Whether the request states a column value (``fraud=1``, ``where fraud is 1``) for a rebalancing."""
+    return bool(re.search(r"[A-Za-z_][\w.\-]*\s*==?\s*[\w.\-]+|(?:where|whose|with)\s+\w+\s+(?:is|equals?)\s+\w+",
+                          text, _I))
+
+
 def _names_pii(text: str) -> bool:
     words = read_pii(text)
     return bool(words.per_type) or words.default is not None
@@ -240,6 +251,9 @@ def parse_offline(sentence: str, header: Sequence[str] | None = None) -> Plan:
     if not scrub and default not in SYNTHESIS_PII_ACTIONS:
         questions.append(f"Synthetic data never carries real PII values, so '{default}' applies to scrubbing only: "
                          "should PII columns be dropped, replaced with fake values, or kept out?")
+    if not scrub and _REBALANCE.search(state.text) and not _states_a_value(state.text):
+        questions.append("Rebalancing needs the class to grow and its size, which privsynth does not read from the "
+                         "data: which value of which column, and how many rows of it (e.g. '4000 rows of fraud=1')?")
     if header is None and len(paths.data) == 1:
         header = read_header(paths.data[0])
     fields = _fields(state, paths, header, questions)

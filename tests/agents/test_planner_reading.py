@@ -196,3 +196,10 @@ def test_the_plan_says_why_it_chose_the_generator(sentence: str, generator: str,
     assert plan.generator == generator
     assert all(w in plan.why for w in words)
     assert "why" not in plan.public_fields()  # the --json contract keeps its listed fields
+
+
+def test_rebalancing_without_the_class_is_a_question() -> None:
+    with pytest.raises(PlanningError, match="which value of which column"):
+        parse_offline("boost the minority class in data/t.csv to 4000 rows, epsilon 1")
+    plan = parse_offline("oversample the rare class: 4000 rows of fraud=1 like data/t.csv, epsilon 1")
+    assert (plan.rows, plan.conditions) == (4000, {"fraud": 1})
