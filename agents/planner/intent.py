@@ -50,13 +50,18 @@ _BUDGET = (r"(?<!\w)(?:how\s+much\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:privacy
            r"(?:the\s+|my\s+|our\s+)?(?:current\s+)?(?:privacy\s+|dp\s+)?(?:budgets?|ledger|spend(?:ing)?|history|"
            r"epsilon\s+(?:spent|used|history|left|remaining))|(?:budget|spending|ledger|privacy)\s+(?:history|status|"
            r"report|summary|balance)|how\s+much\s+(?:have\s+(?:i|we)|has\s+been|did\s+(?:i|we))\s+spent|"
-           r"what\s+(?:have\s+(?:i|we)|has\s+been)\s+spent|how\s+much\s+is\s+left|ledger)")
+           r"what\s+(?:have\s+(?:i|we)|has\s+been)\s+spent|how\s+much\s+is\s+left|ledger|"
+           r"\b(?:has|have|had)\s+(?:been\s+|already\s+)?(?:spent|used)\b|"
+           r"budgets?\s+(?:for|of|on)\s+(?:the\s+)?[A-Za-z_])")
 _EVERY = r"(?<!\w)(?:all|every|each)\s+(?:the\s+)?datasets?|(?<!\w)(?:all|everything|every\s+dataset)(?!\w)"
 _BUDGET_DATASET = (rf"(?<!\w)(?:on|for|of|in|from|about)\s+(?:the\s+|my\s+|our\s+)?"
                    rf"(?:dataset\s+(?:named\s+|called\s+)?)?{NAME}")
 _DATASET_BEFORE = rf"{NAME}\s+(?:dataset|data\s+set|ledger)(?!\w)"
+_DATASET_SUBJECT = (rf"(?<!\w)(?:has|have|did)\s+(?:the\s+)?{NAME}\s+(?:dataset\s+)?(?:already\s+)?"
+                    r"(?:used|spent|left|got)")
 _BUDGET_STOP = {"budget", "privacy", "epsilon", "left", "remaining", "spent", "history", "dataset", "datasets",
-                "ledger", "me", "now", "far", "so", "today", "date", "us", "file", "my", "everything", "all"}
+                "ledger", "me", "now", "far", "so", "today", "date", "us", "file", "my", "everything", "all", "i", "we",
+                "you", "they", "it", "he", "she", "each", "every", "been", "already"}
 
 
 @dataclass
@@ -90,7 +95,7 @@ def _budget_dataset(text: str, data: list[str]) -> str | None:
         return re.sub(r"\.[^./\\]+$", "", re.split(r"[/\\]", data[0])[-1])
     if re.search(_EVERY, text, _I):
         return None
-    for pattern in (_DATASET_BEFORE, _BUDGET_DATASET):
+    for pattern in (_DATASET_BEFORE, _DATASET_SUBJECT, _BUDGET_DATASET):
         for match in re.finditer(pattern, text, _I):
             value = name_of(match)
             if value and value.lower() not in _BUDGET_STOP:

@@ -105,7 +105,8 @@ def _generator(text: str, generators: dict[str, str] | None) -> str | None:
 def _is_text(text: str, source: str | None) -> bool:
     return bool(re.search(rf"(?<!\w)(?:text\s+(?:field|column|corpus|data)|corpus|corpora|free[- ]text|language\s+"
                           rf"model|modality\s*[=:]?\s*text|dp[_ ]text\w*)(?!\w)|(?<!\w)(?:synthetic|generate|"
-                          rf"synthesi[sz]e|new|\d[\d,.]*k?)\s+(?:[\w-]+\s+){{0,2}}(?:{_TEXT_NOUNS})(?!\w)",
+                          rf"synthesi[sz]e|new|(?<![\w.])\d+(?:[,. ]\d+)*k?)\s+(?:[\w-]+\s+){{0,2}}"
+                          rf"(?:{_TEXT_NOUNS})(?!\w)",
                           text, _I) or (source or "").lower().endswith(".txt"))
 
 
@@ -153,8 +154,12 @@ def _source_question(paths: Paths, intent: str) -> list[str]:
     return []
 
 
-def _fields(state: Blankable, paths: Paths, header: Sequence[str] | None, questions: list[str]) -> dict[str, Any]:
-    """Column roles, generator, dataset and the other named fields of a scrub or synthesize request."""
+def _fields(state: Blankable, paths: Paths, header: Sequence[str] | None, questions: list[str],
+            whole: str) -> dict[str, Any]:
+    """Column roles, generator, dataset and the other named fields of a scrub or synthesize request.
+
+    ``whole`` is the request before the numbers were read ("100 synthetic tweets" says it is a text request).
+    """
     source = paths.data[0] if paths.data else None
     conditions = cols.read_conditions(state, KNOWN_KEYS, header)
     target = cols.take(state, cols.TARGET) or cols.take(state, cols.TARGET_AFTER)
@@ -165,7 +170,7 @@ def _fields(state: Blankable, paths: Paths, header: Sequence[str] | None, questi
     generator = _generator(state.text, generators)
     dataset = cols.take(state, _DATASET)
     text = state.text
-    modality = "text" if (_is_text(text, source) or text_field or (generators or {}).get(generator or "") == "text"
+    modality = "text" if (_is_text(whole, source) or text_field or (generators or {}).get(generator or "") == "text"
                           ) else "tabular"
     if text_field is None:
         bare = cols.take(state, [cols.BARE_COLUMN])
@@ -256,7 +261,7 @@ def parse_offline(sentence: str, header: Sequence[str] | None = None) -> Plan:
                          "data: which value of which column, and how many rows of it (e.g. '4000 rows of fraud=1')?")
     if header is None and len(paths.data) == 1:
         header = read_header(paths.data[0])
-    fields = _fields(state, paths, header, questions)
+    fields = _fields(state, paths, header, questions, intent_text)
     _ask(questions, sentence, bool(paths.data))
     if scrub:
         return Plan(intent="scrub", source=paths.data[0], pii_action=default, pii=pii.per_type,
