@@ -53,7 +53,12 @@ def make_table(rows: int, folder: Path, seed: int = 0) -> tuple[Path, Path]:
 
 
 def timed_cli(source: Path, schema: Path, epsilon: float, folder: Path) -> dict:
-    """Run the README's command under ``/usr/bin/time -v``; wall seconds, peak RSS (MiB) and the exit code."""
+    """Run the README's command under ``/usr/bin/time -v``: wall and CPU seconds, peak RSS (MiB), the exit code.
+
+    The CPU seconds (user + system) are the figure to read on a shared machine: the pipeline is mostly
+    single-threaded, so on an idle machine its wall time is close to them, while a busy machine stretches the
+    wall time by the load (``cpu_share`` is the share of one core the command got).
+    """
     command = ["/usr/bin/time", "-v", sys.executable, "-m", "privsynth", "synthesize", str(source), "--schema",
                str(schema), "--epsilon", f"{epsilon:g}", "--out", str(folder / "synth.csv"), "--yes"]
     home = folder / f"home{epsilon:g}"
@@ -64,12 +69,16 @@ def timed_cli(source: Path, schema: Path, epsilon: float, folder: Path) -> dict:
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    cpu = [re.search(rf"{kind} time \(seconds\): ([\d.]+)", done.stderr) for kind in ("User", "System")]
     seconds = None
     if wall:
         hours, minutes, secs = wall.groups()
         seconds = int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
     tail = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if line.startswith("error")]
+    cpu_seconds = sum(float(m.group(1)) for m in cpu) if all(cpu) else None
     return {"seconds": round(seconds, 1) if seconds else None,
+            "cpu_seconds": round(cpu_seconds, 1) if cpu_seconds is not None else None,
+            "cpu_share": round(cpu_seconds / seconds, 2) if cpu_seconds and seconds else None,
             "peak_rss_mib": round(int(rss.group(1)) / 1024, 1) if rss else None, "exit": done.returncode,
             "error": tail[0] if tail else None}
 
