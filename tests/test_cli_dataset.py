@@ -89,3 +89,12 @@ def test_explicit_new_name_for_known_content_is_refused_before_any_spend_unless_
     printed = capsys.readouterr().out
     waiting = json.loads(printed[printed.index("{"):])
     assert waiting["budget"]["dataset"] == "insurance" and "alias" in waiting["dataset_notice"]
+
+
+def test_a_sentence_on_known_content_waits_under_the_registered_budget(registered, capsys):
+    _, copy, schema = registered
+    code = main(["run", f"40 rows like {copy} with schema {schema}, epsilon 1, basic validation"])
+    printed = capsys.readouterr().out
+    assert code == EXIT_WAITING, printed
+    waiting = json.loads(printed[printed.index("{"):])
+    assert waiting["budget"]["dataset"] == "insurance" and waiting["dataset_notice"] == NOTICE
