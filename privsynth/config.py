@@ -117,6 +117,8 @@ def ensure_home(home: Path) -> Path:
         why = (f"{blocker} is a file, not a folder" if blocker.is_file()
                else f"{blocker} is not writable by you" if not os.access(blocker, os.W_OK | os.X_OK)
                else exc.strerror or str(exc))
+        if blocker.is_file():
+            fix = f"Set PRIVSYNTH_HOME to a folder you own, or move the file {blocker} out of the way."
         raise StorageError(f"Cannot create PRIVSYNTH_HOME {home}: {why}; nothing was spent.", fix) from exc
     if not os.access(home, os.W_OK | os.X_OK):
         mode = f"{home.stat().st_mode & 0o777:o}"

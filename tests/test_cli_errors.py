@@ -41,7 +41,7 @@ def test_unwritable_home_is_one_line_naming_the_path_and_why(tmp_path, monkeypat
         assert main(args) == 6, args
         line = _one_error_line(capsys)
         assert f"PRIVSYNTH_HOME {blocker / 'home'}" in line and f"{blocker} is a file, not a folder" in line
-        assert "Fix: Set PRIVSYNTH_HOME to a folder you own" in line
+        assert f"Fix: Set PRIVSYNTH_HOME to a folder you own, or move the file {blocker} out of the way." in line
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write into any folder")
