@@ -73,3 +73,14 @@ def test_other_intents(sentence: str, expected: dict, capsys) -> None:
 def test_scrub_intent(claims, capsys) -> None:
     _, plan = _json(capsys, ["plan", f"scrub pii from {claims} but don't synthesize anything", "--json"])
     assert plan == {"intent": "scrub", "modality": "tabular", "source": str(claims), "pii_action": "tag"}
+
+
+def test_conditions_are_checked_against_the_public_schema(sample_csv, sample_schema, capsys) -> None:
+    request = f"4000 rows like {sample_csv} with schema {sample_schema}, epsilon 1, only rows where sex="
+    code, plan = _json(capsys, ["plan", request + "female", "--json"])
+    assert code == 0 and plan["conditions"] == {"sex": "Female"}  # written as the schema lists it
+    code = main(["plan", request + "robot", "--json"])
+    err = capsys.readouterr().err
+    assert code != 0 and "outside the schema's domain of 'sex'" in err and "Male" in err
+    code = main(["plan", f"rows like {sample_csv} with schema {sample_schema}, epsilon 1, where age=400"])
+    assert code != 0 and "17 to 90" in capsys.readouterr().err

@@ -15,6 +15,7 @@ import os
 
 from privsynth.agents.planner import parse as planner_parse
 from privsynth.agents.planner.choice import why_generator
+from privsynth.agents.planner.conditions import checked_conditions
 from privsynth.agents.planner.llm import PlannerFallbackWarning, plan_with_llm
 from privsynth.agents.planner.parse import parse_offline
 from privsynth.agents.planner.plan import Plan
@@ -69,6 +70,7 @@ def plan_request(sentence: str, settings: Settings | None = None, *, llm_model: 
 
     Raises:
         PlanningError: The request is unclear; ``question`` says what to clarify. Nothing has been spent.
+        SchemaError: A condition is outside the public schema's domain (nothing has been read or spent).
     """
     model = resolve_llm_model(settings, llm_model)
     if not sentence or not sentence.strip() or model is None:
@@ -76,6 +78,8 @@ def plan_request(sentence: str, settings: Settings | None = None, *, llm_model: 
     else:
         plan = _llm_plan(sentence, model, mock_response)
     _check_generator(plan)
+    if plan.conditions:
+        plan = plan.model_copy(update={"conditions": checked_conditions(plan)})
     if plan.intent == "synthesize" and plan.why is None:
         plan = plan.model_copy(update={"why": why_generator(plan, sentence, planner_parse.known_generators())})
     log.info("planner.plan", intent=plan.intent, source=plan.source, generator=plan.generator,

@@ -106,3 +106,12 @@ def test_an_unclear_request_is_still_the_graph_question() -> None:
         privsynth.run("make me something nice")
     assert "which file" in info.value.question.lower()
     assert _ledger().datasets() == []
+
+
+def test_a_condition_outside_the_schema_domain_spends_nothing(sample_csv, sample_schema) -> None:
+    from privsynth.errors import SchemaError
+
+    with pytest.raises(SchemaError, match="outside the schema's domain of 'sex'"):
+        privsynth.run(f"100 rows like {sample_csv} with schema {sample_schema}, epsilon 1, only rows where "
+                      "sex=robot")
+    assert _ledger().datasets() == [] and not load_settings().runs_dir.exists()
