@@ -84,7 +84,7 @@ def test_budget_questions_answer_from_the_ledger_and_spend_nothing(capsys) -> No
 def test_a_review_answer_resumes_the_last_waiting_run(tmp_path, sample_csv, sample_schema) -> None:
     """The first checkpoint also shows the per-type PII actions as asked."""
     table = tmp_path / "people.csv"
-    pd.read_csv(sample_csv).head(200).to_csv(table, index=False)
+    pd.read_csv(sample_csv).head(60).to_csv(table, index=False)
     waiting = privsynth.run(f"50 synthetic rows like {table} with schema {sample_schema}, epsilon 1, drop names, "
                             "mask the emails", review=True)
     assert waiting.status == "waiting"
