@@ -22,9 +22,11 @@ STOP = {"a", "an", "the", "and", "or", "of", "to", "with", "from", "like", "at",
         "using", "use", "via", "file", "name", "named", "called", "column", "columns", "field", "variable", "it",
         "epsilon", "eps", "delta", "rows", "generator", "synthesizer", "model", "please", "be", "that", "this",
         "whether", "if", "how", "what", "which", "who", "when", "where", "will", "should", "would", "my", "our",
-        "their", "its", "value", "values", "label", "labels", "target", "text", "data", "set", "so", "then", "but",
+        "their", "its", "value", "values", "label", "labels", "target", "data", "set", "so", "then", "but",
         "are", "was", "each", "every", "all", "any", "some", "me", "us", "them", "one", "new", "synthetic",
-        "records", "only", "also", "too", "here", "there", "not", "no", "do", "does", "save", "write", "out"}
+        "records", "only", "also", "too", "here", "there", "not", "no", "do", "does", "save", "write", "out",
+        "generate", "synthesize", "synthesise", "make", "create", "produce", "scrub", "train", "run", "keep",
+        "mask", "hash", "drop", "remove", "replace", "fake"}
 _IS = r"\s*(?:is|=|:|will\s+be|should\s+be|named|called|of|to|on)?\s*"
 _KIND = r"(?:column|field|variable|attribute|feature|col|key)"
 _TEXTISH = re.compile(r"text|note|body|comment|description|message|review|content|narrative|summary|transcript|"

@@ -171,9 +171,10 @@ def words_to_digits(text: str) -> str:
 
 
 def _ratios(text: str) -> str:
-    """``1 in 1000000`` (from "one in a million") and ``1 out of 100000`` become the fraction they name."""
+    """``1 in 1000000`` ("one in a million"), ``1 out of 100000`` and ``1/2`` become the fraction they name."""
     def ratio(match: re.Match[str]) -> str:
         top, bottom = float(match.group(1)), float(match.group(2))
         return f"{top / bottom:g}" if 0 < top < bottom else match.group()
 
-    return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s+(?:in|out\s+of)\s+(10{2,}|1e\d+)(?![\w.])", ratio, text)
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s+(?:in|out\s+of)\s+(10{2,}|1e\d+)(?![\w.])", ratio, text)
+    return re.sub(r"(?<![\w./\\])(\d{1,3})\s*/\s*(\d{1,4})(?![\w./\\])", ratio, text)  # "1/2" is a half

@@ -26,6 +26,8 @@ _AFTER_EPS = (rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})\s*(?:(?:of\s+)?(?:an?\s+)?(
               r"(?:the\s+|my\s+|our\s+)?"
               rf"(?:(?:privacy\s+|dp\s+)?budget|epsilon|eps|ε|ϵ)(?!\w)")
 _AFTER_DELTA = rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})\s*(?:delta|δ)(?!\w)"
+_ALTERNATIVE = rf"(?:\s*(?:\bor\b|\bto\b|–)\s*(?P<alt>{NUMBER})(?![\w.]))?"
+"""A second value offered as an alternative or a range ("epsilon 2 or 3", "epsilon 1 to 2"): a question."""
 _PAIR = re.compile(rf"\(\s*(?:epsilon|eps|ε)\s*,\s*(?:delta|δ)\s*\)\s*=\s*\(\s*(?P<eps>{NUMBER})\s*,\s*"
                    rf"(?P<delta>{POWER}|{NUMBER})\s*\)|\(\s*(?P<eps2>{NUMBER})\s*,\s*(?P<delta2>{POWER}|{NUMBER})"
                    r"\s*\)\s*-?\s*(?:dp|differential)", _I)
@@ -45,9 +47,9 @@ def _values(state: Blankable, keyword: str, after: str | None) -> tuple[list[flo
     """Read ``keyword <connector> <number>`` (and ``<number> keyword``): values, presence, unreadable text."""
     values, bad = [], []
     present = bool(re.search(keyword, state.text, _I))
-    for match in re.finditer(rf"{keyword}{_CONNECT}{VALUE}", state.text, _I):
+    for match in re.finditer(rf"{keyword}{_CONNECT}{VALUE}{_ALTERNATIVE}", state.text, _I):
         try:
-            values.append(parse_number(match.group("val")))
+            values += [parse_number(v) for v in (match.group("val"), match.group("alt")) if v is not None]
         except ValueError:
             bad.append(match.group("val"))
         state.blank(match.start(), match.end())

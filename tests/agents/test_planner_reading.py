@@ -203,3 +203,19 @@ def test_rebalancing_without_the_class_is_a_question() -> None:
         parse_offline("boost the minority class in data/t.csv to 4000 rows, epsilon 1")
     plan = parse_offline("oversample the rare class: 4000 rows of fraud=1 like data/t.csv, epsilon 1")
     assert (plan.rows, plan.conditions) == (4000, {"fraud": 1})
+
+
+@pytest.mark.parametrize("tail", ["epsilon 2 or 3", "epsilon 1 to 2"])
+def test_an_epsilon_offered_with_an_alternative_is_a_question(tail: str) -> None:
+    with pytest.raises(PlanningError, match="several epsilons"):
+        _plan(tail)
+
+
+@pytest.mark.parametrize(("tail", "field", "value"), [
+    ("epsilon 1/2", "epsilon", 0.5),
+    ("epsilon 1, delta one in a million", "delta", 1e-6),
+    ("epsilon 1, 10 000 rows", "rows", 10_000),
+    ("epsilon 1, the text is in field text, 20 synthetic notes", "text_field", "text"),
+])
+def test_more_ways_to_write_values(tail: str, field: str, value: object) -> None:
+    assert getattr(_plan(tail), field) == value
