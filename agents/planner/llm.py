@@ -143,6 +143,20 @@ def extract_json(content: str | None) -> dict[str, Any]:
     return data
 
 
+def canonical_entity(key: str) -> str:
+    """An entity key as the offline reader writes it (``"SSN"`` -> ``US_SSN``, ``"employee ids"`` -> ``EMPLOYEE_ID``).
+
+    Presidio names stay as they are; other words are read as the PII reader reads them.
+    """
+    from privsynth.agents.planner.pii_words import read_pii
+    from privsynth.policies.pii_policy import KNOWN_ENTITIES
+
+    if key.upper() in KNOWN_ENTITIES:
+        return key.upper()
+    words = read_pii(f"mask {key.replace('_', ' ').lower()}").per_type
+    return next(iter(words)) if len(words) == 1 else key.upper()
+
+
 def _check_header(plan: Plan) -> None:
     """Ask back when a column the plan names is not in the source's header (when the file is there to read)."""
     from privsynth.agents.planner import columns as cols
@@ -174,6 +188,8 @@ def plan_from_answer(data: dict[str, Any], sentence: str) -> Plan:
     if "generator" not in values:
         modality = values.get("modality") or ("text" if values.get("text_field") else "tabular")
         values["generator"] = planner_parse.default_generator(modality)
+    if isinstance(values.get("pii"), dict):
+        values["pii"] = {canonical_entity(str(k)): v for k, v in values["pii"].items()}
     if values.get("intent") == "scrub" and "pii_action" not in values:
         values["pii_action"] = planner_parse.SCRUB_DEFAULT
     try:

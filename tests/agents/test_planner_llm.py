@@ -110,3 +110,9 @@ def test_the_llm_question_is_the_planner_question() -> None:
     with pytest.raises(PlanningError) as info:
         _llm("rows like data/x.csv at epsilon 1 or epsilon 2", {"question": "Which epsilon, 1 or 2?"})
     assert info.value.question == "Which epsilon, 1 or 2?"
+
+
+def test_llm_entity_keys_are_written_as_the_offline_reader_writes_them() -> None:
+    sentence = "rows like data/x.csv, epsilon 1, mask SSNs and hash the employee ids"
+    plan = _llm(sentence, {"source": "data/x.csv", "epsilon": 1, "pii": {"SSN": "mask", "employee_id": "hash"}})
+    assert plan.pii == parse_offline(sentence).pii == {"US_SSN": "mask", "EMPLOYEE_ID": "hash"}
