@@ -92,6 +92,11 @@ def _budget(plan: Plan, settings: Settings) -> IntentResult:
 
     ledger = ledger_for(settings)
     names = [plan.dataset] if plan.dataset else [d.name for d in ledger.datasets()]
+    if plan.source and Path(plan.source).expanduser().is_file():  # a file: its ledger entry by content first
+        from privsynth.tools.data.io import fingerprint_file
+
+        known = ledger.find(plan.dataset, fingerprint_file(Path(plan.source).expanduser()))
+        names = [known.name] if known is not None else names
     answer: dict[str, Any] = {}
     lines = []
     if not names:

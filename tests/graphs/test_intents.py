@@ -115,3 +115,14 @@ def test_a_condition_outside_the_schema_domain_spends_nothing(sample_csv, sample
         privsynth.run(f"100 rows like {sample_csv} with schema {sample_schema}, epsilon 1, only rows where "
                       "sex=robot")
     assert _ledger().datasets() == [] and not load_settings().runs_dir.exists()
+
+
+def test_a_budget_question_about_a_file_finds_its_dataset_by_content(tmp_path) -> None:
+    from privsynth.tools.data.io import fingerprint_file
+
+    data = tmp_path / "export_v2.csv"
+    data.write_text("a,b\n1,2\n")
+    _ledger().commit_spend("clinic", fingerprint_file(data), dp_event.GaussianDpEvent(3.0), epsilon=0.5,
+                           delta=1e-6, run_id="r9", generator="aim")
+    result = privsynth.run(f"how much budget is left for {data}?")
+    assert list(result.answer) == ["clinic"] and result.answer["clinic"]["history"][0]["run_id"] == "r9"
