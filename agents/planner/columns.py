@@ -39,8 +39,9 @@ TARGET = (
     rf"(?<!\w)predict(?:s|ing|ion\s+of|ions\s+(?:of|for))?\s+(?:the\s+|a\s+)?(?:{_KIND}\s*|value\s+of\s+)?"
     rf"(?:is|=|:|named|called|of)?\s*(?:the\s+)?{NAME}",
     rf"(?<!\w)(?:the\s+)?(?:column|field|variable)\s+to\s+predict{_IS}{NAME}",
-    rf"(?<!\w)(?:utility|tstr|ml\s+utility|downstream\s+(?:task|model|classifier))\s+(?:on|for|against|with|"
-    rf"predicting)\s+(?:the\s+)?(?:{_KIND}\s+)?{NAME}",
+    rf"(?<!\w)(?:utility|tstr|ml\s+utility|downstream\s+(?:task|model|classifier))\s+(?:(?:is\s+|are\s+)?"
+    rf"(?:measured|checked|evaluated|tested|computed|scored|judged)\s+)?(?:on|for|against|with|by|predicting)\s+"
+    rf"(?:the\s+)?(?:{_KIND}\s+)?{NAME}",
 )
 TARGET_AFTER = (
     r"(?<!\w)(?:the\s+)?(?P<multi>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s+(?:is|are)\s+what\s+(?:we|i)\s+"

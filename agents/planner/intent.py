@@ -38,7 +38,9 @@ _NO_SYNTH = (r"(?<!\w)(?:don'?t|do\s+not|without|no|never|not|nothing|skip|but\s
              r"(?:scrubbing|redaction|anonymi[sz]ation|de-?identification)\s+only|no\s+(?:generation|synthesis)")
 _SCRUB = (r"(?<!\w)(?:scrub\w*|redact\w*|anonymi[sz]\w*|de-?identif\w*|sanitiz\w*|sanitis\w*|pseudonymi[sz]\w*|"
           r"(?:clean|mask|strip|remove|hide|blank|drop|hash)\s+(?:out\s+|up\s+)?(?:the\s+|all\s+|any\s+)?(?:pii|personal|"
-          r"identif\w+|sensitive)|pii\s+(?:removal|scrub\w*|cleaning|redaction))")
+          r"identif\w+|sensitive)|pii\s+(?:removal|scrub\w*|cleaning|redaction)|pii[- ]free|free\s+of\s+pii|"
+          r"without\s+(?:the\s+|any\s+)?pii|(?:clean|redacted|anonymi[sz]ed|scrubbed|saniti[sz]ed|de-?identified)\s+"
+          r"(?:copy|version|file))")
 _BUDGET = (r"(?<!\w)(?:how\s+much\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:privacy\s+|dp\s+)?"
            r"(?:budget|epsilon|privacy|cap)|"
            r"what(?:'s|\s+has|\s+have|\s+is)?\s+(?:been\s+|already\s+)*(?:spent|used|left)|"

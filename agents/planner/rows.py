@@ -22,7 +22,7 @@ ROW_NOUNS = (r"rows?|records?|samples?|examples?|entries|lines|texts?|sentences|
              r"persons|patients|customers|individuals|users|employees|members|accounts|transactions|claims|orders|"
              r"visits|respondents|households|observations|instances|reviews|notes|emails|posts|comments|"
              r"utterances|conversations|items|cases|profiles|applicants|students|loans")
-_BEFORE = re.compile(rf"(?<![\w.,]){COUNT}\s*(?:(?:{_ADJ})[\s-]+){{0,3}}(?:{ROW_NOUNS})(?!\w)", _I)
+_BEFORE = re.compile(rf"(?<![\w.,]){COUNT}[\s-]*(?:(?:{_ADJ})[\s-]+){{0,3}}(?:{ROW_NOUNS})(?!\w)", _I)
 _WITH_ADJ = re.compile(rf"(?<![\w.,]){COUNT}\s+(?:(?:{_ADJ})\s+)+[A-Za-z][\w-]*", _I)
 _AFTER = re.compile(rf"(?<!\w)(?:(?:rows|n_rows|num_rows|row_count|n|records|samples|size|count)\s*[=:]|"
                     rf"(?:(?:the\s+)?number\s+of\s+(?:rows|records|samples|texts)|row\s+count|sample\s+size|"
@@ -38,6 +38,10 @@ _SCALED = re.compile(r"(?<!\w)(?:twice|double|triple|thrice|half|\d+(?:\.\d+)?\s
                      r"(?:it|the\s+data)|(?<!\w)x\s?\d+\s+(?:the\s+)?(?:rows|size)|(?<![\w.])\d+(?:\.\d+)?\s+as\s+(?:many|big|large)|"
                      r"(?<![\w.])0?\.\d+\s+(?:of\s+)?the\s+(?:rows|size|records|row\s+count|number\s+of\s+rows)",
                      _I)
+
+
+_REPEAT = re.compile(r"(?<!\w)(?:twice|thrice|(?:\d+|two|three)\s+times|(?:\d+|two|three)\s+runs)(?!\w)"
+                     r"(?!\s+(?:as|the|more|bigger|larger))", _I)
 
 
 @dataclass
@@ -59,6 +63,10 @@ def read_rows(state: Blankable) -> Rows:
         The count, whether the request asked for the source's size, and the questions to ask.
     """
     result = Rows()
+    if _REPEAT.search(state.text) and not _SCALED.search(state.text):
+        result.questions.append("The request asks for more than one run, and each run is a new spend of the budget: "
+                                "should I run it once? Send each run as its own request.")
+        return result
     if _SCALED.search(state.text):
         result.questions.append("The request scales the source's row count, which privsynth does not read to plan "
                                 "(it is private). How many rows should I generate (e.g. 'rows 2000')? Leave the number "

@@ -219,3 +219,20 @@ def test_an_epsilon_offered_with_an_alternative_is_a_question(tail: str) -> None
 ])
 def test_more_ways_to_write_values(tail: str, field: str, value: object) -> None:
     assert getattr(_plan(tail), field) == value
+
+
+def test_more_than_one_run_is_a_question() -> None:
+    with pytest.raises(PlanningError, match="more than one run"):
+        _plan("epsilon 1, do it twice")
+
+
+@pytest.mark.parametrize(("tail", "field", "value"), [
+    ("epsilon 1, a 2500-row sample", "rows", 2500),
+    ("epsilon 1, utility measured on readmitted", "target", "readmitted"),
+])
+def test_hyphenated_counts_and_utility_targets(tail: str, field: str, value: object) -> None:
+    assert getattr(_plan(tail), field) == value
+
+
+def test_a_pii_free_copy_is_a_scrub() -> None:
+    assert parse_offline("make a PII-free copy of data/x.csv, nothing synthetic").intent == "scrub"
