@@ -29,8 +29,13 @@ def add_plan_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     Returns:
         The ``plan`` parser.
     """
-    parser = subparsers.add_parser("plan", help="show the plan a natural-language request would run (runs nothing)",
-                                   description=__doc__.splitlines()[0])
+    parser = subparsers.add_parser(
+        "plan", help="show the plan a natural-language request would run (runs nothing)",
+        description="Show the plan a natural-language request would run. Nothing runs and nothing is spent; only "
+                    "the input file's header (its column names) is read.",
+        epilog='examples:\n  privsynth plan "2000 rows like data/patients.csv, epsilon 1, mask SSNs" --json\n'
+               '  privsynth plan "how much budget is left on patients?"',
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sentence", help="the request, as for `privsynth run`")
     parser.add_argument("--json", action="store_true", help="end with the plan as one JSON object on the last line")
     parser.add_argument("--llm", metavar="MODEL", help="litellm model string for planning (default: offline)")

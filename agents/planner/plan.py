@@ -26,7 +26,7 @@ PUBLIC_FIELDS: tuple[str, ...] = (
 
 _INTENT_FIELDS: dict[str, tuple[str, ...]] = {
     "synthesize": tuple(f for f in PUBLIC_FIELDS if f not in ("run_id", "decision")),
-    "scrub": ("intent", "modality", "source", "text_field", "out", "pii_action", "pii", "dataset"),
+    "scrub": ("intent", "modality", "source", "text_field", "out", "pii_action", "pii"),
     "budget": ("intent", "source", "dataset"),
     "review": ("intent", "run_id", "decision"),
 }
