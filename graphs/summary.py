@@ -84,8 +84,12 @@ def _outputs(state: dict[str, Any], result: Any) -> list[str]:
 def _waiting(state: dict[str, Any], result: Any) -> list[str]:
     if result.waiting is None:
         return []
-    return [f"waiting at {result.waiting.get('checkpoint')}: {result.waiting.get('question')}",
-            f"answer with: privsynth review {result.run_id} --approve | --reject"]
+    lines = [f"waiting at {result.waiting.get('checkpoint')}: {result.waiting.get('question')}"]
+    if result.waiting.get("estimated_time"):
+        lines.append(f"estimated time: {result.waiting['estimated_time']}")
+    if result.waiting.get("report"):
+        lines.append(f"report (read it before deciding): {result.waiting['report']}")
+    return lines + [f"answer with: privsynth review {result.run_id} --approve | --reject"]
 
 
 SECTIONS: tuple[Section, ...] = (_generated, _columns, _workload, _text_pii, _warnings, _budget, _outputs, _waiting)

@@ -55,6 +55,7 @@ def test_a_held_release_is_held_not_waiting_and_its_report_is_written_first(tabl
     assert Path(held.waiting["report"]).read_text().startswith("<!DOCTYPE html>")
     assert not (held.run_dir / "synthetic.csv").exists()
     assert f"privsynth review {held.run_id} --approve" in held.summary()
+    assert f"report (read it before deciding): {held.waiting['report']}" in held.summary()
     done = privsynth.resume(held.run_id, "approve")
     assert done.status == "released" and done.report["run"]["status"] == "released"
 

@@ -87,6 +87,7 @@ def test_the_text_checkpoint_shows_the_estimate_before_any_spend(tickets, monkey
     assert result.status == "waiting" and result.waiting["checkpoint"] == "before_generate"
     assert result.waiting["estimated_time"].startswith("about 10 min training (15 DP-SGD steps) + 4 min sampling")
     assert ledger_for(load_settings()).find("tickets") is None  # nothing spent
+    assert f"estimated time: {result.waiting['estimated_time']}" in result.summary()
     options = result.plan.generator_options
     if not torch.cuda.is_available():  # the CPU preset, decided before the event was declared, kept in the plan
         assert {k: options[k] for k in textgen.CPU_PRESET} == textgen.CPU_PRESET
