@@ -71,6 +71,8 @@ def main() -> None:
     p.add_argument("--epsilon", type=float, default=8.0)
     p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the 2-core target: 2)")
     p.add_argument("--validation", choices=["basic", "full"], default="full")
+    p.add_argument("--no-preset", action="store_true",
+                   help="the GPU defaults on a CPU (the CPU preset's knobs set to DEFAULTS), for comparison")
     p.add_argument("--out", type=Path, default=REPO / "evals" / "results" / "text_estimate.json")
     args = p.parse_args()
 
@@ -78,6 +80,9 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     import privsynth
+    from privsynth.tools.textgen.generator import CPU_PRESET, DEFAULTS
+
+    options = {k: DEFAULTS[k] for k in CPU_PRESET} if args.no_preset else None
 
     folder = Path(tempfile.mkdtemp(prefix="text_estimate_"))
     home = folder / "home"
@@ -91,7 +96,7 @@ def main() -> None:
     started = time.perf_counter()
     result = privsynth.synthesize(source, text_field="body", label_field="intent", schema=schema,
                                   epsilon=args.epsilon, out=folder / "synthetic.jsonl", review=True,
-                                  validation=args.validation, home=home)
+                                  validation=args.validation, options=options, home=home)
     to_checkpoint = time.perf_counter() - started
     estimate = (result.waiting or {}).get("estimate") or {}
     record.update(estimate=estimate, seconds_to_checkpoint=round(to_checkpoint, 1),
