@@ -65,10 +65,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-# The defaults on a machine without CUDA, where a step of the GPU defaults takes minutes (2 CPU cores: about 36 s a
-# chunk of 8 texts of 64 tokens, 2 s a decoding step of 32 texts): one epoch, shorter sequences and no label
-# filter (its scoring pass costs more than the sampling itself). The README's example (300 messages, epsilon 8)
-# then takes about a third of the time; evals/text_estimate.py measures it. Options set by the user win.
+# The defaults on a machine without CUDA: one epoch, shorter sequences and no label filter (its scoring pass, every
+# candidate under every label, costs more than the sampling itself). On 2 cores the README's example (300 messages,
+# epsilon 8) takes 3.6 min on a quiet machine and 25.6 min while other processes load it (evals/notes/
+# text_estimate.md). Options set by the user win.
 CPU_PRESET: dict[str, Any] = {"epochs": 1.0, "max_tokens": 48, "max_new_tokens": 40, "label_filter": 1}
 
 
