@@ -42,6 +42,8 @@ class Generator(ABC):
     name: ClassVar[str] = ""
     modality: ClassVar[Modality] = "tabular"
     is_private: ClassVar[bool] = True
+    conditional: ClassVar[bool] = False
+    """Whether ``sample(conditions=...)`` fixes the given categorical columns exactly (by conditioning the model)."""
     Options: ClassVar[type[GeneratorOptions] | None] = None
     """The generator's declared options (a :class:`GeneratorOptions` model); None accepts any keyword."""
 

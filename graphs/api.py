@@ -213,7 +213,7 @@ def waiting_checkpoint(run_id: str, *, home: str | Path | None = None) -> tuple[
 def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None, schema: str | Path | None = None,
                rows: int | None = None, generator: str | None = None, dataset: str | None = None,
                pii: PIIAction = "drop", target: str | None = None, drop_columns: list[str] | None = None,
-               encoding: str | None = None,
+               encoding: str | None = None, conditions: dict[str, Any] | None = None,
                out: str | Path | None = None,
                seed: int | None = 0, review: bool = False,
                release_thresholds: dict[str, dict[str, float]] | None = None,
@@ -238,6 +238,10 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
         drop_columns: Columns to leave out of the synthetic data; a column the schema gives no public domain
             stops the run until it is declared or dropped here.
         encoding: Text encoding of the source (default UTF-8), e.g. ``latin-1``.
+        conditions: ``{column: category}`` every synthetic row must have (rebalancing: ``rows=4000,
+            conditions={"fraud": "1"}``; without ``rows``, the matching rows of a full-size sample). Sampled
+            from the fitted model (post-processing, no extra budget); checked against the schema before anything
+            is spent. The validators compare with the real rows of the same slice.
         out: Also write the synthetic data here (``.csv``, ``.jsonl`` or ``.parquet``).
         seed: Seed of the non-private parts only (validators' subsamples, fake PII values). The DP noise is
             fresh OS entropy in every run; the same output again comes from :func:`privsynth.replay`.
@@ -260,7 +264,7 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
         fields: dict[str, Any] = {"generator": generator} if generator else {}
         plan = Plan(source=str(source), epsilon=epsilon, delta=delta, schema_path=str(schema) if schema else None,
                     rows=rows, dataset=dataset, pii_action=pii, target=target,
-                    drop_columns=list(drop_columns or []), encoding=encoding,
+                    drop_columns=list(drop_columns or []), encoding=encoding, conditions=dict(conditions or {}),
                     out=str(out) if out else None, seed=seed, review=review,
                     release_thresholds=release_thresholds, text_field=text_field, label_field=label_field,
                     user_field=user_field, generator_options=dict(options or {}), validation_level=validation,

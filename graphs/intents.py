@@ -154,7 +154,6 @@ def run_intent(sentence: str, *, llm_model: str | None = None, home: str | Path 
 
     Raises:
         privsynth.errors.InputDataError: The source file does not exist (nothing was read or spent).
-        privsynth.errors.ConfigError: A synthesize request with conditions, which the graph cannot honour yet.
         privsynth.errors.RunNotFoundError: A review answer for no waiting run.
     """
     settings = load_settings(Path(home).expanduser() if home is not None else None)
@@ -163,12 +162,7 @@ def run_intent(sentence: str, *, llm_model: str | None = None, home: str | Path 
     except PlanningError:
         return None  # the graph's plan node asks the same question, in a run folder, spending nothing
     if plan.intent == "synthesize":
-        if plan.conditions:
-            shown = ", ".join(f"{k}={v}" for k, v in plan.conditions.items())
-            raise ConfigError(f"The request asks for rows with {shown}, but conditional sampling is not part of "
-                              "`privsynth run` yet; nothing was read or spent.",
-                              "Run it without the condition, or filter the released synthetic data yourself.")
-        return None
+        return None  # the graph, conditions included (sampled from the fitted model, checked before any spend)
     if plan.intent == "review":
         if resume is None:
             raise ConfigError("A review answer needs the API's resume function.", "Call privsynth.run(...).")

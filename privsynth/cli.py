@@ -93,6 +93,8 @@ examples:
   privsynth synthesize tickets.jsonl --text-field body --label-field intent --schema tickets.schema.json \\
       --epsilon 3 --out synthetic.jsonl
   privsynth synthesize legacy.csv --encoding latin-1 --schema legacy.schema.json --epsilon 1 --out s.csv
+  privsynth synthesize claims.csv --schema claims.schema.json --epsilon 1 --rows 4000 --condition fraud=1 \\
+      --out fraud_rows.csv
 """
 
 REVIEW_EPILOG = """\
@@ -182,6 +184,10 @@ def _add_synthesize(sub: argparse._SubParsersAction) -> None:
     syn.add_argument("--drop-column", action="append", default=[], metavar="NAME", dest="drop_columns",
                      help="leave this column out of the synthetic data (repeatable; default: none); needed for a "
                           "column the schema gives no domain")
+    syn.add_argument("--condition", action="append", default=[], metavar="COLUMN=VALUE", dest="conditions",
+                     help="every synthetic row has this category (repeatable; default: none), e.g. fraud=1 with "
+                          "--rows 4000 to rebalance; without --rows, the matching rows of a full-size sample. "
+                          "Sampled from the fitted model: no extra budget")
     syn.add_argument("--seed", type=int, default=0,
                      help="seed of the non-private parts only (validators' subsamples, fake PII values; default 0); "
                           "the DP noise is fresh OS entropy in every run (the same output again: `privsynth replay`)")
@@ -270,6 +276,21 @@ def _finish(result: Any) -> int:
     return 0 if result.status in ("released", "rejected", "answered") else EXIT_HELD
 
 
+def parse_conditions(pairs: Sequence[str]) -> dict[str, str]:
+    """Turn ``COLUMN=VALUE`` strings into conditions (values kept as text; the schema's spelling decides).
+
+    Raises:
+        ConfigError: A pair without ``=`` or with an empty column.
+    """
+    conditions: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, value = pair.partition("=")
+        if not sep or not column.strip():
+            raise ConfigError(f"Condition '{pair}' is not COLUMN=VALUE.", "Write e.g. --condition fraud=1.")
+        conditions[column.strip()] = value.strip()
+    return conditions
+
+
 def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
     """Turn ``KEY=VALUE`` strings into options; values are read as JSON when they parse (``1``, ``true``).
 
@@ -350,7 +371,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         result = api.synthesize(args.input, epsilon=args.epsilon, delta=args.delta, schema=args.schema,
                                 rows=args.rows, generator=args.generator, dataset=args.dataset, pii=args.pii,
                                 target=args.target, drop_columns=args.drop_columns, encoding=args.encoding,
-                                out=args.out, seed=args.seed,
+                                conditions=parse_conditions(args.conditions), out=args.out, seed=args.seed,
                                 review=not args.yes,
                                 text_field=args.text_field, label_field=args.label_field,
                                 user_field=args.user_field, options=parse_options(args.option),

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from privsynth.agents.planner.plan import Plan
+from privsynth.errors import ConfigError
 from privsynth.graphs.context import (
     HOLDOUT_FRACTION,
     Source,
@@ -36,6 +37,7 @@ from privsynth.logs import get_logger
 from privsynth.policies.delta import public_row_bound
 from privsynth.policies.release import evaluate_release
 from privsynth.tools.data.columns import check_all_handled, check_schema_columns_present, column_outcomes
+from privsynth.tools.data.conditions import check_conditions, rows_matching
 from privsynth.tools.data.schema import TableSchema
 
 log = get_logger(__name__)
@@ -50,6 +52,27 @@ def _target_rows(generator: Any, requested: int | None, has_holdout: bool) -> in
         return None
     scale = 1.0 / (1.0 - HOLDOUT_FRACTION) if has_holdout else 1.0
     return max(1, int(round(float(estimate) * scale)))
+
+
+def _shown(conditions: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in conditions.items())
+
+
+def _sample(generator: Any, plan: Plan, has_holdout: bool) -> pd.DataFrame:
+    """Draw the synthetic rows, honouring the plan's conditions by post-processing the fitted model.
+
+    With a number of rows, the model is sampled conditionally (every row meets the conditions). Without one,
+    a full-size sample is drawn and its matching rows kept, so the slice has the size the model gives it.
+    """
+    if not plan.conditions:
+        return generator.sample(_target_rows(generator, plan.rows, has_holdout))
+    if plan.rows is not None:
+        return generator.sample(plan.rows, conditions=plan.conditions)
+    full = generator.sample(_target_rows(generator, None, has_holdout))
+    kept = full.loc[rows_matching(full, plan.conditions)].reset_index(drop=True)
+    if len(kept) == 0 and generator.conditional:  # the model gives the slice almost no mass: one row of it
+        kept = generator.sample(1, conditions=plan.conditions)
+    return kept
 
 
 @stops_on_error
@@ -67,6 +90,14 @@ def prepare_table(state: RunState) -> dict[str, Any]:
     plan = with_delta(plan, bound, settings.default_delta)
     declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
     generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
+    if plan.conditions:  # against the public schema, before the budget gate: a bad condition spends nothing
+        checked = check_conditions(plan.conditions, modelled_schema(source.schema, declared_pii))
+        plan = plan.model_copy(update={"conditions": checked})
+        if plan.rows is not None and not generator.conditional:
+            raise ConfigError(f"Generator '{plan.generator}' cannot fix column values, so it cannot make "
+                              f"{plan.rows} rows with {_shown(plan.conditions)}; nothing was read or spent.",
+                              "Use the default generator (aim) or mst, or leave out the number of rows to keep "
+                              "the matching rows of a full-size sample.")
     folders = [settings.runs_dir] + ([Path(plan.out).expanduser().resolve().parent] if plan.out else [])
     check_resources(source.schema, plan.rows or bound, folders)  # memory and disk, from the schema and the rows
     return prepared(plan, generator, source.fingerprint, bound, {})
@@ -121,7 +152,7 @@ def generate_table(state: RunState) -> dict[str, Any]:
     generator = make_generator(plan, schema, state.get("home"))
     committed: dict[str, Any] = {}
     generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, source.fingerprint, committed))
-    synthetic = generator.sample(_target_rows(generator, plan.rows, holdout is not None))
+    synthetic = _sample(generator, plan, holdout is not None)
     if plan.pii_action == "fake":
         entities = {f["column"]: f.get("entity_type") or "GENERIC" for f in pii.get("findings", [])}
         for column in pii.get("pii_columns", []):
@@ -134,7 +165,8 @@ def generate_table(state: RunState) -> dict[str, Any]:
               "remaining_after": status.remaining_epsilon, "committed": True}
     generation = {"generator": plan.generator, "rows": len(synthetic), "train_rows": len(train),
                   "holdout_rows": 0 if holdout is None else len(holdout), "event": committed["event"],
-                  "epsilon": plan.epsilon, "delta": plan.delta, **generator.choices()}
+                  "epsilon": plan.epsilon, "delta": plan.delta, **generator.choices(),
+                  **({"conditions": plan.conditions} if plan.conditions else {})}
     log.info("run.generated", run_id=state["run_id"], rows=len(synthetic))
     return {"generation": generation, "budget": budget, "status": "generated"}
 
@@ -149,8 +181,16 @@ def validate_table_node(state: RunState) -> dict[str, Any]:
     plan = plan_of(state)
     source, schema, train, holdout = _split_source(state, plan)
     synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, source.schema)
+    target = plan.target
+    if plan.conditions and rows_matching(train, plan.conditions).any():
+        # what was asked for is the slice: compare with the real rows of the same slice
+        train = train.loc[rows_matching(train, plan.conditions)].reset_index(drop=True)
+        if holdout is not None:
+            holdout = holdout.loc[rows_matching(holdout, plan.conditions)].reset_index(drop=True)
+            holdout = holdout if len(holdout) else None
+        target = None if target in plan.conditions else target  # one class left: no utility to measure
     result = validate_table(train[schema.names], None if holdout is None else holdout[schema.names],
-                            synthetic[[c for c in schema.names if c in synthetic.columns]], schema, plan.target,
+                            synthetic[[c for c in schema.names if c in synthetic.columns]], schema, target,
                             level=plan.validation_level)
     validation = result.model_dump(mode="json")
     release = evaluate_release(validation, plan.release_thresholds)

@@ -204,6 +204,7 @@ class MSTSynthesizer(Generator):
 
     name = "mst"
     modality = "tabular"
+    conditional = True
     Options = MSTOptions
 
     def __init__(self, epsilon: float, delta: float, seed: int | None = None, **options: Any) -> None:
