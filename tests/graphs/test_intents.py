@@ -16,7 +16,7 @@ from dp_accounting import dp_event
 import privsynth
 from privsynth.cli import main
 from privsynth.config import load_settings
-from privsynth.errors import ConfigError, InputDataError, PlanningError, RunNotFoundError
+from privsynth.errors import InputDataError, PlanningError, RunNotFoundError
 from privsynth.graphs.context import ledger_for
 
 
@@ -96,9 +96,12 @@ def test_a_review_answer_resumes_the_last_waiting_run(tmp_path, sample_csv, samp
         privsynth.run("reject the last run")  # nothing is waiting any more
 
 
-def test_conditions_are_refused_before_anything_is_read(tmp_path) -> None:
-    with pytest.raises(ConfigError, match="region=northeast"):
+def test_a_conditional_request_on_a_missing_file_names_it_and_spends_nothing(tmp_path) -> None:
+    from privsynth.errors import PrivsynthError
+
+    with pytest.raises(PrivsynthError, match="c.csv"):
         privsynth.run(f"100 rows like {tmp_path / 'c.csv'}, epsilon 1, only rows where region=northeast")
+    assert _ledger().datasets() == []
 
 
 def test_an_unclear_request_is_still_the_graph_question() -> None:
