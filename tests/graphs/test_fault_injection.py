@@ -97,3 +97,32 @@ def test_the_cli_says_it_in_one_line_and_budget_lists_the_failed_spend(table, sa
     assert code == RunFailedError.exit_code and len(err.strip().splitlines()) == 1 and SECRET not in err
     assert main(["budget", "people"]) == 0
     assert "[spent, failed: MemoryError in validate_tabular]" in capsys.readouterr().out
+
+
+def test_the_next_start_marks_a_killed_run_that_had_spent(tmp_path):
+    """A run killed after its spend (no clean-up of its own) is marked failed by the next start's sweep."""
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    from dp_accounting import dp_event
+
+    from privsynth.graphs.nodes.failure import sweep_stale_runs
+
+    settings = load_settings()
+    run_id = "20261203-000000-killed"
+    folder = settings.runs_dir / run_id
+    (folder / "private").mkdir(parents=True)
+    (folder / "private" / "corpus.jsonl").write_text('{"text": "a private message"}\n')
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (folder / "private" / "owner.pid").write_text(dead.stdout)
+    state = {"run_id": run_id, "home": str(settings.home), "dataset": "notes", "fingerprint": "fp-1",
+             "run_dir": str(folder), "status": "prepared"}
+    ledger_for(settings).commit_spend("notes", "fp-1", dp_event.GaussianDpEvent(5.0), epsilon=0.5, delta=1e-6,
+                                      run_id=run_id, generator="dp_text_lm")
+    graph = SimpleNamespace(get_state=lambda config: SimpleNamespace(tasks=[], values=state))  # not waiting
+    assert sweep_stale_runs(graph, settings.runs_dir) == [run_id]
+    assert not (folder / "private").exists()
+    assert ledger_for(settings).outcomes()[run_id] == ("spent, failed: the process ended before the run finished in "
+                                                       "a killed or crashed process")
+    assert json.loads((folder / "status.json").read_text())["status"].startswith("spent, failed")
