@@ -94,3 +94,13 @@ def test_help_documents_the_exit_statuses(capsys, monkeypatch):
     for code, words in ((0, "released"), (2, "bad input"), (3, "over budget"), (cli.EXIT_HELD, "held"),
                         (cli.EXIT_WAITING, "waiting"), (6, "home folder or ledger"), (130, "interrupted")):
         assert any(line.strip().startswith(f"{code} ") and words in line for line in text.splitlines()), code
+
+
+def test_a_run_stopped_inside_the_graph_prints_only_its_one_line(tmp_path, capsys):
+    """Over budget is found by the graph's budget gate: stderr holds the error line and nothing else."""
+    data, schema = tiny_table(tmp_path, "insurance", rows=30)
+    code = main(["synthesize", str(data), "--schema", str(schema), "--epsilon", "5", *FAST, "--out",
+                 str(tmp_path / "s.csv"), "--yes"])
+    assert code == 3
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and err[0].startswith("error: Over budget"), err

@@ -40,7 +40,7 @@ def stops_on_error(node: Node) -> Node:
         try:
             return node(state)
         except PrivsynthError as exc:
-            log.warning("run.stopped", node=node.__name__, run_id=state.get("run_id"), error=str(exc))
+            log.info("run.stopped", node=node.__name__, run_id=state.get("run_id"), error=str(exc))
             status = "needs_clarification" if isinstance(exc, PlanningError) else "stopped"
             return {"status": status, "error": {"type": type(exc).__name__, "message": str(exc),
                                                 "problem": exc.problem, "fix": exc.fix,

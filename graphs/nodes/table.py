@@ -35,6 +35,7 @@ from privsynth.graphs.runfolder import (
 from privsynth.graphs.state import RunState
 from privsynth.logs import get_logger
 from privsynth.policies.delta import public_row_bound
+from privsynth.policies.pii_policy import PIIPolicy
 from privsynth.policies.release import evaluate_release
 from privsynth.tools.data.columns import check_all_handled, check_schema_columns_present, column_outcomes
 from privsynth.tools.data.conditions import check_conditions, rows_matching
@@ -52,6 +53,15 @@ def _target_rows(generator: Any, requested: int | None, has_holdout: bool) -> in
         return None
     scale = 1.0 / (1.0 - HOLDOUT_FRACTION) if has_holdout else 1.0
     return max(1, int(round(float(estimate) * scale)))
+
+
+def _pii_actions(plan: Plan, findings: list[dict[str, Any]], pii_columns: list[str]) -> dict[str, str]:
+    """Each PII column's action: the plan's per-type words (``mask SSNs``) over its default (PII policy)."""
+    from privsynth.tools.pii.synthetic_columns import column_action
+
+    policy = PIIPolicy.from_plan(plan.pii_action, plan.pii, plan.seed or 0)
+    entities = {f["column"]: f.get("entity_type") for f in findings}
+    return {c: column_action(policy, c, entities.get(c)) for c in pii_columns}
 
 
 def _shown(conditions: dict[str, Any]) -> str:
@@ -129,7 +139,12 @@ def scrub_table(state: RunState) -> dict[str, Any]:
         "modelled_columns": modelled,
         "note": "PII scrubbing is not differential privacy; the DP guarantee comes from the generator.",
     }
-    columns = column_outcomes(source.data.columns, source.schema, pii_columns, plan.pii_action, plan.drop_columns)
+    from privsynth.tools.pii.synthetic_columns import OUTCOMES
+
+    actions = _pii_actions(plan, pii["findings"], pii_columns)
+    pii["column_actions"] = actions
+    columns = column_outcomes(source.data.columns, source.schema, pii_columns, plan.pii_action, plan.drop_columns,
+                              {c: OUTCOMES.get(a, a) for c, a in actions.items()})
     return {"pii": pii, "columns": columns, "status": "scrubbed"}
 
 
@@ -144,7 +159,7 @@ def _split_source(state: RunState, plan: Plan) -> tuple[Source, TableSchema, pd.
 @stops_on_error
 def generate_table(state: RunState) -> dict[str, Any]:
     """Fit the DP generator on the training split and sample; the spend is committed as reading starts."""
-    from privsynth.tools.pii import fake_values  # heavy: imported when the node runs, so the CLI starts fast
+    from privsynth.tools.pii.synthetic_columns import synthetic_values  # heavy (presidio): imported when run
 
     plan = plan_of(state)
     pii = state.get("pii", {})
@@ -153,12 +168,13 @@ def generate_table(state: RunState) -> dict[str, Any]:
     committed: dict[str, Any] = {}
     generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, source.fingerprint, committed))
     synthetic = _sample(generator, plan, holdout is not None)
-    if plan.pii_action == "fake":
-        entities = {f["column"]: f.get("entity_type") or "GENERIC" for f in pii.get("findings", [])}
-        for column in pii.get("pii_columns", []):
-            synthetic[column] = fake_values(entities.get(column, "GENERIC"), len(synthetic), plan.seed or 0)
-        order = [c for c in source.data.columns if c in synthetic.columns]
-        synthetic = synthetic[order]
+    entities = {f["column"]: f.get("entity_type") or "GENERIC" for f in pii.get("findings", [])}
+    actions = _pii_actions(plan, pii.get("findings", []), pii.get("pii_columns", []))  # the plan as reviewed
+    for column, action in actions.items():  # per entity type; a real value is never written
+        values = synthetic_values(action, entities.get(column), len(synthetic), plan.seed or 0)
+        if values is not None:
+            synthetic[column] = values
+    synthetic = synthetic[[c for c in source.data.columns if c in synthetic.columns]]
     write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic, na_rep=missing_marker(source.schema))
     status = committed["status"]
     budget = {**state.get("budget", {}), "spent_epsilon": status.planned_epsilon,

@@ -9,7 +9,7 @@ report shows: one row per input column and what happened to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from privsynth.errors import SchemaError
 from privsynth.tools.data.schema import TableSchema
@@ -79,8 +79,13 @@ def _outcome(kind: str, spec_note: str | None, dropped_by_user: bool) -> str:
 
 
 def column_outcomes(data_columns: Iterable[str], schema: TableSchema, pii_columns: Iterable[str],
-                    pii_action: str, drop: Iterable[str] = ()) -> list[dict[str, str]]:
-    """One row per input column: its declared kind and what the run does with it (public facts only)."""
+                    pii_action: str, drop: Iterable[str] = (),
+                    pii_outcomes: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+    """One row per input column: its declared kind and what the run does with it (public facts only).
+
+    ``pii_outcomes`` says per PII column what the output holds (per entity type, from the PII policy); a PII
+    column it does not name follows ``pii_action``.
+    """
     specs = {c.name: c for c in schema.columns}
     pii, dropped = set(pii_columns), set(drop)
     rows = []
@@ -88,7 +93,8 @@ def column_outcomes(data_columns: Iterable[str], schema: TableSchema, pii_column
         spec = specs.get(name)
         kind = spec.kind if spec is not None else "undeclared"
         if name in pii:
-            what = PII_OUTCOMES.get(pii_action, pii_action) + ("" if kind == "pii" else " (detected)")
+            outcome = (pii_outcomes or {}).get(name) or PII_OUTCOMES.get(pii_action, pii_action)
+            what = outcome + ("" if kind == "pii" else " (detected)")
         elif spec is not None and spec.modelled and name not in dropped:
             domain = (f"{len(spec.categories or [])} categories" if spec.kind == "categorical"
                       else f"range {spec.min:g} to {spec.max:g}{', integers' if spec.integer else ''}")
