@@ -444,7 +444,7 @@ def print_table(summary: dict[str, Any], full: bool) -> None:
     print(f"values with more digits than the schema's decimals (all runs): "
           f"{summary['values_beyond_declared_decimals'] or 'no column declares decimals'}")
     t, r = summary["tstr_roc_auc"], summary["trtr_roc_auc"]
-    label = "TSTR ROC AUC for Churn" + ("" if full else " (small holdout, ~20% of the rows: noisy)")
+    label = "TSTR ROC AUC for Churn" + ("" if full else " (small holdout, ~10% of the rows: noisy)")
     print(f"{label}: mean {t['mean']} std {t['std']} range [{t['min']}, {t['max']}]; "
           f"train-on-real mean {r['mean']} (range {r['min']}-{r['max']})")
     s = summary["seconds"]
