@@ -27,7 +27,7 @@ demo: $(STAMP)
 	  "2000 synthetic rows like privsynth/sample_data/adult_people.csv with schema privsynth/sample_data/adult_people.schema.json, epsilon 1, drop names, target income"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
