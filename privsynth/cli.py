@@ -276,19 +276,26 @@ def _finish(result: Any) -> int:
     return 0 if result.status in ("released", "rejected", "answered") else EXIT_HELD
 
 
+def _split_pair(pair: str, what: str, form: str, example: str) -> tuple[str, str]:
+    """``KEY=VALUE`` as ``(key, value)``, the key stripped of surrounding spaces.
+
+    Raises:
+        ConfigError: No ``=``, or an empty key (the message names ``form`` and an ``example``).
+    """
+    key, sep, value = pair.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"{what} '{pair}' is not {form}.", f"Write e.g. {example}.")
+    return key.strip(), value
+
+
 def parse_conditions(pairs: Sequence[str]) -> dict[str, str]:
     """Turn ``COLUMN=VALUE`` strings into conditions (values kept as text; the schema's spelling decides).
 
     Raises:
         ConfigError: A pair without ``=`` or with an empty column.
     """
-    conditions: dict[str, str] = {}
-    for pair in pairs:
-        column, sep, value = pair.partition("=")
-        if not sep or not column.strip():
-            raise ConfigError(f"Condition '{pair}' is not COLUMN=VALUE.", "Write e.g. --condition fraud=1.")
-        conditions[column.strip()] = value.strip()
-    return conditions
+    split = (_split_pair(pair, "Condition", "COLUMN=VALUE", "--condition fraud=1") for pair in pairs)
+    return {column: value.strip() for column, value in split}
 
 
 def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
@@ -299,13 +306,11 @@ def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
     """
     options: dict[str, Any] = {}
     for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"Option '{pair}' is not KEY=VALUE.", "Write e.g. --option epochs=1.")
+        key, raw = _split_pair(pair, "Option", "KEY=VALUE", "--option epochs=1")
         try:
-            options[key.strip()] = json.loads(raw)
+            options[key] = json.loads(raw)
         except json.JSONDecodeError:
-            options[key.strip()] = raw
+            options[key] = raw
     return options
 
 
