@@ -83,34 +83,14 @@ def _scrub_table(source: Path, out: Path, fmt: str, plan: Plan, policy: PIIPolic
     return summary
 
 
-def _read_records(source: Path, fmt: str) -> list[Any]:
-    try:
-        lines = source.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError as exc:
-        raise InputDataError(f"{source} is not valid UTF-8 (bad byte at offset {exc.start}).",
-                             "Convert the file to UTF-8, e.g. with `iconv -f latin1 -t utf-8`.") from exc
-    if fmt == "text":
-        return lines
-    records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputDataError(f"{source} line {number} is not valid JSON ({exc.msg}).",
-                                 "Write one JSON object per line.") from exc
-        if not isinstance(record, dict):
-            raise InputDataError(f"{source} line {number} is not a JSON object.", "Write one JSON object per line.")
-        records.append(record)
-    return records
 
 
 def _scrub_records(source: Path, out: Path, fmt: str, plan: Plan, policy: PIIPolicy) -> dict[str, Any]:
+    from privsynth.tools.data.records import read_records
     from privsynth.tools.pii.anonymize import PolicyScrubber
     from privsynth.tools.pii.text import as_text, default_scanner
 
-    records = _read_records(source, fmt)
+    records = read_records(source, fmt)
     field = plan.text_field or DEFAULT_TEXT_FIELD
     texts = records if fmt == "text" else [r.get(field) for r in records]
     scrubber, columns, found, lines = PolicyScrubber(policy), ColumnActions(policy), Counter(), []

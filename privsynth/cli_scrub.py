@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from privsynth.errors import InputDataError
+from privsynth.tools.data.records import read_records, read_utf8
 
 if TYPE_CHECKING:
     from privsynth.tools.pii.anonymize import PolicyScrubber
@@ -132,38 +133,9 @@ def _format(path: Path) -> str:
     return fmt
 
 
-def read_utf8(path: Path) -> str:
-    """Read a file as UTF-8, raising :class:`InputDataError` with the byte offset when it is not."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputDataError(f"{path} is not valid UTF-8 (bad byte at offset {exc.start}).",
-                             "Convert the file to UTF-8, e.g. with `iconv -f latin1 -t utf-8`.") from exc
-
-
 def _read_records(path: Path, fmt: str, field: str) -> tuple[list[object], list[object]]:
-    text = read_utf8(path)
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [line.rstrip("\r") for line in lines]
-    if fmt == "text":
-        return list(lines), list(lines)
-    records: list[object] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputDataError(f"{path} line {number} is not valid JSON ({exc.msg}).",
-                                 "Write one JSON object per line.") from exc
-        if not isinstance(record, dict):
-            raise InputDataError(f"{path} line {number} is a JSON {type(record).__name__}, not an object.",
-                                 "Write one JSON object per line.")
-        records.append(record)
-    return records, [r.get(field) for r in records]
+    records = read_records(path, fmt)
+    return records, (list(records) if fmt == "text" else [r.get(field) for r in records])  # type: ignore[union-attr]
 
 
 def _scrub_records(records: list[object], texts: list[object], fmt: str, output_path: Path, scrubber: PolicyScrubber,
