@@ -198,9 +198,10 @@ def validate_table_node(state: RunState) -> dict[str, Any]:
     source, schema, train, holdout = _split_source(state, plan)
     synthetic = read_synthetic(Path(state["run_dir"]) / PENDING_FILE, source.schema)
     target = plan.target
-    if plan.conditions and rows_matching(train, plan.conditions).any():
+    in_slice = rows_matching(train, plan.conditions) if plan.conditions else None
+    if in_slice is not None and in_slice.any():
         # what was asked for is the slice: compare with the real rows of the same slice
-        train = train.loc[rows_matching(train, plan.conditions)].reset_index(drop=True)
+        train = train.loc[in_slice].reset_index(drop=True)
         if holdout is not None:
             holdout = holdout.loc[rows_matching(holdout, plan.conditions)].reset_index(drop=True)
             holdout = holdout if len(holdout) else None
