@@ -178,7 +178,8 @@ def test_plug_in_text_generator_warnings_reach_the_summary_and_report(tmp_path):
         unregister_generator("test_short_text")
     warnings = result.state["generation"]["warnings"]
     train = result.state["generation"]["train_rows"]  # 60 texts minus the per-record holdout
-    assert 36 <= train <= 58
+    holdout = result.state["generation"].get("holdout_rows", 0)
+    assert 0 < train < 60 and train + holdout == 60  # duplicate texts fall on one side together: no tight band
     assert warnings[0] == (f"3 of {train} training texts were longer than max_tokens=16 tokens and were cut (raise it "
                            "with --option max_tokens=N).")
     assert warnings[1].startswith("Generated 2 distinct texts of the 5 asked for")
