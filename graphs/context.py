@@ -15,6 +15,7 @@ from privsynth.errors import InputDataError, SchemaError
 from privsynth.policies.holdout import HOLDOUT_FRACTION, split_records
 from privsynth.policies.ledger import Ledger, NameResolution
 from privsynth.tools.data.columns import with_dropped
+from privsynth.tools.data.folding import apply_domain_rules
 from privsynth.tools.data.io import fingerprint_file, read_table
 from privsynth.tools.data.schema import TableSchema, load_schema
 
@@ -128,7 +129,7 @@ def _read_source(source: str, schema_path: str, drop: tuple[str, ...],
     """
     raw = read_table(source, encoding)
     schema = with_dropped(load_schema(schema_path), drop, raw.columns)
-    return apply_missing_markers(raw, schema), schema
+    return apply_domain_rules(apply_missing_markers(raw, schema), schema), schema
 
 
 def apply_missing_markers(data: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:

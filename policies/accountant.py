@@ -3,7 +3,9 @@
 The primary accountant is dp_accounting's privacy-loss-distribution (PLD) accountant, which is tight
 for Gaussian and Poisson-subsampled Gaussian mechanisms; the RDP accountant is the cross-check (it is
 looser, so its epsilon is an upper bound that must never be *below* the PLD one by more than numerical
-slack). Non-private events (SDV for non-sensitive data) make epsilon infinite.
+slack). Non-private events (SDV for non-sensitive data) make epsilon infinite. A
+:class:`~privsynth.policies.events.ThresholdDpEvent` (the (0, delta) part of a stability-based histogram) is
+composed by spending its delta: the rest is accounted at ``delta - sum of thresholds``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dp_accounting.pld import pld_privacy_accountant
 from dp_accounting.rdp import rdp_privacy_accountant
 
 from privsynth.errors import AccountingError
+from privsynth.policies.events import ThresholdDpEvent
 
 PLD_DISCRETIZATION = 1e-4
 
@@ -35,6 +38,32 @@ def _is_non_private(event: dp_event.DpEvent) -> bool:
     return False
 
 
+def _split_thresholds(events: Sequence[dp_event.DpEvent]) -> tuple[list[dp_event.DpEvent], float]:
+    """The events without their threshold parts (composed ones flattened), and the thresholds' total delta."""
+    rest: list[dp_event.DpEvent] = []
+    total = 0.0
+    for event in events:
+        if isinstance(event, ThresholdDpEvent):
+            total += float(event.delta)
+        elif isinstance(event, dp_event.SelfComposedDpEvent) and isinstance(event.event, ThresholdDpEvent):
+            total += float(event.event.delta) * int(event.count)
+        elif isinstance(event, dp_event.ComposedDpEvent) and _has_threshold(event):
+            inner, delta = _split_thresholds(event.events)
+            rest.extend(inner)
+            total += delta
+        else:
+            rest.append(event)
+    return rest, total
+
+
+def _has_threshold(event: dp_event.DpEvent) -> bool:
+    if isinstance(event, ThresholdDpEvent):
+        return True
+    if isinstance(event, dp_event.ComposedDpEvent):
+        return any(_has_threshold(e) for e in event.events)
+    return isinstance(event, dp_event.SelfComposedDpEvent) and _has_threshold(event.event)
+
+
 def supports(event: dp_event.DpEvent) -> bool:
     """Dry run: can the PLD accountant compose this event?
 
@@ -45,6 +74,9 @@ def supports(event: dp_event.DpEvent) -> bool:
         True when :func:`epsilon_of` can account for it (non-private events count as supported: they
         give epsilon = infinity).
     """
+    if _has_threshold(event):
+        rest, _ = _split_thresholds([event])
+        return all(supports(e) for e in rest)
     return _is_non_private(event) or _pld().supports(event)
 
 
@@ -64,6 +96,11 @@ def epsilon_of(events: Sequence[dp_event.DpEvent], delta: float, accountant: str
     """
     if not 0 < delta < 1:
         raise AccountingError(f"delta must be in (0, 1), got {delta}.", "Pass a small positive delta.")
+    events, thresholds = _split_thresholds(events)
+    if thresholds > 0:
+        if thresholds >= delta:
+            return math.inf
+        delta -= thresholds
     events = [e for e in events if not isinstance(e, dp_event.NoOpDpEvent)]
     if not events:
         return 0.0

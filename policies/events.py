@@ -2,7 +2,8 @@
 
 Spends are stored in the ledger as JSON. Every ``DpEvent`` subclass of dp_accounting is an ``attrs``
 class, so an event serializes generically as ``{"type": ClassName, **fields}``, with nested events
-serialized recursively. Only classes of ``dp_accounting.dp_event`` can be read back.
+serialized recursively. Only classes of ``dp_accounting.dp_event`` and privsynth's own
+:class:`ThresholdDpEvent` can be read back.
 """
 
 from __future__ import annotations
@@ -14,6 +15,26 @@ import attrs
 from dp_accounting import dp_event
 
 from privsynth.errors import AccountingError
+
+
+@attrs.frozen
+class ThresholdDpEvent(dp_event.DpEvent):
+    """A (0, ``delta``)-DP release: the threshold of a stability-based histogram.
+
+    A value that only one record holds is released only when its noisy count clears the threshold, which
+    happens with probability at most ``delta`` over the noise; otherwise nothing about it is released. Added to
+    or removed from a table, a record changes the release in that way or not at all, so the part is exactly
+    (0, delta)-DP. dp_accounting has no event for it; :mod:`privsynth.policies.accountant` composes it by adding
+    its delta (``delta_total(eps) <= delta_rest(eps) + delta``), which is exact for independent noise.
+
+    Attributes:
+        delta: The probability bound.
+    """
+
+    delta: float
+
+
+PRIVSYNTH_EVENTS: dict[str, type[dp_event.DpEvent]] = {"ThresholdDpEvent": ThresholdDpEvent}
 
 
 def event_to_dict(event: dp_event.DpEvent) -> dict[str, Any]:
@@ -47,7 +68,7 @@ def event_from_dict(data: dict[str, Any]) -> dp_event.DpEvent:
     Raises:
         AccountingError: The type is not a dp_accounting event class.
     """
-    cls = getattr(dp_event, str(data.get("type")), None)
+    cls = PRIVSYNTH_EVENTS.get(str(data.get("type"))) or getattr(dp_event, str(data.get("type")), None)
     if not (isinstance(cls, type) and issubclass(cls, dp_event.DpEvent)):
         raise AccountingError(f"Unknown privacy event type {data.get('type')!r} in the ledger.",
                               "The ledger was written by an incompatible version; do not edit it by hand.")

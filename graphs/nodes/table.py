@@ -16,6 +16,12 @@ from privsynth.graphs.context import (
     settings_for,
     split_holdout,
 )
+from privsynth.graphs.nodes.discovery import (
+    confirm_generator_share,
+    discover_schema,
+    generator_plan,
+    needs_discovery,
+)
 from privsynth.graphs.nodes.shared import (
     make_generator,
     modelled_schema,
@@ -90,16 +96,22 @@ def prepare_table(state: RunState) -> dict[str, Any]:
     """Read the table and its schema, fix delta from a public row bound, and declare the generator's event.
 
     Also the preflight's resource check (:mod:`privsynth.graphs.preflight`): the synthetic table must fit in
-    memory and on disk, estimated from the schema and the rows asked for, before the budget gate.
+    memory and on disk, estimated from the schema and the rows asked for, before the budget gate. A table without
+    a schema first gets a DP draft (:mod:`privsynth.graphs.nodes.discovery`: its own spend, before the values are
+    read), which becomes the run's schema.
     """
     settings = settings_for(state.get("home"))
     plan = plan_of(state)
+    if needs_discovery(plan):
+        plan = discover_schema(state, plan, settings)
     source = load_source(plan)
     check_schema_columns_present(source.data.columns, source.schema)
     bound = public_row_bound(len(source.data), source.schema.rows)
     plan = with_delta(plan, bound, settings.default_delta)
     declared_pii = [c.name for c in source.schema.columns if c.kind == "pii"]
-    generator = make_generator(plan, modelled_schema(source.schema, declared_pii), state.get("home"))
+    gen_schema = modelled_schema(source.schema, declared_pii)
+    gplan = confirm_generator_share(plan, gen_schema, state["run_dir"], state.get("home"))
+    generator = make_generator(gplan, gen_schema, state.get("home"))
     if plan.conditions:  # against the public schema, before the budget gate: a bad condition spends nothing
         checked = check_conditions(plan.conditions, modelled_schema(source.schema, declared_pii))
         plan = plan.model_copy(update={"conditions": checked})
@@ -164,9 +176,10 @@ def generate_table(state: RunState) -> dict[str, Any]:
     plan = plan_of(state)
     pii = state.get("pii", {})
     source, schema, train, holdout = _split_source(state, plan)
-    generator = make_generator(plan, schema, state.get("home"))
+    gplan = generator_plan(plan, state.get("run_dir"))  # after domain discovery: the generator's share
+    generator = make_generator(gplan, schema, state.get("home"))
     committed: dict[str, Any] = {}
-    generator.fit(train[schema.names], schema, spend=spend_hook(state, plan, source.fingerprint, committed))
+    generator.fit(train[schema.names], schema, spend=spend_hook(state, gplan, source.fingerprint, committed))
     synthetic = _sample(generator, plan, holdout is not None)
     entities = {f["column"]: f.get("entity_type") or "GENERIC" for f in pii.get("findings", [])}
     actions = _pii_actions(plan, pii.get("findings", []), pii.get("pii_columns", []))  # the plan as reviewed

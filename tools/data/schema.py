@@ -32,6 +32,14 @@ nullable exactly when its values list ``N``.
 Numbers are written with ``decimals`` digits after the point when the schema says so; otherwise integer
 columns as integers and other numeric columns at :func:`default_decimals` (from the public range).
 
+Drafted schemas (:mod:`privsynth.tools.data.discovery`, ``privsynth schema draft``): ``"estimated"`` (per
+column) lists the fields estimated from the data; ``"unlisted"`` says what a value outside the declared domain
+becomes (a categorical column: one of its categories, the draft's ``"(other)"``, or ``"missing"``; a numeric
+column: ``"missing"``); ``"date": true`` (a numeric column) means its numbers are days since 1970-01-01, read
+from and written as ISO dates; ``"draft"`` (table level) records how the draft was made and at what privacy
+cost; ``"private_mark"`` (table level) marks a draft read from the private data without DP: :func:`load_schema`
+refuses such a file until a person has replaced the marked fields with public knowledge and deleted the mark.
+
 ``workload`` (table level, optional): ``{"key": "PUMA"}`` names the column that the tabular synthesizers join
 to every measured marginal (:mod:`privsynth.tools.tabular.workload` chooses one from public facts when absent).
 
@@ -54,7 +62,7 @@ import functools
 import json
 import math
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
@@ -63,6 +71,7 @@ from privsynth.tools.data.nist import apply_reviewed, from_nist_dictionary
 
 ColumnKind = Literal["categorical", "numeric", "pii", "text", "id", "dropped", "unknown"]
 SILENT_NULL_SIGMAS = 4.0
+PRIVATE_MARK = "read from the private data: replace with public knowledge"
 
 
 class ValueRule(BaseModel):
@@ -125,6 +134,9 @@ class ColumnSpec(BaseModel):
     rank_of: str | None = None
     holds_when: ValueRule | None = None
     review_note: str | None = None
+    estimated: list[str] | None = None
+    unlisted: str | None = None
+    date: bool | None = None
 
     @model_validator(mode="after")
     def _check_domain(self) -> ColumnSpec:
@@ -139,6 +151,13 @@ class ColumnSpec(BaseModel):
             self.categories = [str(c) for c in self.categories]
             if len(set(self.categories)) != len(self.categories):
                 raise ValueError(f"column '{self.name}' lists a category twice")
+        if self.unlisted is not None:
+            if self.kind == "categorical" and self.unlisted not in [*(self.categories or []), "missing"]:
+                raise ValueError(f"column '{self.name}' folds unlisted values into '{self.unlisted}', which is not "
+                                 "one of its categories")
+            if self.kind == "numeric" and (self.unlisted != "missing" or self.nullable is False):
+                raise ValueError(f"numeric column '{self.name}' can only treat unlisted values as \"missing\" (and "
+                                 "must then not be declared never missing)")
         return self
 
     @property
@@ -178,6 +197,8 @@ class TableSchema(BaseModel):
     columns: list[ColumnSpec]
     workload: Workload | None = None
     source_note: str | None = None
+    draft: dict[str, Any] | None = None
+    private_mark: str | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> TableSchema:
@@ -241,7 +262,8 @@ class TableSchema(BaseModel):
             columns.append(c)
         workload = self.workload if self.workload is None or self.workload.key not in names else None
         return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=columns,
-                           workload=workload, source_note=self.source_note)
+                           workload=workload, source_note=self.source_note, draft=self.draft,
+                           private_mark=self.private_mark)
 
     def to_json(self) -> str:
         """Serialize in privsynth's schema format."""
@@ -266,13 +288,26 @@ def load_schema(path: str | Path, reviewed: bool = True) -> TableSchema:
         The schema.
 
     Raises:
-        SchemaError: The file is missing, is not JSON, or declares an invalid domain.
+        SchemaError: The file is missing, is not JSON, declares an invalid domain, or is a draft read from the
+            private data without DP that still carries its ``private_mark``.
     """
     path = Path(path).expanduser().resolve()
     if not path.is_file():
         raise SchemaError(f"Schema file {path} does not exist.", "Check the path given to --schema.")
     content = path.read_bytes()
-    return _parse_schema(str(path), content, reviewed).model_copy(deep=True)
+    schema = _parse_schema(str(path), content, reviewed).model_copy(deep=True)
+    if schema.private_mark:
+        raise private_mark_error(path)
+    return schema
+
+
+def private_mark_error(path: str | Path) -> SchemaError:
+    """The refusal of a schema draft that was read from the private data without DP (it still has its mark)."""
+    return SchemaError(f"Schema file {path} is a draft read from the private data without DP (\"private_mark\": "
+                       f"\"{PRIVATE_MARK}\"), so its domains are not public. Nothing was read or spent.",
+                       "Replace each field listed under \"estimated\" with public knowledge, then delete the "
+                       "\"private_mark\" line; or draft it with DP: privsynth schema draft DATA --epsilon E "
+                       "--out FILE.")
 
 
 @functools.lru_cache(maxsize=32)

@@ -1,0 +1,181 @@
+"""The schema draft: each column's type and domain decided from DP outputs (or exactly, marked as private).
+
+Per column (``name`` from the header), with one :class:`~.histogram.Measurer` (noise ``sigma``, or exact):
+
+1. the noisy kinds of its cells (:mod:`.profile`): missing, integer, fraction, date, text;
+2. the stability-based histogram of its values (:func:`~.histogram.stability_histogram`): the frequent values;
+3. for numbers and dates, the DP bounds (:func:`~.quantile.dp_bounds`).
+
+Decisions (post-processing of those outputs and of the name; documented in the README and in each column's
+``review_note``):
+
+* a name that says identifier (:func:`~.header.looks_like_id`) -> ``id``, not modelled; a name that says free
+  text -> ``text`` (the text path, or not released by a table run);
+* almost no value present (the noisy count of non-missing cells is not significant) -> ``dropped``;
+* at least :data:`NUMERIC_SHARE` of the present cells are numbers -> ``numeric`` with DP bounds, unless its
+  released values are few (at most :data:`MAX_CODES`) and cover nearly all cells, when it is a ``categorical``
+  code list (0/1 flags, ratings); text values that are frequent become ``special_values``, rare ones count as
+  missing (``unlisted: "missing"``);
+* at least :data:`NUMERIC_SHARE` dates -> ``numeric`` in days since 1970-01-01 with DP bounds, ``"date": true``;
+* otherwise (text, or a mix of numbers and text) -> ``categorical`` with the released values, and the rest folded
+  into :data:`OTHER` (or into missing when no significant mass is left); when nothing is released (nearly every
+  value distinct) -> ``dropped`` as identifier-like or free text. A mixed column says so in its note, with how to
+  change it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from privsynth.tools.data.discovery import profile
+from privsynth.tools.data.discovery.header import looks_like_id, looks_like_text
+from privsynth.tools.data.discovery.histogram import Measurer, relative, stability_histogram
+from privsynth.tools.data.discovery.quantile import dp_bounds
+from privsynth.tools.data.schema import PRIVATE_MARK, ColumnSpec, TableSchema
+from privsynth.tools.tabular.encoding.discretize import normalize_value
+
+NUMERIC_SHARE = 0.95
+MAX_CODES = 32
+CODE_COVERAGE = 0.98
+PRESENT_Z = 5.0
+LEFTOVER_Z = 3.0
+MAX_EXACT_CATEGORIES = 1000
+OTHER = "(other)"
+
+
+def _sorted_values(values: list[str]) -> list[str]:
+    def key(v: str) -> tuple[int, float, str]:
+        try:
+            return (0, float(v), v)
+        except ValueError:
+            return (1, 0.0, v)
+
+    return sorted(values, key=key)
+
+
+def _numeric_spec(name: str, numbers: np.ndarray, integer: bool, m: Measurer, released: dict[str, float],
+                  note: str, date: bool = False) -> ColumnSpec | None:
+    bounds = dp_bounds(numbers, m)
+    if bounds is None:
+        return None
+    low, high = bounds
+    if integer:
+        low, high = math.floor(low), math.ceil(high)
+        if not low < high:
+            high = low + 1
+    specials = [v for v in released if not _is_number(v)] if not date else []
+    fields = ["kind", "min", "max", "integer"] + (["special_values"] if specials else [])
+    return ColumnSpec(name=name, kind="numeric", min=low, max=high, integer=integer or date,
+                      special_values=_sorted_values(specials), unlisted="missing", estimated=fields,
+                      review_note=note, date=date or None)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _categorical_spec(name: str, released: dict[str, float], present: float, m: Measurer, note: str) -> ColumnSpec:
+    values = _sorted_values(list(released))
+    leftover = present - sum(released.values())
+    significant = leftover > m.significant(LEFTOVER_Z * math.sqrt(1 + len(released)))
+    other = OTHER if OTHER not in values else OTHER + "*"
+    categories = values + ([other] if significant else [])
+    return ColumnSpec(name=name, kind="categorical", categories=categories,
+                      unlisted=other if significant else "missing", estimated=["kind", "categories"],
+                      review_note=note)
+
+
+def draft_column(name: str, values: pd.Series, m: Measurer, tau: float) -> ColumnSpec:
+    """One column's drafted spec, from the noisy measurements of ``values`` (module docstring).
+
+    Every measurement is made whatever the decision, so the release's shape does not depend on the data.
+    """
+    kinds = m.dense(profile.cell_kind_codes(values), len(profile.KINDS))
+    n = dict(zip(profile.KINDS, kinds, strict=True))
+    present = float(n["integer"] + n["fraction"] + n["date"] + n["text"])
+    text_values = values.dropna().map(normalize_value).astype(str).str.strip()
+    text_values = text_values[text_values != ""]
+    if m.exact:
+        counts = text_values.value_counts()
+        released = ({str(v): float(c) for v, c in counts.items()} if len(counts) <= MAX_EXACT_CATEGORIES else {})
+    else:
+        released = stability_histogram(text_values, m, tau)
+    numbers = profile.as_numbers(values).to_numpy()
+    number_share = relative(float(n["integer"] + n["fraction"]), present)
+    date_share = relative(float(n["date"]), present)
+    how = "read from the data" if m.exact else "DP"
+    if date_share >= NUMERIC_SHARE:
+        measured = profile.as_days(values).to_numpy()
+    else:
+        measured = numbers
+    bounds_spec = None
+    if number_share >= NUMERIC_SHARE or date_share >= NUMERIC_SHARE:
+        integer = n["fraction"] < max(m.significant(3.0), 0.02 * float(n["integer"] + n["fraction"]))
+        is_date = date_share >= NUMERIC_SHARE
+        note = (f"dates ({how} share {date_share:.0%}): modelled as days since 1970-01-01 with {how} bounds, "
+                "written back as dates" if is_date else f"numbers ({how} share {number_share:.0%}), bounds by {how}")
+        bounds_spec = _numeric_spec(name, measured, bool(integer) and not is_date, m, released, note, date=is_date)
+    else:
+        dp_bounds(measured, m)  # the same measurements for every column: the release's shape is public
+    if looks_like_id(name):
+        return ColumnSpec(name=name, kind="id", estimated=["kind"],
+                          review_note="the header's name says identifier: not modelled (set kind to categorical or "
+                                      "numeric to model it)")
+    if looks_like_text(name):
+        return ColumnSpec(name=name, kind="text", estimated=["kind"],
+                          review_note="the header's name says free text: the text path, not the table model")
+    if not present > m.significant(PRESENT_Z):
+        return ColumnSpec(name=name, kind="dropped", estimated=["kind"],
+                          review_note=f"(almost) every cell is missing ({how} count): no domain to model")
+    coverage = relative(sum(released.values()), present)
+    codes = 0 < len(released) <= MAX_CODES and coverage >= CODE_COVERAGE
+    if bounds_spec is not None and not (codes and number_share >= NUMERIC_SHARE):
+        return bounds_spec
+    if not released:
+        held = (f"no value is held by more than about {tau:.0f} rows (the DP threshold at this budget)"
+                if not m.exact else f"more than {MAX_EXACT_CATEGORIES} distinct values")
+        return ColumnSpec(name=name, kind="dropped", estimated=["kind"],
+                          review_note=f"{held}: an identifier, free text, or categories too "
+                                      "rare to release; proposed for dropping (declare its categories to model it, "
+                                      "or set kind text for the text path)")
+    if codes and number_share >= NUMERIC_SHARE:
+        note = f"a few number codes cover the column ({how}): modelled as categories"
+    elif 0.05 < number_share < NUMERIC_SHARE:
+        note = (f"mixes numbers and text ({how} share of numbers {number_share:.0%}): drafted as categorical with "
+                "its frequent values; to model it as a number, set kind numeric with min/max, list its text codes "
+                "as special_values and set unlisted to missing")
+    else:
+        note = f"categories: the values frequent enough to release ({how} histogram)"
+    return _categorical_spec(name, released, present, m, note)
+
+
+def draft_schema(data: pd.DataFrame, header: list[str], m: Measurer, tau: float, name: str | None = None,
+                 draft: dict[str, Any] | None = None) -> TableSchema:
+    """The drafted schema of a table (every header column, in order).
+
+    Args:
+        data: The table (read by the caller after the discovery's spend was committed).
+        header: Its column names.
+        m: The noise (exact for a draft without DP: the result then carries :data:`PRIVATE_MARK`).
+        tau: The stability-based histogram's threshold.
+        name: The schema's name.
+        draft: How the draft was made (public), stored in the schema.
+    """
+    columns = [draft_column(column, data[column], m, tau) for column in header]
+    return TableSchema(name=name, columns=columns, draft=draft, private_mark=PRIVATE_MARK if m.exact else None)
+
+
+def origin(spec: ColumnSpec) -> str:
+    """Where a column's declaration came from: declared, estimated (with DP or not), or dropped, and why."""
+    if not spec.estimated:
+        return "declared"
+    if spec.kind in ("id", "text", "dropped"):
+        return f"dropped: {spec.review_note}" if spec.review_note else "dropped"
+    return f"estimated ({', '.join(spec.estimated)})"

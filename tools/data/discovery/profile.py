@@ -1,0 +1,56 @@
+"""What each cell of a column is: missing, an integer, a fraction, a date or text.
+
+Parsing a value reads the private data, so nothing here is released as it is: the draft sees these kinds only
+through a noisy histogram (:func:`cell_kind_codes` feeds :func:`~.histogram.noisy_counts`), and decides a column's
+type from that DP output (:mod:`.draft`). Dates are ISO 8601 (``2024-01-31``, optionally with a time).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+MISSING, INTEGER, FRACTION, DATE, TEXT = range(5)
+KINDS = ("missing", "integer", "fraction", "date", "text")
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+EPOCH = pd.Timestamp("1970-01-01")
+
+
+def as_numbers(values: pd.Series) -> pd.Series:
+    """The column as floats: numbers parse, anything else is NaN (booleans are not numbers)."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return pd.Series(np.nan, index=values.index)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype(float)
+    return pd.to_numeric(values.astype("string").str.strip(), errors="coerce").astype(float)
+
+
+def as_days(values: pd.Series) -> pd.Series:
+    """ISO dates as days since 1970-01-01 (floats; a time of day is a fraction); anything else is NaN."""
+    text = values.astype("string").str.strip()
+    iso = text.str.match(ISO_DATE).fillna(False).astype(bool)
+    days = pd.Series(np.nan, index=values.index)
+    if iso.any():
+        parsed = pd.to_datetime(text[iso], errors="coerce", format="ISO8601")
+        days[iso] = (parsed - EPOCH) / pd.Timedelta(days=1)
+    return days
+
+
+def cell_kind_codes(values: pd.Series) -> np.ndarray:
+    """One code per cell (:data:`MISSING` .. :data:`TEXT`): each row counts once, in one kind."""
+    codes = np.full(len(values), TEXT, dtype=np.int64)
+    missing = values.isna().to_numpy()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        missing |= (values.astype("string").str.strip() == "").fillna(False).to_numpy(dtype=bool)
+    numbers = as_numbers(values).to_numpy()
+    finite = np.isfinite(numbers)
+    whole = finite & (np.floor(np.where(finite, numbers, 0)) == np.where(finite, numbers, 0))
+    codes[finite & ~whole] = FRACTION
+    codes[whole] = INTEGER
+    rest = ~finite & ~missing
+    if rest.any() and not pd.api.types.is_numeric_dtype(values.dtype):
+        dated = np.isfinite(as_days(values[rest]).to_numpy())
+        idx = np.flatnonzero(rest)
+        codes[idx[dated]] = DATE
+    codes[missing] = MISSING
+    return codes
