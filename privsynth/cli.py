@@ -17,6 +17,7 @@ from typing import Any
 
 from privsynth.cli_budget import add_budget_parser, normalise_argv, run_budget
 from privsynth.cli_plan import add_plan_parser, run_plan
+from privsynth.cli_schema import add_schema_parser, check_schema_args, run_schema
 from privsynth.cli_scrub import add_scrub_parser, run_scrub
 from privsynth.errors import ERROR_EXIT_CODES, ConfigError, PrivsynthError
 
@@ -54,7 +55,9 @@ def _exit_codes() -> str:
 MAIN_EPILOG = """\
 examples:
   privsynth run "2000 rows like data.csv with schema data.schema.json, epsilon 1, drop names"
+  privsynth synthesize data.csv --epsilon 1 --out synth.csv     no schema: a DP draft of one, from 10% of epsilon
   privsynth synthesize data.csv --schema data.schema.json --epsilon 1 --out synth.csv
+  privsynth schema draft data.csv --out data.schema.json [--epsilon 0.3]
   privsynth budget                       what each dataset has spent and has left
   privsynth review RUN_ID --approve      answer a waiting checkpoint
   privsynth synthesize --help            every option of a command, with its default
@@ -86,7 +89,11 @@ The input is checked (path, epsilon, delta, output folder, encoding) before anyt
 plan, the schema and the budget before anything is spent. Each run draws fresh DP noise; the same file
 again is `privsynth replay RUN_ID --out FILE` (no new spend).
 
+Without --schema (and no <stem>.schema.json next to the data), a table's schema is drafted with DP domain
+discovery from 10% of the budget (spent first, before the values are read; shown at the first checkpoint).
+
 examples:
+  privsynth synthesize data.csv --epsilon 1 --out synth.csv
   privsynth synthesize data.csv --schema data.schema.json --epsilon 1 --out synth.csv
   privsynth synthesize data.csv --schema dict.json --epsilon 1 --rows 10000 --target income --pii fake \\
       --drop-column notes --out synth.parquet --yes
@@ -151,7 +158,8 @@ def _add_synthesize(sub: argparse._SubParsersAction) -> None:
                      help="delta of this run (default min(1e-6, N^-1.1), N a public bound on the rows)")
     syn.add_argument("--schema", metavar="FILE",
                      help="privsynth schema or NIST data dictionary: public domains, label lists (default: "
-                          "<input stem>.schema.json next to the input)")
+                          "<input stem>.schema.json next to the input; for a table with neither, a DP draft from "
+                          "10%% of the budget)")
     syn.add_argument("--rows", type=int, metavar="N",
                      help="rows (or texts) to generate (default: as many as the input, a noisy count)")
     syn.add_argument("--generator", metavar="NAME",
@@ -250,6 +258,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_replay_report_generators(sub)
     add_scrub_parser(sub)
     add_plan_parser(sub)
+    add_schema_parser(sub, HelpFormatter)
     return parser
 
 
@@ -328,6 +337,8 @@ def _check_early(args: argparse.Namespace) -> None:
     elif args.command == "scrub":
         cli_checks.check_input_file(str(args.input))
         cli_checks.check_out_path(str(args.out), suffixes=())
+    elif args.command == "schema":
+        check_schema_args(args)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -355,6 +366,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_scrub(args)
     if args.command == "plan":
         return run_plan(args)
+    if args.command == "schema":
+        return run_schema(args)
     if args.command == "replay":
         from privsynth.graphs.shareable import replay
 

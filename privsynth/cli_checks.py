@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 
 from privsynth.errors import ConfigError, InputDataError
+from privsynth.tools.data.discovery.header import read_header
+from privsynth.tools.data.discovery.mark import check_unmarked
 
 OUT_SUFFIXES = (".csv", ".jsonl", ".parquet")
 TEXT_OUT_SUFFIXES = (".csv", ".jsonl")
@@ -122,5 +124,8 @@ def check_synthesize(args: argparse.Namespace) -> None:
     check_input_file(args.input)
     if args.schema:
         check_input_file(args.schema, "Schema file")
+        check_unmarked(args.schema)  # a draft read from the private data without DP: refused until unmarked
+    elif not args.text_field and Path(args.input).suffix.lower() in (".csv", ".tsv"):
+        read_header(args.input, args.encoding)  # a bare table: duplicate names or no data rows, before any spend
     text = bool(args.text_field)
     check_out_path(args.out, TEXT_OUT_SUFFIXES if text else OUT_SUFFIXES, "text" if text else "data")

@@ -36,8 +36,9 @@ from privsynth.policies.accountant import epsilon_of
 from privsynth.policies.delta import public_row_bound
 from privsynth.policies.events import event_to_dict
 from privsynth.policies.ledger import over_budget_error
+from privsynth.tools.data.columns import origin
 from privsynth.tools.data.discovery.budget import DEFAULT_SHARE, DiscoveryBudget, plan_discovery, with_generator
-from privsynth.tools.data.discovery.draft import draft_schema, origin
+from privsynth.tools.data.discovery.draft import draft_schema
 from privsynth.tools.data.discovery.header import read_header
 from privsynth.tools.data.discovery.histogram import Measurer
 from privsynth.tools.data.io import fingerprint_file, read_table

@@ -313,7 +313,8 @@ def render_html(report: dict) -> str:
     if "pii" in report:
         parts.append(_section("pii", _pii, report["pii"]))
     if isinstance(report.get("columns"), list) and report["columns"]:
-        parts.append(_section("columns", lambda rows: _table(rows, ["column", "kind", "outcome"]), report["columns"]))
+        parts.append(_section("columns", lambda rows: _table(rows, ["column", "kind", "origin", "outcome"]),
+                              report["columns"]))
     if report_text.is_text(report):
         parts += _text_parts(report)
     for key, render in (("schema", _schema), ("fidelity", _fidelity), ("utility", _utility),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from privsynth.errors import SchemaError
-from privsynth.tools.data.schema import TableSchema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 
 PII_OUTCOMES = {"drop": "personal data: dropped", "fake": "personal data: replaced by fresh fake values",
                 "keep": "personal data: kept out of the model and the output"}
@@ -70,6 +70,18 @@ def check_all_handled(data_columns: Iterable[str], schema: TableSchema, pii_colu
                           f"Declare each one's categories or min/max in the schema, or leave it out with {flags}.")
 
 
+def origin(spec: ColumnSpec, private: bool = False) -> str:
+    """Where a column's declaration came from: declared, estimated with DP, or dropped, and why.
+
+    ``private``: the draft was read from the data without DP (a marked draft).
+    """
+    if not spec.estimated:
+        return "declared"
+    if spec.kind in ("id", "text", "dropped"):
+        return f"dropped: {spec.review_note}" if spec.review_note else "dropped"
+    return f"estimated ({', '.join(spec.estimated)}) {'read from the data, no DP' if private else 'with DP'}"
+
+
 def _outcome(kind: str, spec_note: str | None, dropped_by_user: bool) -> str:
     if dropped_by_user:
         return "dropped (--drop-column)"
@@ -81,7 +93,10 @@ def _outcome(kind: str, spec_note: str | None, dropped_by_user: bool) -> str:
 def column_outcomes(data_columns: Iterable[str], schema: TableSchema, pii_columns: Iterable[str],
                     pii_action: str, drop: Iterable[str] = (),
                     pii_outcomes: Mapping[str, str] | None = None) -> list[dict[str, str]]:
-    """One row per input column: its declared kind and what the run does with it (public facts only).
+    """One row per input column: its kind, its origin and what the run does with it (public facts only).
+
+    The origin is ``declared`` (the schema), ``estimated (fields) with DP`` (a drafted schema,
+    :mod:`privsynth.tools.data.discovery`), or ``dropped: why``.
 
     ``pii_outcomes`` says per PII column what the output holds (per entity type, from the PII policy); a PII
     column it does not name follows ``pii_action``.
@@ -102,5 +117,6 @@ def column_outcomes(data_columns: Iterable[str], schema: TableSchema, pii_column
             what = f"modelled ({domain}; {nulls[spec.nullable]})"
         else:
             what = _outcome(kind, spec.review_note if spec is not None else None, name in dropped)
-        rows.append({"column": name, "kind": kind, "outcome": what})
+        how = ("dropped (--drop-column)" if name in dropped else origin(spec)) if spec is not None else "undeclared"
+        rows.append({"column": name, "kind": kind, "origin": how, "outcome": what})
     return rows

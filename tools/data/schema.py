@@ -67,11 +67,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from privsynth.errors import SchemaError
+from privsynth.tools.data.discovery.mark import private_mark_error
 from privsynth.tools.data.nist import apply_reviewed, from_nist_dictionary
 
 ColumnKind = Literal["categorical", "numeric", "pii", "text", "id", "dropped", "unknown"]
 SILENT_NULL_SIGMAS = 4.0
-PRIVATE_MARK = "read from the private data: replace with public knowledge"
 
 
 class ValueRule(BaseModel):
@@ -299,15 +299,6 @@ def load_schema(path: str | Path, reviewed: bool = True) -> TableSchema:
     if schema.private_mark:
         raise private_mark_error(path)
     return schema
-
-
-def private_mark_error(path: str | Path) -> SchemaError:
-    """The refusal of a schema draft that was read from the private data without DP (it still has its mark)."""
-    return SchemaError(f"Schema file {path} is a draft read from the private data without DP (\"private_mark\": "
-                       f"\"{PRIVATE_MARK}\"), so its domains are not public. Nothing was read or spent.",
-                       "Replace each field listed under \"estimated\" with public knowledge, then delete the "
-                       "\"private_mark\" line; or draft it with DP: privsynth schema draft DATA --epsilon E "
-                       "--out FILE.")
 
 
 @functools.lru_cache(maxsize=32)

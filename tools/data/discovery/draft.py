@@ -34,8 +34,9 @@ import pandas as pd
 from privsynth.tools.data.discovery import profile
 from privsynth.tools.data.discovery.header import looks_like_id, looks_like_text
 from privsynth.tools.data.discovery.histogram import Measurer, relative, stability_histogram
+from privsynth.tools.data.discovery.mark import PRIVATE_MARK
 from privsynth.tools.data.discovery.quantile import dp_bounds
-from privsynth.tools.data.schema import PRIVATE_MARK, ColumnSpec, TableSchema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.tabular.encoding.discretize import normalize_value
 
 NUMERIC_SHARE = 0.95
@@ -63,6 +64,9 @@ def _numeric_spec(name: str, numbers: np.ndarray, integer: bool, m: Measurer, re
     if bounds is None:
         return None
     low, high = bounds
+    if m.exact:  # the draft without DP: the exact range (it is marked as read from the private data)
+        low, high = float(np.nanmin(numbers)), float(np.nanmax(numbers))
+        high = high if low < high else low + 1.0
     if integer:
         low, high = math.floor(low), math.ceil(high)
         if not low < high:
@@ -110,7 +114,8 @@ def draft_column(name: str, values: pd.Series, m: Measurer, tau: float) -> Colum
     numbers = profile.as_numbers(values).to_numpy()
     number_share = relative(float(n["integer"] + n["fraction"]), present)
     date_share = relative(float(n["date"]), present)
-    how = "read from the data" if m.exact else "DP"
+    how = "exact" if m.exact else "DP"
+    by = "read from the data" if m.exact else "by DP"
     if date_share >= NUMERIC_SHARE:
         measured = profile.as_days(values).to_numpy()
     else:
@@ -119,8 +124,8 @@ def draft_column(name: str, values: pd.Series, m: Measurer, tau: float) -> Colum
     if number_share >= NUMERIC_SHARE or date_share >= NUMERIC_SHARE:
         integer = n["fraction"] < max(m.significant(3.0), 0.02 * float(n["integer"] + n["fraction"]))
         is_date = date_share >= NUMERIC_SHARE
-        note = (f"dates ({how} share {date_share:.0%}): modelled as days since 1970-01-01 with {how} bounds, "
-                "written back as dates" if is_date else f"numbers ({how} share {number_share:.0%}), bounds by {how}")
+        note = (f"dates ({how} share {date_share:.0%}): modelled as days since 1970-01-01, bounds {by}, written back "
+                "as dates" if is_date else f"numbers ({how} share {number_share:.0%}), bounds {by}")
         bounds_spec = _numeric_spec(name, measured, bool(integer) and not is_date, m, released, note, date=is_date)
     else:
         dp_bounds(measured, m)  # the same measurements for every column: the release's shape is public
@@ -146,13 +151,14 @@ def draft_column(name: str, values: pd.Series, m: Measurer, tau: float) -> Colum
                                       "rare to release; proposed for dropping (declare its categories to model it, "
                                       "or set kind text for the text path)")
     if codes and number_share >= NUMERIC_SHARE:
-        note = f"a few number codes cover the column ({how}): modelled as categories"
+        note = f"a few number codes cover the column ({how} histogram): modelled as categories"
     elif 0.05 < number_share < NUMERIC_SHARE:
         note = (f"mixes numbers and text ({how} share of numbers {number_share:.0%}): drafted as categorical with "
                 "its frequent values; to model it as a number, set kind numeric with min/max, list its text codes "
                 "as special_values and set unlisted to missing")
     else:
-        note = f"categories: the values frequent enough to release ({how} histogram)"
+        note = (f"categories: the values frequent enough to release ({how} histogram)" if not m.exact
+                else "categories: every value present (exact)")
     return _categorical_spec(name, released, present, m, note)
 
 
@@ -170,12 +176,3 @@ def draft_schema(data: pd.DataFrame, header: list[str], m: Measurer, tau: float,
     """
     columns = [draft_column(column, data[column], m, tau) for column in header]
     return TableSchema(name=name, columns=columns, draft=draft, private_mark=PRIVATE_MARK if m.exact else None)
-
-
-def origin(spec: ColumnSpec) -> str:
-    """Where a column's declaration came from: declared, estimated (with DP or not), or dropped, and why."""
-    if not spec.estimated:
-        return "declared"
-    if spec.kind in ("id", "text", "dropped"):
-        return f"dropped: {spec.review_note}" if spec.review_note else "dropped"
-    return f"estimated ({', '.join(spec.estimated)})"

@@ -1,0 +1,112 @@
+"""A schema is optional: the bare-CSV path, ``privsynth schema draft`` and its mark, and bad bare inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_support import spends_by_dataset
+
+from privsynth.cli import main
+from privsynth.config import load_settings
+from privsynth.graphs.context import ledger_for
+from privsynth.policies.accountant import epsilon_of
+
+FAST = ["--validation", "basic", "--rows", "40", "--generator", "dp_marginals", "--yes"]
+
+
+def bare_table(folder: Path, name: str = "people", rows: int = 3000) -> Path:
+    """A table with no schema next to it: two numbers, two categories, an identifier."""
+    rng = random.Random(11)
+    lines = ["person_id,age,hours,sex,income"]
+    lines += [f"P{i:06d},{rng.randint(17, 90)},{rng.randint(1, 99)},{rng.choice('FM')},"
+              f"{rng.choice(['<=50K', '>50K'])}" for i in range(rows)]
+    path = folder / f"{name}.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_bare_csv_runs_with_the_discovery_spend_first_and_inside_the_total(tmp_path, capsys):
+    data = bare_table(tmp_path)
+    code = main(["synthesize", str(data), "--epsilon", "3", "--out", str(tmp_path / "s.csv"), *FAST])
+    assert code == 0, capsys.readouterr().err
+    history = ledger_for(load_settings()).history("people")
+    assert [s.generator for s in history] == ["domain_discovery", "dp_marginals"]
+    run_delta = history[0].delta
+    assert history[0].created_at <= history[1].created_at
+    assert epsilon_of([history[0].event], run_delta) < 3.0
+    assert epsilon_of([s.event for s in history], run_delta) <= 3.0  # the whole run, inside what was asked
+    run_dir = next((Path(os.environ["PRIVSYNTH_HOME"]) / "runs").iterdir())
+    draft = json.loads((run_dir / "schema.draft.json").read_text())
+    assert oct((run_dir / "schema.draft.json").stat().st_mode & 0o777) == "0o600"
+    kinds = {c["name"]: c["kind"] for c in draft["columns"]}
+    assert kinds == {"person_id": "id", "age": "numeric", "hours": "numeric", "sex": "categorical",
+                     "income": "categorical"}
+    report = json.loads((run_dir / "report.json").read_text())
+    origins = {row["column"]: row.get("origin", "") for row in report["columns"]}
+    assert origins["age"].startswith("estimated") and origins["person_id"].startswith("dropped")
+    synth = (tmp_path / "s.csv").read_text().splitlines()
+    assert synth[0] == "age,hours,sex,income"
+
+
+def test_a_draft_without_epsilon_is_refused_until_its_mark_is_removed(tmp_path, capsys):
+    data = bare_table(tmp_path, rows=300)
+    draft = tmp_path / "people.draft.json"
+    assert main(["schema", "draft", str(data), "--out", str(draft)]) == 0
+    assert oct(draft.stat().st_mode & 0o777) == "0o600" and spends_by_dataset() == {}
+    raw = json.loads(draft.read_text())
+    assert raw["private_mark"] == "read from the private data: replace with public knowledge"
+    out = tmp_path / "s.csv"
+    code = main(["synthesize", str(data), "--schema", str(draft), "--epsilon", "1", "--out", str(out), *FAST])
+    err = capsys.readouterr().err
+    assert code == 2 and "read from the private data" in err and "private_mark" in err
+    assert spends_by_dataset() == {}
+    del raw["private_mark"]
+    draft.write_text(json.dumps(raw))
+    code = main(["synthesize", str(data), "--schema", str(draft), "--epsilon", "1", "--out", str(out), *FAST])
+    assert code == 0, capsys.readouterr().err
+    assert spends_by_dataset() == {"people": 1}  # a public schema now: no discovery spend
+
+
+def test_a_dp_draft_spends_its_epsilon_once_and_is_reusable(tmp_path, capsys):
+    data = bare_table(tmp_path)
+    draft = tmp_path / "people.schema.json"
+    assert main(["schema", "draft", str(data), "--out", str(draft), "--epsilon", "2"]) == 0
+    raw = json.loads(draft.read_text())
+    assert "private_mark" not in raw and raw["draft"]["epsilon"] == 2
+    assert {c["name"]: c["kind"] for c in raw["columns"]}["sex"] == "categorical"
+    history = ledger_for(load_settings()).history("people")
+    assert [s.generator for s in history] == ["schema_draft"]
+    assert epsilon_of([history[0].event], history[0].delta) <= 2.0
+
+
+BAD = """
+import json, sys
+from privsynth.cli import main
+heavy = ("torch", "langgraph", "pandas", "sklearn", "presidio_analyzer")
+codes = [main(args) for args in json.loads(sys.argv[1])]
+print(json.dumps({"codes": codes, "heavy": sorted(m for m in heavy if m in sys.modules)}))
+"""
+
+
+@pytest.mark.parametrize("content, message", [
+    ("a,b,a\n1,2,3\n", "more than once"),
+    ("a,b\n", "no data rows"),
+    ("", "is empty"),
+])
+def test_bad_bare_files_are_refused_before_any_heavy_import_or_spend(tmp_path, content, message):
+    data = tmp_path / "bad.csv"
+    data.write_text(content)
+    cases = [["synthesize", str(data), "--epsilon", "1", "--out", str(tmp_path / "s.csv")],
+             ["schema", "draft", str(data), "--out", str(tmp_path / "d.json"), "--epsilon", "1"]]
+    done = subprocess.run([sys.executable, "-c", BAD, json.dumps(cases)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"codes": [2, 2], "heavy": []}, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2 and all(message in e and "Fix:" in e for e in errors)

@@ -1,0 +1,132 @@
+"""DP domain discovery: the mechanisms (bounds, thresholded histogram), its accounting, and the draft's decisions."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from dp_accounting import dp_event
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from privsynth.errors import InputDataError, SchemaError
+from privsynth.policies.accountant import epsilon_of, supports
+from privsynth.policies.events import ThresholdDpEvent, event_from_json, event_to_json
+from privsynth.tools.data.discovery.budget import plan_discovery, rho_of, with_generator
+from privsynth.tools.data.discovery.draft import OTHER, draft_column, draft_schema
+from privsynth.tools.data.discovery.header import looks_like_id, looks_like_text, read_header
+from privsynth.tools.data.discovery.histogram import Measurer
+from privsynth.tools.data.discovery.quantile import CLIP, dp_bounds
+from privsynth.tools.data.folding import apply_domain_rules
+from privsynth.tools.data.schema import load_schema
+
+
+def _measurer(sigma: float, seed: int | None = None) -> Measurer:
+    return Measurer(sigma, np.random.default_rng(seed))
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.floats(allow_nan=False, allow_infinity=True, width=64), min_size=0, max_size=300),
+       sigma=st.floats(min_value=0.0, max_value=500.0), seed=st.integers(0, 2**32 - 1))
+def test_dp_bounds_stay_within_the_public_clipping_range(values, sigma, seed):
+    bounds = dp_bounds(np.array(values, dtype=float), _measurer(sigma, seed))
+    if bounds is not None:
+        low, high = bounds
+        assert -CLIP <= low < high <= CLIP
+
+
+def test_dp_bounds_find_the_range_of_a_large_column():
+    rng = np.random.default_rng(0)
+    age = rng.integers(17, 91, size=30_000).astype(float)
+    low, high = dp_bounds(age, _measurer(150.0, 1))
+    assert 16 <= low <= 24 and 72 <= high <= 128
+
+
+def test_a_value_seen_in_one_row_is_never_released_at_the_defaults():
+    budget = plan_discovery(1.0, 1e-6, columns=10)  # the default share of a run at epsilon 1
+    column = pd.Series(["common"] * 5_000 + ["rare"] * 4_995 + ["once"])
+    for trial in range(200):
+        spec = draft_column("city", column, _measurer(budget.sigma, trial), budget.threshold)
+        assert "once" not in (spec.categories or [])
+        assert spec.kind == "categorical" and "common" in spec.categories
+
+
+def test_the_threshold_part_is_accounted_by_spending_its_delta():
+    gaussian = dp_event.GaussianDpEvent(20.0)
+    composed = dp_event.ComposedDpEvent([gaussian, ThresholdDpEvent(1e-7)])
+    assert supports(composed)
+    assert epsilon_of([composed], 1e-6) == pytest.approx(epsilon_of([gaussian], 9e-7))
+    assert epsilon_of([composed, ThresholdDpEvent(1e-6)], 1e-6) == float("inf")
+    assert event_from_json(event_to_json(composed)) == composed
+
+
+def test_the_discovery_and_the_generator_stay_within_the_run_target():
+    budget = plan_discovery(1.0, 1e-6, columns=15)
+    assert budget.epsilon_alone < 1.0 and budget.threshold_delta < budget.delta
+
+    def generator(epsilon: float, delta: float) -> dp_event.DpEvent:  # a Gaussian calibrated by zCDP
+        return dp_event.GaussianDpEvent(1.0 / np.sqrt(2 * rho_of(epsilon, delta)))
+
+    budget = with_generator(budget, generator, steps=3)
+    run = [budget.event(), generator(budget.generator_epsilon, budget.generator_delta)]
+    assert epsilon_of(run, budget.delta) <= 1.0
+    assert budget.generator_epsilon > 0.9  # a 10% zCDP share costs the generator little
+
+
+def test_header_checks_and_name_guesses(tmp_path):
+    dup = tmp_path / "dup.csv"
+    dup.write_text("a,b,a\n1,2,3\n")
+    with pytest.raises(InputDataError, match="more than once"):
+        read_header(dup)
+    only = tmp_path / "only.csv"
+    only.write_text("a,b\n")
+    with pytest.raises(InputDataError, match="no data rows"):
+        read_header(only)
+    assert looks_like_id("customerID") and looks_like_id("user_id") and not looks_like_id("paid")
+    assert looks_like_text("notes") and looks_like_text("free_text") and not looks_like_text("contexts")
+
+
+def test_bad_columns_get_a_documented_decision():
+    n = 6_000
+    budget = plan_discovery(1.0, 1e-6, columns=4)
+    m = _measurer(budget.sigma, 3)
+    mixed = pd.Series(([1, 2, 3] * (n // 6)) + (["n/a", "unknown"] * (n // 4)), dtype=object)
+    spec = draft_column("code", mixed, m, budget.threshold)
+    assert spec.kind == "categorical" and "mixes numbers and text" in spec.review_note
+    assert "set kind numeric" in spec.review_note
+    empty = draft_column("blank", pd.Series([np.nan] * n), m, budget.threshold)
+    assert empty.kind == "dropped" and "missing" in empty.review_note
+    distinct = draft_column("token", pd.Series([f"v{i}" for i in range(100_000)]), m, budget.threshold)
+    assert distinct.kind == "dropped" and "proposed for dropping" in distinct.review_note
+    flags = draft_column("senior", pd.Series([0] * 5_000 + [1] * 1_000), m, budget.threshold)
+    assert flags.kind == "categorical" and {"0", "1"} <= set(flags.categories)
+
+
+def test_a_draft_without_dp_is_marked_and_refused_until_the_mark_is_removed(tmp_path):
+    data = pd.DataFrame({"age": range(20, 80), "sex": ["F", "M"] * 30})
+    schema = draft_schema(data, ["age", "sex"], _measurer(0.0), 0.5)
+    path = tmp_path / "d.schema.json"
+    path.write_text(schema.to_json())
+    with pytest.raises(SchemaError, match="read from the private data"):
+        load_schema(path)
+    raw = json.loads(path.read_text())
+    assert all(c["estimated"] for c in raw["columns"])
+    del raw["private_mark"]
+    path.write_text(json.dumps(raw))
+    loaded = load_schema(path)
+    assert loaded.column("age").min == 20 and loaded.column("age").max == 79
+    assert loaded.column("sex").categories == ["F", "M"]
+
+
+def test_unlisted_values_are_folded_by_the_schema_rule():
+    budget = plan_discovery(2.0, 1e-6, columns=2)
+    data = pd.DataFrame({"city": ["a"] * 3_000 + ["b"] * 3_000 + [f"x{i}" for i in range(2_000)],
+                         "n": [*np.linspace(0.5, 900.5, 7_999), "oops"]})
+    schema = draft_schema(data, ["city", "n"], _measurer(budget.sigma, 5), budget.threshold)
+    city = schema.column("city")
+    assert city.categories == ["a", "b", OTHER] and city.unlisted == OTHER
+    folded = apply_domain_rules(data, schema)
+    assert set(folded["city"]) == {"a", "b", OTHER}
+    assert folded["n"].isna().sum() == 1 and schema.column("n").kind == "numeric"
