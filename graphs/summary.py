@@ -8,6 +8,7 @@ one function here, not editing a long method.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Section = Callable[[dict[str, Any], Any], list[str]]
@@ -92,7 +93,17 @@ def _waiting(state: dict[str, Any], result: Any) -> list[str]:
     return lines + [f"answer with: privsynth review {result.run_id} --approve | --reject"]
 
 
-SECTIONS: tuple[Section, ...] = (_generated, _columns, _workload, _text_pii, _warnings, _budget, _outputs, _waiting)
+def _discovery(state: dict[str, Any], result: Any) -> list[str]:
+    from privsynth.graphs.nodes.discovery import DRAFT_FILE, read_record
+
+    record = read_record(state.get("run_dir"))
+    if record is None:
+        return []
+    return [f"schema: drafted with DP ({Path(state['run_dir']) / DRAFT_FILE}); {record.get('summary')}"]
+
+
+SECTIONS: tuple[Section, ...] = (_generated, _columns, _workload, _text_pii, _warnings, _discovery, _budget, _outputs,
+                                 _waiting)
 
 
 def summary_lines(result: Any) -> list[str]:

@@ -110,3 +110,18 @@ def test_bad_bare_files_are_refused_before_any_heavy_import_or_spend(tmp_path, c
     assert result == {"codes": [2, 2], "heavy": []}, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 2 and all(message in e and "Fix:" in e for e in errors)
+
+
+def test_the_first_checkpoint_shows_the_draft_and_its_cost(tmp_path):
+    import privsynth
+
+    data = bare_table(tmp_path)
+    result = privsynth.synthesize(data, epsilon=3, generator="dp_marginals", validation="basic", rows=40,
+                                  review=True)
+    assert result.status == "waiting" and result.waiting["checkpoint"] == "before_generate"
+    shown = result.waiting["schema_draft"]
+    assert "domain discovery: 10% of the run's budget" in shown["cost"] and "header" in shown["confirm"]
+    assert {c["column"]: c["kind"] for c in shown["columns"]}["sex"] == "categorical"
+    assert Path(shown["file"]).is_file()
+    privsynth.resume(result.run_id, "reject")
+    assert [s.generator for s in ledger_for(load_settings()).history("people")] == ["domain_discovery"]

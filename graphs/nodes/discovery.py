@@ -147,6 +147,19 @@ def read_record(run_dir: str | None) -> dict[str, Any] | None:
     return json.loads(path.read_text())
 
 
+def checkpoint_view(run_dir: str | None) -> dict[str, Any]:
+    """What the first checkpoint shows of a drafted schema: its cost, each column's origin, and how to change it."""
+    record = read_record(run_dir)
+    if record is None:
+        return {}
+    return {"schema_draft": {
+        "cost": record.get("summary"), "columns": record.get("columns", []),
+        "file": str(Path(run_dir or "") / DRAFT_FILE),
+        "confirm": ("Names come from the header; types and domains were estimated with DP (the shares above). Check "
+                    "them: to change one, reject, edit the draft file and run again with --schema FILE (the draft is "
+                    "a DP release: reusing it costs nothing more; the discovery's share is already spent).")}}
+
+
 def generator_plan(plan: Plan, run_dir: str | None) -> Plan:
     """The plan the generator runs with: its share of (epsilon, delta) after discovery, else the plan itself."""
     record = read_record(run_dir)

@@ -13,6 +13,7 @@ from typing import Any
 
 from langgraph.types import interrupt
 
+from privsynth.graphs.nodes.discovery import checkpoint_view
 from privsynth.graphs.nodes.shared import plan_of
 from privsynth.graphs.nodes.text_corpus import discard_private_corpus
 from privsynth.graphs.state import RunState
@@ -41,6 +42,7 @@ def review_generate(state: RunState) -> dict[str, Any]:
         "plan": plan.summary(),
         "budget": state.get("budget", {}),
         "pii_columns": pii.get("pii_columns", []),
+        **checkpoint_view(state.get("run_dir")),
         **({"pii_entity_counts": pii.get("entity_counts", {}), "pii_note": pii.get("note"),
             "estimated_time": ((state.get("text") or {}).get("estimate") or {}).get("summary"),
             "estimate": (state.get("text") or {}).get("estimate")}
