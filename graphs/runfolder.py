@@ -51,11 +51,19 @@ def write_json(path: Path, data: Any) -> Path:
 def read_synthetic(path: Path, schema: TableSchema | None = None) -> pd.DataFrame:
     """Read a synthetic CSV back with categorical columns as strings (codes such as ``"2"`` stay codes).
 
-    The schema's missing-value markers (NIST's ``N``) read as missing, as :func:`write_table` wrote them.
+    The schema's missing-value markers (NIST's ``N``) read as missing, as :func:`write_table` wrote them; a date
+    column (``"date": true``, written as ISO dates) reads as its numbers, days since 1970-01-01.
     """
     dtypes = {c.name: str for c in schema.columns if c.kind != "numeric"} if schema is not None else None
     markers = list(schema.na_values) if schema is not None else []
-    return pd.read_csv(path, dtype=dtypes, na_values=markers or None)
+    table = pd.read_csv(path, dtype=dtypes, na_values=markers or None)
+    if schema is not None and any(c.date for c in schema.columns):
+        from privsynth.tools.data.discovery.profile import as_days
+
+        for spec in schema.columns:
+            if spec.date and spec.name in table.columns:
+                table[spec.name] = as_days(table[spec.name])
+    return table
 
 
 def write_table(path: Path, df: pd.DataFrame, mode: int | None = PRIVATE_FILE_MODE, na_rep: str = "") -> Path:
@@ -96,5 +104,8 @@ def publish(stored: Path, target: Path, schema: TableSchema | None = None) -> Pa
     if target.suffix.lower() not in (".parquet", ".jsonl"):
         return atomic_write_bytes(target, stored.read_bytes(), mode=None)
     table = read_synthetic(stored, schema)
-    return write_table(target, integers_as_integers(table, schema) if schema is not None else table, mode=None,
-                       na_rep=missing_marker(schema))
+    if schema is not None:
+        from privsynth.tools.data.folding import dates_for_output
+
+        table = dates_for_output(integers_as_integers(table, schema), schema)
+    return write_table(target, table, mode=None, na_rep=missing_marker(schema))

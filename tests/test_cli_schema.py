@@ -23,9 +23,10 @@ FAST = ["--validation", "basic", "--rows", "40", "--generator", "dp_marginals", 
 def bare_table(folder: Path, name: str = "people", rows: int = 3000) -> Path:
     """A table with no schema next to it: two numbers, two categories, an identifier."""
     rng = random.Random(11)
-    lines = ["person_id,age,hours,sex,income"]
+    lines = ["person_id,age,hours,sex,income,joined"]
     lines += [f"P{i:06d},{rng.randint(17, 90)},{rng.randint(1, 99)},{rng.choice('FM')},"
-              f"{rng.choice(['<=50K', '>50K'])}" for i in range(rows)]
+              f"{rng.choice(['<=50K', '>50K'])},2{rng.randint(15, 20):03d}-{rng.randint(1, 12):02d}-"
+              f"{rng.randint(1, 28):02d}" for i in range(rows)]
     path = folder / f"{name}.csv"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -46,12 +47,15 @@ def test_a_bare_csv_runs_with_the_discovery_spend_first_and_inside_the_total(tmp
     assert oct((run_dir / "schema.draft.json").stat().st_mode & 0o777) == "0o600"
     kinds = {c["name"]: c["kind"] for c in draft["columns"]}
     assert kinds == {"person_id": "id", "age": "numeric", "hours": "numeric", "sex": "categorical",
-                     "income": "categorical"}
+                     "income": "categorical", "joined": "numeric"}
+    assert [c.get("date") for c in draft["columns"]][-1] is True
     report = json.loads((run_dir / "report.json").read_text())
     origins = {row["column"]: row.get("origin", "") for row in report["columns"]}
     assert origins["age"].startswith("estimated") and origins["person_id"].startswith("dropped")
     synth = (tmp_path / "s.csv").read_text().splitlines()
-    assert synth[0] == "age,hours,sex,income"
+    assert synth[0] == "age,hours,sex,income,joined"
+    joined = [line.split(",")[-1] for line in synth[1:]]
+    assert all(len(d) == 10 and d[4] == "-" and "2014" <= d[:4] <= "2021" for d in joined if d)
 
 
 def test_a_draft_without_epsilon_is_refused_until_its_mark_is_removed(tmp_path, capsys):

@@ -45,6 +45,7 @@ from privsynth.policies.pii_policy import PIIPolicy
 from privsynth.policies.release import evaluate_release
 from privsynth.tools.data.columns import check_all_handled, check_schema_columns_present, column_outcomes
 from privsynth.tools.data.conditions import check_conditions, rows_matching
+from privsynth.tools.data.folding import dates_for_output
 from privsynth.tools.data.schema import TableSchema
 
 log = get_logger(__name__)
@@ -188,6 +189,7 @@ def generate_table(state: RunState) -> dict[str, Any]:
         if values is not None:
             synthetic[column] = values
     synthetic = synthetic[[c for c in source.data.columns if c in synthetic.columns]]
+    synthetic = dates_for_output(synthetic, source.schema)  # a drafted date column: days back to ISO dates
     write_table(Path(state["run_dir"]) / PENDING_FILE, synthetic, na_rep=missing_marker(source.schema))
     status = committed["status"]
     budget = {**state.get("budget", {}), "spent_epsilon": status.planned_epsilon,
