@@ -3,7 +3,7 @@
 ::
 
     plan -> prepare_M -> budget_gate -> scrub_M -> [(estimate_text) review_generate] -> generate_M -> validate_M
-         -> [draft_report -> review_release] -> release     (M: the plan's modality, "tabular" or "text")
+         -> [draft_report -> review_release] -> release     (M: the plan's modality: "tabular", "text" or "mixed")
     any node can stop the run with a clear message; nothing is spent before generate_M.
 
 A text run on its way to the generate checkpoint first times a probe on dummy text (``estimate_text``), so the
@@ -14,7 +14,9 @@ before deciding. Every node from ``generate_M`` on runs inside
 run folder ("spent, failed: ...") and ends the run with one line.
 
 Modality is a branch of the graph: each modality has its own prepare / scrub / generate / validate nodes, and
-the budget gate, the reviews and the release are shared. A new modality is a new branch in ``build_graph``.
+the budget gate, the reviews and the release are shared. The mixed branch (a table with a free-text column,
+:mod:`privsynth.graphs.nodes.mixed`) runs the table branch's nodes on its structured part and the text branch's
+helpers on its text part, under one declared budget split. A new modality is a new branch in ``build_graph``.
 Routing is explicit: each conditional edge reads ``status`` / ``error``, the plan's modality and review flag.
 """
 
@@ -31,6 +33,7 @@ from langgraph.graph import END, START, StateGraph
 from privsynth.atomic import private_file
 from privsynth.config import load_settings
 from privsynth.graphs.nodes.failure import after_spend
+from privsynth.graphs.nodes.mixed import generate_mixed, prepare_mixed, scrub_mixed, validate_mixed
 from privsynth.graphs.nodes.release import draft_report, release_node
 from privsynth.graphs.nodes.review import review_generate, review_release
 from privsynth.graphs.nodes.shared import budget_gate, plan_node
@@ -44,7 +47,7 @@ from privsynth.graphs.nodes.text import (
 )
 from privsynth.graphs.state import RunState
 
-MODALITIES = ("tabular", "text")
+MODALITIES = ("tabular", "text", "mixed")
 AFTER_SPEND_STAGES = ("generate", "validate")  # with draft_report, review_release and release: see after_spend
 
 
@@ -122,6 +125,8 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> Any:
                     "validate": validate_table_node},
         "text": {"prepare": prepare_text, "scrub": scrub_text_node, "generate": generate_text,
                  "validate": validate_text_node},
+        "mixed": {"prepare": prepare_mixed, "scrub": scrub_mixed, "generate": generate_mixed,
+                  "validate": validate_mixed},
     }
     for name, node in (("plan", plan_node), ("budget_gate", budget_gate), ("estimate_text", estimate_text),
                        ("review_generate", review_generate)):

@@ -36,6 +36,8 @@ class RunState(TypedDict, total=False):
         row_bound: Public bound on the number of records (power of ten or the schema's count) for delta checks.
         budget: Budget figures (cap, spent, planned, remaining, is_new).
         text: For text corpora: the text / label / user fields and the number of training units.
+        mixed: For tables with a free-text column: the budget split, both parts' generators and declared events,
+            the conditioning columns (public facts only).
         pii: PII findings (masked; for text, counts per entity type) and the decided actions.
         columns: For tables: every input column, its declared kind and what the run does with it.
         generation: What the generator did (rows, event, pending output path).
@@ -62,6 +64,7 @@ class RunState(TypedDict, total=False):
     row_bound: int
     budget: dict[str, Any]
     text: dict[str, Any]
+    mixed: dict[str, Any]
     pii: dict[str, Any]
     columns: list[dict[str, str]]
     generation: dict[str, Any]

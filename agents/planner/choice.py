@@ -7,7 +7,10 @@ The rules, in order (documented in ``evals/notes/planner.md``):
    as such.
 2. **Text** (a text field, a text corpus, a ``.txt`` source): the registered text generator, preferring a DP one
    (``dp_text_lm``: DP-SGD fine-tuning of a language model).
-3. **Tables**: ``aim`` when registered: the best measured fidelity among the built-in table generators (SDNist
+3. **Mixed tables** (a text column named on a table whose schema declares structured columns,
+   :mod:`privsynth.agents.planner.mixed`): the table rule below for the structured columns, and ``dp_text_lm``
+   for the text column, conditioned on each synthetic row's values; ``why`` names both.
+4. **Tables**: ``aim`` when registered: the best measured fidelity among the built-in table generators (SDNist
    k-marginal about 900 at epsilon 1 on the NIST MA/TX 2019 excerpts, against about 870 for ``mst``;
    ``evals/notes/aim.md``), else another registered table generator.
 
@@ -48,6 +51,13 @@ def why_generator(plan: Plan, sentence: str, generators: dict[str, str] | None) 
         private = _is_private(name)
         note = " It declares itself NOT differentially private (epsilon = infinity)." if private is False else ""
         return f"'{name}' is named in the request.{note}"
+    if plan.modality == "mixed":
+        table = ("'aim' (the best measured fidelity of the built-in table generators)" if name == "aim"
+                 else f"'{name}'")
+        return (f"A table with a free-text column '{plan.text_field}': {table} makes the structured columns and "
+                f"'dp_text_lm' (DP-SGD fine-tuning of a language model) writes each row's text conditioned on the "
+                "row's values, under one budget split between the two; name another table generator to override "
+                "the first.")
     if plan.modality == "text":
         field = f" (text field '{plan.text_field}')" if plan.text_field else ""
         return (f"A text request{field}: '{name}' fine-tunes a language model with DP-SGD; name another registered "

@@ -41,8 +41,11 @@ class Plan(BaseModel):
             reject a waiting run).
         source: Path of the private input (CSV, Parquet or JSONL); required to synthesize or scrub.
         dataset: User-facing dataset name for the ledger (default: the file's stem).
-        modality: ``tabular`` or ``text``; a plan with a ``text_field`` is a text plan.
-        generator: Registered generator name (default: ``aim`` for tables, ``dp_text_lm`` for text).
+        modality: ``tabular``, ``text`` or ``mixed``; a plan with a ``text_field`` is a text plan, or a mixed plan
+            when the schema declares structured columns beside the text column
+            (:mod:`privsynth.agents.planner.mixed`).
+        generator: Registered generator name (default: ``aim`` for tables, ``dp_text_lm`` for text); for a mixed
+            plan the tabular generator of the structured columns (the text columns use ``dp_text_lm``).
         rows: Rows to generate; ``None`` means as many as the source has (released with noise).
         epsilon: Privacy budget for this run; required to synthesize.
         delta: Delta for this run; ``None`` means the settings' default rule.
@@ -56,7 +59,8 @@ class Plan(BaseModel):
         drop_columns: Columns left out of the synthetic data (``--drop-column``).
         encoding: Text encoding of the source file (default UTF-8).
         text_field: Text column, for text corpora.
-        label_field: Label column, for conditional text generation (its labels come from the schema).
+        label_field: Label column, for conditional text generation (its labels come from the schema); for a mixed
+            plan, the structured columns the text is conditioned on (``"Department Name, Rating"``).
         user_field: User column of a text corpus: all of one user's texts become one privacy unit.
         generator_options: Generator-specific settings, e.g. ``{"epochs": 1, "max_tokens": 64}`` for
             ``dp_text_lm`` (defaults also come from ``generator_options`` in config.json).
@@ -75,7 +79,7 @@ class Plan(BaseModel):
     intent: Intent = "synthesize"
     source: str | None = None
     dataset: str | None = None
-    modality: Literal["tabular", "text"] = "tabular"
+    modality: Literal["tabular", "text", "mixed"] = "tabular"
     generator: str = "aim"
     rows: int | None = Field(None, gt=0)
     epsilon: float | None = Field(None, gt=0)
@@ -162,7 +166,7 @@ class Plan(BaseModel):
             return f"{self.decision} run {self.run_id or 'last'}"
         rows = self.rows if self.rows is not None else "as many as the source (noisy count)"
         what = "texts" if self.modality == "text" else "rows"
-        text = ""
+        text = f", text column '{self.text_field}' by '{TEXT_GENERATOR}'" if self.modality == "mixed" else ""
         if self.modality == "text":
             text = f", text '{self.text_field or 'text'}'" + (f", label '{self.label_field}'" if self.label_field
                                                               else "")

@@ -17,6 +17,7 @@ from privsynth.agents.planner import parse as planner_parse
 from privsynth.agents.planner.choice import why_generator
 from privsynth.agents.planner.conditions import checked_conditions
 from privsynth.agents.planner.llm import PlannerFallbackWarning, plan_with_llm
+from privsynth.agents.planner.mixed import to_mixed
 from privsynth.agents.planner.parse import parse_offline
 from privsynth.agents.planner.plan import Plan
 from privsynth.config import Settings
@@ -78,6 +79,7 @@ def plan_request(sentence: str, settings: Settings | None = None, *, llm_model: 
     else:
         plan = _llm_plan(sentence, model, mock_response)
     _check_generator(plan)
+    plan = to_mixed(plan)  # a text column of a table with structured columns: two generators, one budget
     if plan.conditions:
         plan = plan.model_copy(update={"conditions": checked_conditions(plan)})
     if plan.intent == "synthesize" and plan.why is None:

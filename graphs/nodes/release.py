@@ -49,6 +49,10 @@ def build_report(state: RunState, status: str, synthetic_path: Path) -> dict[str
         "release": state.get("release", {}),
         "reviews": state.get("reviews", []),
     }
+    if plan.modality == "mixed":  # both parts side by side, and a few synthetic rows with their text
+        from privsynth.graphs.report.mixed import mixed_sections
+
+        report.update(mixed_sections(state, read_synthetic(synthetic_path, schema_for(plan))))
     if plan.modality == "text":
         report["examples"] = read_synthetic(synthetic_path, schema_for(plan)).head(10).to_dict(orient="records")
     return report

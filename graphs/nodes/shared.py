@@ -140,6 +140,9 @@ def plan_node(state: RunState) -> dict[str, Any]:
         found = detect_text_column(plan)
         if found:  # a text corpus asked for without naming its text column: the text generator, on that column
             plan = plan.model_copy(update={"modality": "text", "text_field": found, "generator": "dp_text_lm"})
+    from privsynth.agents.planner.mixed import to_mixed
+
+    plan = to_mixed(plan)  # a text column of a table with structured columns: the mixed branch
     if state.get("review"):  # the caller asked for the checkpoints (API review=True, CLI without --yes)
         plan = plan.model_copy(update={"review": True})
     plan = plan.model_copy(update={
@@ -148,11 +151,16 @@ def plan_node(state: RunState) -> dict[str, Any]:
         "dataset": plan.dataset or Path(plan.source).stem,
     })
     cls = get_generator(plan.generator)  # unknown generator: clear error before anything else
-    if cls.modality != plan.modality:
+    if cls.modality != ("tabular" if plan.modality == "mixed" else plan.modality):
         raise ConfigError(f"Generator '{plan.generator}' makes {cls.modality} data, but this request is a "
                           f"{plan.modality} request.", "Leave out --generator to use the default for the data, or "
                           "pick one from `privsynth generators`.")
-    generator_options(plan, state.get("home"), cls)  # unknown options: clear error before reading any data
+    checked = plan
+    if plan.modality == "mixed":  # the table generator's options (text.<knob> and text_share: checked at prepare)
+        from privsynth.agents.planner.mixed import split_options
+
+        checked = plan.model_copy(update={"generator_options": split_options(plan.generator_options)[0]})
+    generator_options(checked, state.get("home"), cls)  # unknown options: clear error before reading any data
     check_output_path(plan.out)  # an --out that cannot be written: refused before reading any data
     if plan.modality == "text":
         from privsynth.graphs.nodes.text_corpus import check_out

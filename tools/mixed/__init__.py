@@ -1,0 +1,1 @@
+"""Tables with free-text columns: the conditioning label, the budget split and the row-text consistency."""
