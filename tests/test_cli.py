@@ -87,7 +87,10 @@ def test_bad_inputs_give_one_clear_line_and_spend_nothing(table, sample_schema, 
                           "--out", "o.csv", "--yes"], capsys)
     assert "over the cap" in _bad(["synthesize", str(table), "--schema", schema, "--epsilon", "4", "--out", "o.csv",
                                    "--yes"], capsys)
-    assert "No schema" in _bad(["synthesize", str(table), "--epsilon", "1", "--out", "o.csv", "--yes"], capsys)
+    assert "no data rows" in _bad(["synthesize", str(empty), "--epsilon", "1", "--out", "o.csv", "--yes"], capsys)
+    twice = tmp_path / "twice.csv"  # no schema: a DP draft would be made, but the header is refused first
+    twice.write_text("age,age\n1,2\n")
+    assert "more than once" in _bad(["synthesize", str(twice), "--epsilon", "1", "--out", "o.csv", "--yes"], capsys)
     missing_column = tmp_path / "missing.schema.json"
     raw = json.loads(Path(schema).read_text())
     raw["columns"].append({"name": "not_in_data", "kind": "categorical", "categories": ["a"]})
