@@ -70,6 +70,9 @@ def _run(source: Path, schema: Path | None, epsilon: float, target: str) -> tupl
         return synth, {"report": result.report, "discovery": record.get("budget")}, seconds
 
 
+MODES = ("bare", "schema")
+
+
 def adult(epsilon: float, runs: int) -> list[dict]:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.metrics import roc_auc_score
@@ -92,7 +95,7 @@ def adult(epsilon: float, runs: int) -> list[dict]:
         schema_path = Path(tmp) / "public" / "adult.schema.json"
         schema_path.parent.mkdir()
         schema_path.write_text(_adult_schema().to_json())
-        for mode in ("bare", "schema"):
+        for mode in MODES:
             for _ in range(runs):
                 synth, info, seconds = _run(csv, schema_path if mode == "schema" else None, epsilon, "income")
                 a = auc(synth)
@@ -108,7 +111,7 @@ def telco(epsilon: float, runs: int) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="privsynth-telco-") as tmp:
         csv = Path(tmp) / TELCO.name
         shutil.copy(TELCO, csv)
-        for mode in ("bare", "schema"):
+        for mode in MODES:
             for _ in range(runs):
                 synth, info, seconds = _run(csv, TELCO_SCHEMA if mode == "schema" else None, epsilon, "Churn")
                 metrics = {m.get("name"): m.get("value") for m in
@@ -126,11 +129,14 @@ def main() -> int:
     parser.add_argument("--data", default="adult,telco")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--epsilon", type=float, default=1.0)
+    parser.add_argument("--modes", default="bare,schema", help="bare (no schema), schema (the public one), or both")
     parser.add_argument("--out", default=str(ROOT / "evals" / "results" / "bare_csv.json"))
     args = parser.parse_args()
     if not (DATA / "adult" / "adult.data").is_file() or not TELCO.is_file():
         print(f"skipped: the shared data under {DATA} is absent.")
         return 0
+    global MODES
+    MODES = tuple(args.modes.split(","))
     rows: list[dict] = []
     for name in args.data.split(","):
         rows += adult(args.epsilon, args.runs) if name == "adult" else telco(args.epsilon, args.runs)

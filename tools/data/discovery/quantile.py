@@ -5,8 +5,9 @@ is cut into a public log-scale grid: one bin for zero (``|x| < 2**-10``), and on
 (``[2**j, 2**(j+1))`` and its mirror). Two stages, each a noisy histogram (:class:`~.histogram.Measurer`):
 
 1. the octave histogram: the lowest and the highest octave whose noisy count is significant (more than
-   :data:`OCTAVE_Z` standard deviations, so a spurious far octave has probability about 1e-3 per column) fix the
-   bounds to a factor of two;
+   :data:`OCTAVE_Z` standard deviations, so a spurious far octave has probability about 1e-3 per column), or
+   further out the run of octaves next to the fullest one that clear :data:`NEAR_Z` standard deviations (a tail
+   that thins out octave by octave), fix the bounds to a factor of two;
 2. each of those two octaves, cut into :data:`SUB_BINS` equal parts: the bound moves inwards to the first part
    where the noisy count accumulated from the outside becomes significant (:data:`SUB_Z` standard deviations of
    the sum) or reaches half the octave's noisy count, so that only a few rows lie beyond it and are clipped.
@@ -30,6 +31,7 @@ OCTAVES = MAX_EXP - MIN_EXP
 BINS = 2 * OCTAVES + 1  # negative octaves (most negative first), zero, positive octaves
 SUB_BINS = 8
 OCTAVE_Z = 4.5
+NEAR_Z = 2.5
 SUB_Z = 3.0
 HALF = 0.5
 UNITS = 3  # histograms a record counts in: the octaves and the two refinements
@@ -72,6 +74,22 @@ def _refine(x: np.ndarray, b: int, measurer: Measurer, lower: bool, octave_count
     return float(low if lower else high)
 
 
+def _contiguous(octaves: np.ndarray, hits: np.ndarray, measurer: Measurer) -> np.ndarray:
+    """The significant octaves, widened by the run of octaves next to the fullest one that clear :data:`NEAR_Z`.
+
+    A tail that thins out octave by octave (months of tenure: 1, 2-3, 4-7, ...) has no single significant octave,
+    yet every octave of it is well above zero; a spurious far octave is isolated, so only neighbours of the bulk
+    are taken at the lower threshold.
+    """
+    mode = int(np.argmax(octaves))
+    low = high = mode
+    while low > 0 and octaves[low - 1] > measurer.significant(NEAR_Z):
+        low -= 1
+    while high < BINS - 1 and octaves[high + 1] > measurer.significant(NEAR_Z):
+        high += 1
+    return np.array(sorted({int(hits[0]), int(hits[-1]), low, high}))
+
+
 def dp_bounds(values: np.ndarray, measurer: Measurer) -> tuple[float, float] | None:
     """Bounds ``(low, high)`` of the numbers in ``values`` (NaN ignored), inside the public clipping range.
 
@@ -88,6 +106,7 @@ def dp_bounds(values: np.ndarray, measurer: Measurer) -> tuple[float, float] | N
     hits = np.flatnonzero(octaves > measurer.significant(OCTAVE_Z))
     if hits.size == 0:
         return None
+    hits = _contiguous(octaves, hits, measurer)
     low = _refine(x, int(hits[0]), measurer, lower=True, octave_count=float(octaves[hits[0]]))
     high = _refine(x, int(hits[-1]), measurer, lower=False, octave_count=float(octaves[hits[-1]]))
     if not low < high:  # one bin, or a refinement that met in the middle: widen to the bins' own edges
