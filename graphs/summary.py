@@ -54,11 +54,24 @@ def _warnings(state: dict[str, Any], result: Any) -> list[str]:
     return [f"warning: {w}" for w in (state.get("generation") or {}).get("warnings", [])]
 
 
+def _with_discovery(state: dict[str, Any], at_cap: float | None, cap_delta: float | None) -> float | None:
+    """The run's epsilon at the cap's delta with its domain discovery's spend composed in (when it had one)."""
+    from privsynth.graphs.nodes.discovery import read_record
+
+    record = read_record(state.get("run_dir"))
+    if record is None or at_cap is None or not cap_delta or not state.get("planned_event"):
+        return at_cap
+    from privsynth.policies.accountant import epsilon_of
+    from privsynth.policies.events import event_from_dict
+
+    return epsilon_of([event_from_dict(record["event"]), event_from_dict(state["planned_event"])], float(cap_delta))
+
+
 def _budget(state: dict[str, Any], result: Any) -> list[str]:
     budget = state.get("budget") or {}
     lines = []
     if result.epsilon_run is not None and result.plan is not None:
-        at_cap = budget.get("run_epsilon_at_cap_delta")
+        at_cap = _with_discovery(state, budget.get("run_epsilon_at_cap_delta"), budget.get("cap_delta"))
         own = f"epsilon {result.epsilon_run:g}, delta {result.plan.delta:g}"
         lines.append(f"epsilon spent by this run: {at_cap:.3f} at the cap's delta {budget.get('cap_delta'):g} (the "
                      f"run's own guarantee: {own})" if at_cap is not None
