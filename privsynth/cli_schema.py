@@ -16,6 +16,14 @@ from pathlib import Path
 
 from privsynth.errors import ConfigError
 
+DESCRIPTION = """\
+Write a schema draft of a table for a person to review, edit and reuse with --schema.
+With --epsilon it is made with DP domain discovery: the whole epsilon is spent on the dataset's ledger before the
+values are read, and the draft is a DP release (reusing it costs nothing more). Without --epsilon it is read from
+the data as it is (no privacy) and marked "private_mark": "read from the private data: replace with public
+knowledge"; synthesize refuses it until you replace the fields listed under "estimated" and delete the mark.
+"""
+
 EPILOG = """\
 examples:
   privsynth schema draft data.csv --out data.schema.json --epsilon 0.3     DP draft (spends 0.3 on 'data')
@@ -31,7 +39,7 @@ def add_schema_parser(subparsers: argparse._SubParsersAction, formatter: type) -
                                    description="Write a schema draft for a person to review, edit and reuse.")
     actions = schema.add_subparsers(dest="schema_command", required=True, metavar="ACTION")
     draft = actions.add_parser("draft", help="write a schema draft of a table", formatter_class=formatter,
-                               epilog=EPILOG, description=__doc__.split("\n\n")[1].replace("\n", " "))
+                               epilog=EPILOG, description=DESCRIPTION)
     draft.add_argument("input", help="the private table (CSV, TSV, Parquet or JSON lines)")
     draft.add_argument("--out", required=True, metavar="FILE", help="where to write the draft (.json; required)")
     draft.add_argument("--epsilon", type=float,
