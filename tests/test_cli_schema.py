@@ -32,6 +32,7 @@ def bare_table(folder: Path, name: str = "people", rows: int = 3000) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_bare_csv_runs_with_the_discovery_spend_first_and_inside_the_total(tmp_path, capsys):
     data = bare_table(tmp_path)
     code = main(["synthesize", str(data), "--epsilon", "3", "--out", str(tmp_path / "s.csv"), *FAST])
@@ -58,6 +59,7 @@ def test_a_bare_csv_runs_with_the_discovery_spend_first_and_inside_the_total(tmp
     assert all(len(d) == 10 and d[4] == "-" and "2014" <= d[:4] <= "2021" for d in joined if d)
 
 
+@pytest.mark.slow
 def test_a_draft_without_epsilon_is_refused_until_its_mark_is_removed(tmp_path, capsys):
     data = bare_table(tmp_path, rows=300)
     draft = tmp_path / "people.draft.json"
@@ -116,6 +118,7 @@ def test_bad_bare_files_are_refused_before_any_heavy_import_or_spend(tmp_path, c
     assert len(errors) == 2 and all(message in e and "Fix:" in e for e in errors)
 
 
+@pytest.mark.slow
 def test_the_first_checkpoint_shows_the_draft_and_its_cost(tmp_path):
     import privsynth
 
