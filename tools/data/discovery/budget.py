@@ -33,7 +33,7 @@ from privsynth.tools.data.discovery.quantile import UNITS
 DEFAULT_SHARE = 0.1
 THRESHOLD_SHARE = 0.1
 UNITS_PER_COLUMN = 2 + UNITS
-GENERATOR_STEPS = 5
+GENERATOR_STEPS = 3
 
 
 def rho_of(epsilon: float, delta: float) -> float:
