@@ -2,7 +2,8 @@
 
 Usage::
 
-    .venv/bin/python evals/mixed_bench.py [--epsilon 8] [--rows 300] [--test 200] [--out evals/results/mixed_bench.json]
+    .venv/bin/python evals/mixed_bench.py [--epsilon 8] [--rows 300] [--test 200] [--option text.epochs=0.5 ...]
+        [--out evals/results/mixed_bench.json]
 
 The first 1,000 rows of Kaggle's Women's E-Commerce Clothing Reviews (``../shared/data/mixed/``) are split once
 (seeded) into a training file and a test set of ``--test`` rows the run never sees. One run of the default mixed
@@ -52,7 +53,8 @@ def _texts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame[TEXT].fillna("").astype(str).str.strip() != ""]
 
 
-def _run(train_csv: Path, home: Path, epsilon: float, rows: int) -> tuple[pd.DataFrame, dict, float]:
+def _run(train_csv: Path, home: Path, epsilon: float, rows: int,
+         options: dict[str, object]) -> tuple[pd.DataFrame, dict, float]:
     import privsynth
     from privsynth.config import load_settings
     from privsynth.graphs.context import ledger_for
@@ -60,7 +62,8 @@ def _run(train_csv: Path, home: Path, epsilon: float, rows: int) -> tuple[pd.Dat
     ledger_for(load_settings(home)).set_cap("reviews_bench", epsilon, 1e-5)
     started = time.perf_counter()
     result = privsynth.synthesize(train_csv, schema=SCHEMA, epsilon=epsilon, text_field=TEXT, label_field=CONDITIONS,
-                                  target=TARGET, rows=rows, dataset="reviews_bench", validation="basic", home=home)
+                                  target=TARGET, rows=rows, dataset="reviews_bench", validation="basic", home=home,
+                                  options=options)
     if result.status == "held":  # the release policy held it: the benchmark approves, as a person would
         result = privsynth.resume(result.run_id, "approve", home=home)
     seconds = time.perf_counter() - started
@@ -125,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument("--test", type=int, default=200)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a mixed-plan option, e.g. text.epochs=0.5 or text_share=0.6 (numbers parsed)")
     parser.add_argument("--out", type=Path, default=REPO / "evals" / "results" / "mixed_bench.json")
     args = parser.parse_args(argv)
     if not DATA.is_file():
@@ -139,10 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         train_csv = Path(folder) / "reviews_train.csv"
         train.to_csv(train_csv, index=False)
-        synthetic, report, seconds = _run(train_csv, Path(folder) / "home", args.epsilon, args.rows)
+        options = {k: json.loads(v) if v[:1].isdigit() or v in ("true", "false") else v
+                   for k, v in (o.split("=", 1) for o in args.option)}
+        synthetic, report, seconds = _run(train_csv, Path(folder) / "home", args.epsilon, args.rows, options)
     figures = measure(train, test, synthetic)
     mixed = report.get("mixed", {})
-    figures.update(seconds=round(seconds, 1), epsilon=args.epsilon, rows=args.rows, train_rows=len(train),
+    figures.update(seconds=round(seconds, 1), epsilon=args.epsilon, rows=args.rows, options=args.option,
+                   train_rows=len(train),
                    test_rows=len(test), split=mixed.get("split"), composed_epsilon=mixed.get("composed_epsilon"),
                    spent_epsilon=report.get("budget", {}).get("spent_epsilon"),
                    text_settings=report.get("generation", {}).get("parts", {}).get("text", {}).get("settings"),
