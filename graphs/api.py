@@ -247,8 +247,12 @@ def synthesize(source: str | Path, *, epsilon: float, delta: float | None = None
             fresh OS entropy in every run; the same output again comes from :func:`privsynth.replay`.
         review: Stop at the human checkpoints (resume with :func:`resume`).
         release_thresholds: Overrides of the release policy's thresholds for this request.
-        text_field: The text column: makes this a text request (synthetic text from a DP fine-tuned LM).
-        label_field: Label column to condition the text on (its labels come from the schema).
+        text_field: The text column: makes this a text request (synthetic text from a DP fine-tuned LM), or, on a
+            table whose schema declares it ``"kind": "text"`` beside at least two structured columns, a mixed
+            request (the table generator for the structured columns, the text LM for this column conditioned on
+            each synthetic row; README "Tables with free-text columns").
+        label_field: Label column to condition the text on (its labels come from the schema); for a mixed
+            request, the categorical columns the text is conditioned on (``"Department Name, Rating"``).
         user_field: User column: user-level privacy (all of a user's texts are one unit).
         options: Generator options, e.g. ``{"epochs": 1, "max_tokens": 64}`` for ``dp_text_lm``.
         validation: ``full`` or ``basic`` validation (text: ``basic`` skips the embedding model).
