@@ -18,7 +18,7 @@ from privsynth.tools.data.discovery.budget import plan_discovery, rho_of, with_g
 from privsynth.tools.data.discovery.draft import OTHER, draft_column, draft_schema
 from privsynth.tools.data.discovery.header import looks_like_id, looks_like_text, read_header
 from privsynth.tools.data.discovery.histogram import Measurer
-from privsynth.tools.data.discovery.quantile import CLIP, dp_bounds
+from privsynth.tools.data.discovery.quantile import CLIP, DATE_GRID, dp_bounds
 from privsynth.tools.data.folding import apply_domain_rules
 from privsynth.tools.data.schema import load_schema
 
@@ -35,6 +35,21 @@ def test_dp_bounds_stay_within_the_public_clipping_range(values, sigma, seed):
     if bounds is not None:
         low, high = bounds
         assert -CLIP <= low < high <= CLIP
+
+
+@settings(max_examples=30, deadline=None)
+@given(values=st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=0, max_size=300),
+       sigma=st.floats(min_value=0.0, max_value=100.0), seed=st.integers(0, 2**32 - 1))
+def test_date_bounds_stay_within_the_public_date_range(values, sigma, seed):
+    bounds = dp_bounds(np.array(values, dtype=float), _measurer(sigma, seed), DATE_GRID)
+    if bounds is not None:
+        assert DATE_GRID.low <= bounds[0] < bounds[1] <= DATE_GRID.high
+
+
+def test_date_bounds_resolve_months():
+    days = np.random.default_rng(0).uniform(18_262, 18_628, size=20_000)  # the year 2020
+    low, high = dp_bounds(days, _measurer(100.0, 2), DATE_GRID)
+    assert 18_262 - 62 <= low <= 18_262 + 62 and 18_628 - 62 <= high <= 18_628 + 62
 
 
 def test_dp_bounds_find_the_range_of_a_large_column():

@@ -35,7 +35,7 @@ from privsynth.tools.data.discovery import profile
 from privsynth.tools.data.discovery.header import looks_like_id, looks_like_text
 from privsynth.tools.data.discovery.histogram import Measurer, relative, stability_histogram
 from privsynth.tools.data.discovery.mark import PRIVATE_MARK
-from privsynth.tools.data.discovery.quantile import dp_bounds
+from privsynth.tools.data.discovery.quantile import DATE_GRID, LOG_GRID, dp_bounds
 from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.tabular.encoding.discretize import normalize_value
 
@@ -60,14 +60,14 @@ def _sorted_values(values: list[str]) -> list[str]:
 
 def _numeric_spec(name: str, numbers: np.ndarray, integer: bool, m: Measurer, released: dict[str, float],
                   note: str, date: bool = False) -> ColumnSpec | None:
-    bounds = dp_bounds(numbers, m)
+    bounds = dp_bounds(numbers, m, DATE_GRID if date else LOG_GRID)
     if bounds is None:
         return None
     low, high = bounds
     if m.exact:  # the draft without DP: the exact range (it is marked as read from the private data)
         low, high = float(np.nanmin(numbers)), float(np.nanmax(numbers))
         high = high if low < high else low + 1.0
-    if integer:
+    if integer or date:
         low, high = math.floor(low), math.ceil(high)
         if not low < high:
             high = low + 1

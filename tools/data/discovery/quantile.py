@@ -12,6 +12,9 @@ is cut into a public log-scale grid: one bin for zero (``|x| < 2**-10``), and on
    where the noisy count accumulated from the outside becomes significant (:data:`SUB_Z` standard deviations of
    the sum) or reaches half the octave's noisy count, so that only a few rows lie beyond it and are clipped.
 
+Dates (days since 1970-01-01) use :data:`DATE_GRID` instead: the public range 1900-2100, a bin a year, the
+boundary years cut into twelfths (about a month), the same two stages and units.
+
 Every output is an edge of the public grid, so it always lies inside the public clipping range, whatever the
 data and the noise. :func:`dp_bounds` returns None when no octave is significant (too few numbers for the noise).
 Each stage is one histogram, so a record counts once per stage: three units of sensitivity 1 (:mod:`.budget`).
@@ -20,6 +23,8 @@ Each stage is one histogram, so a record counts once per stage: three units of s
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -35,6 +40,20 @@ NEAR_Z = 2.5
 SUB_Z = 3.0
 HALF = 0.5
 UNITS = 3  # histograms a record counts in: the octaves and the two refinements
+YEARS = 200  # the public range of dates: 1900-01-01 to 2100-01-01, one bin a year, twelve parts of a year
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A public grid: bins of the clipping range and how finely a boundary bin is refined."""
+
+    codes: Callable[[np.ndarray], np.ndarray]
+    edges: Callable[[int], tuple[float, float]]
+    size: int
+    low: float
+    high: float
+    sub_bins: int
+    zero: int | None = None
 
 
 def octave_of(x: np.ndarray) -> np.ndarray:
@@ -57,15 +76,36 @@ def bin_edges(b: int) -> tuple[float, float]:
     return -(2.0 ** (j + 1)), -(2.0 ** j)
 
 
-def _refine(x: np.ndarray, b: int, measurer: Measurer, lower: bool, octave_count: float) -> float:
-    low, high = bin_edges(b)
-    if b == OCTAVES:
+JANUARY_FIRSTS = ((np.arange(1900, 1901 + YEARS) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+                  .astype(np.int64).astype(float))  # days since 1970 of each 1 January, 1900 to 2100
+
+
+def _year_of(x: np.ndarray) -> np.ndarray:
+    codes = np.searchsorted(JANUARY_FIRSTS, np.asarray(x, dtype=float), side="right") - 1
+    return np.clip(codes, 0, YEARS - 1).astype(np.int64)
+
+
+def _year_edges(b: int) -> tuple[float, float]:
+    return float(JANUARY_FIRSTS[b]), float(JANUARY_FIRSTS[b + 1])
+
+
+LOG_GRID = Grid(codes=octave_of, edges=bin_edges, size=BINS, low=-CLIP, high=CLIP, sub_bins=SUB_BINS, zero=OCTAVES)
+DATE_GRID = Grid(codes=_year_of, edges=_year_edges, size=YEARS, low=float(JANUARY_FIRSTS[0]),
+                 high=float(JANUARY_FIRSTS[-1]), sub_bins=12)
+"""Dates (days since 1970-01-01): years from 1900 to 2100, refined to twelfths of a year."""
+
+
+def _refine(x: np.ndarray, b: int, measurer: Measurer, lower: bool, octave_count: float,
+            grid: Grid = LOG_GRID) -> float:
+    low, high = grid.edges(b)
+    if b == grid.zero:
         return 0.0
-    inside = x[octave_of(x) == b]
-    edges = np.linspace(low, high, SUB_BINS + 1)
-    codes = np.clip(np.searchsorted(edges, inside, side="right") - 1, 0, SUB_BINS - 1)
-    counts = measurer.dense(codes, SUB_BINS)
-    order = range(SUB_BINS) if lower else range(SUB_BINS - 1, -1, -1)
+    sub = grid.sub_bins
+    inside = x[grid.codes(x) == b]
+    edges = np.linspace(low, high, sub + 1)
+    codes = np.clip(np.searchsorted(edges, inside, side="right") - 1, 0, sub - 1)
+    counts = measurer.dense(codes, sub)
+    order = range(sub) if lower else range(sub - 1, -1, -1)
     total = 0.0
     for n, i in enumerate(order, start=1):
         total += counts[i]
@@ -85,32 +125,33 @@ def _contiguous(octaves: np.ndarray, hits: np.ndarray, measurer: Measurer) -> np
     low = high = mode
     while low > 0 and octaves[low - 1] > measurer.significant(NEAR_Z):
         low -= 1
-    while high < BINS - 1 and octaves[high + 1] > measurer.significant(NEAR_Z):
+    while high < len(octaves) - 1 and octaves[high + 1] > measurer.significant(NEAR_Z):
         high += 1
     return np.array(sorted({int(hits[0]), int(hits[-1]), low, high}))
 
 
-def dp_bounds(values: np.ndarray, measurer: Measurer) -> tuple[float, float] | None:
+def dp_bounds(values: np.ndarray, measurer: Measurer, grid: Grid = LOG_GRID) -> tuple[float, float] | None:
     """Bounds ``(low, high)`` of the numbers in ``values`` (NaN ignored), inside the public clipping range.
 
     Args:
         values: The column's numbers.
         measurer: The noise (every stage uses it once).
+        grid: The public grid: :data:`LOG_GRID` for numbers, :data:`DATE_GRID` for dates (days since 1970).
 
     Returns:
-        The bounds, ``low < high``, both edges of the public grid; None when no octave is significant.
+        The bounds, ``low < high``, both edges of the public grid; None when no bin is significant.
     """
     x = np.asarray(values, dtype=float)
-    x = np.clip(x[np.isfinite(x)], -CLIP, CLIP)
-    octaves = measurer.dense(octave_of(x), BINS)
+    x = np.clip(x[np.isfinite(x)], grid.low, grid.high)
+    octaves = measurer.dense(grid.codes(x), grid.size)
     hits = np.flatnonzero(octaves > measurer.significant(OCTAVE_Z))
     if hits.size == 0:
         return None
     hits = _contiguous(octaves, hits, measurer)
-    low = _refine(x, int(hits[0]), measurer, lower=True, octave_count=float(octaves[hits[0]]))
-    high = _refine(x, int(hits[-1]), measurer, lower=False, octave_count=float(octaves[hits[-1]]))
+    low = _refine(x, int(hits[0]), measurer, True, float(octaves[hits[0]]), grid)
+    high = _refine(x, int(hits[-1]), measurer, False, float(octaves[hits[-1]]), grid)
     if not low < high:  # one bin, or a refinement that met in the middle: widen to the bins' own edges
-        low, high = bin_edges(int(hits[0]))[0], bin_edges(int(hits[-1]))[1]
-        if hits[0] == OCTAVES and hits[-1] == OCTAVES:
+        low, high = grid.edges(int(hits[0]))[0], grid.edges(int(hits[-1]))[1]
+        if hits[0] == grid.zero and hits[-1] == grid.zero:
             low, high = 0.0, 1.0
-    return max(-CLIP, low), min(CLIP, high)
+    return max(grid.low, low), min(grid.high, high)
