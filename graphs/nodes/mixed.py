@@ -190,9 +190,11 @@ def generate_mixed(state: RunState) -> dict[str, Any]:
     synthetic = synthetic[[c for c in source.data.columns if c in synthetic.columns]]
     write_table(pending, synthetic, na_rep=missing_marker(source.schema))
     events = [table["generation"]["event"], committed["event"]]
+    event = event_to_dict(composed_event(event_from_dict(events[0]), event_from_dict(events[1])))
     status = committed["status"]
-    write_json(Path(state["run_dir"]) / LEDGER_FILE,
-               {"dataset": plan.dataset, "run_id": state["run_id"], "events": events, "epsilon": plan.epsilon,
+    write_json(Path(state["run_dir"]) / LEDGER_FILE,  # both spends, and their composition (what the run spent)
+               {"dataset": plan.dataset, "run_id": state["run_id"], "event": event, "events": events,
+                "epsilon": plan.epsilon,
                 "delta": plan.delta, "parts": {"table": {"epsilon": parts.split.table_epsilon, "delta":
                                                          parts.split.table_delta},
                                                "text": {"epsilon": parts.split.text_epsilon, "delta":
@@ -206,7 +208,7 @@ def generate_mixed(state: RunState) -> dict[str, Any]:
     warnings = list(info.get("warnings", []))
     generation = {"generator": f"{plan.generator} + {parts.text.generator}", "modality": "mixed",
                   "rows": len(synthetic), "epsilon": plan.epsilon, "delta": plan.delta,
-                  "event": event_to_dict(composed_event(event_from_dict(events[0]), event_from_dict(events[1]))),
+                  "event": event,
                   "parts": {"table": table["generation"], "text": text_part}, "split": parts.split.to_dict(),
                   "warnings": warnings}
     log.info("run.generated", run_id=state["run_id"], rows=len(synthetic), modality="mixed")
