@@ -57,9 +57,12 @@ def read_header(path: str | Path, encoding: str | None = None) -> list[str]:
         The names, in file order.
 
     Raises:
-        InputDataError: An empty file, a header with an empty or duplicate name, or no data rows.
+        InputDataError: No such file, an empty file, a header with an empty or duplicate name, or no data rows.
     """
     path = Path(path)
+    if not path.is_file():
+        raise InputDataError(f"Input file {path} does not exist{' (it is a folder)' if path.is_dir() else ''}.",
+                             "Check the path (relative paths start at the current folder).")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         names, has_row = _csv_header(path, encoding, "\t" if suffix == ".tsv" else ",")
