@@ -10,7 +10,12 @@ is cut into a public log-scale grid: one bin for zero (``|x| < 2**-10``), and on
    that thins out octave by octave), fix the bounds to a factor of two;
 2. each of those two octaves, cut into :data:`SUB_BINS` equal parts: the bound moves inwards to the first part
    where the noisy count accumulated from the outside becomes significant (:data:`SUB_Z` standard deviations of
-   the sum) or reaches half the octave's noisy count, so that only a few rows lie beyond it and are clipped.
+   the sum) or reaches :data:`CLIP_SHARE` of the octave's noisy count, so that only a few rows lie beyond it and
+   are clipped, and the bound moves inwards past a part only while the mass beyond it is :data:`WIDE_Z` standard
+   deviations below that share, so noise errs on the wide side: a bound a little too wide costs the model some
+   resolution, one too narrow clips real rows. Until this rule, the crossing was at half
+   the octave's count, which on a 3,000-row table at epsilon 1 (noise sd about 150 per count) clipped 38% of the
+   ages and 42% of the weekly hours of the bundled sample (20 draws; 1-3% with this rule).
 
 Dates (days since 1970-01-01) use :data:`DATE_GRID` instead: the public range 1900-2100, a bin a year, the
 boundary years cut into twelfths (about a month), the same two stages and units.
@@ -36,9 +41,10 @@ OCTAVES = MAX_EXP - MIN_EXP
 BINS = 2 * OCTAVES + 1  # negative octaves (most negative first), zero, positive octaves
 SUB_BINS = 8
 OCTAVE_Z = 4.5
-NEAR_Z = 2.5
+NEAR_Z = 1.5
 SUB_Z = 3.0
-HALF = 0.5
+CLIP_SHARE = 0.05
+WIDE_Z = 1.0  # the bound moves inwards only while the mass beyond is this many sd below CLIP_SHARE
 UNITS = 3  # histograms a record counts in: the octaves and the two refinements
 YEARS = 200  # the public range of dates: 1900-01-01 to 2100-01-01, one bin a year, twelve parts of a year
 
@@ -109,7 +115,8 @@ def _refine(x: np.ndarray, b: int, measurer: Measurer, lower: bool, octave_count
     total = 0.0
     for n, i in enumerate(order, start=1):
         total += counts[i]
-        if total > min(measurer.significant(SUB_Z * math.sqrt(n)), HALF * octave_count):
+        if total > min(measurer.significant(SUB_Z * math.sqrt(n)),
+                       CLIP_SHARE * octave_count - measurer.significant(WIDE_Z * math.sqrt(n))):
             return float(edges[i] if lower else edges[i + 1])
     return float(low if lower else high)
 
