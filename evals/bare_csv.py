@@ -29,27 +29,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evals.tabular_bench import ADULT_BOUNDS, DATA, _adult_frame  # noqa: E402
-from privsynth.tools.data.schema import ColumnSpec, TableSchema  # noqa: E402
+from evals.tabular_bench import DATA, _adult_frame, adult_schema  # noqa: E402
 
 TELCO = DATA / "tabular" / "telco_customer_churn.csv"
 TELCO_SCHEMA = ROOT / "evals" / "schemas" / "telco_customer_churn.schema.json"
-
-
-def _adult_schema() -> TableSchema:
-    columns = []
-    for line in (DATA / "adult" / "adult.names").read_text().splitlines()[96:]:
-        if ":" not in line or line.startswith("|"):
-            continue
-        name, values = line.split(":", 1)
-        if name in ADULT_BOUNDS:
-            lo, hi = ADULT_BOUNDS[name]
-            columns.append(ColumnSpec(name=name, kind="numeric", min=lo, max=hi, integer=True))
-        else:
-            columns.append(ColumnSpec(name=name, kind="categorical",
-                                      categories=[v.strip() for v in values.strip().rstrip(".").split(",")]))
-    columns.append(ColumnSpec(name="income", kind="categorical", categories=["<=50K", ">50K"], nullable=False))
-    return TableSchema(columns=columns)
 
 
 def _run(source: Path, schema: Path | None, epsilon: float, target: str) -> tuple[pd.DataFrame, dict, float]:
@@ -94,7 +77,7 @@ def adult(epsilon: float, runs: int) -> list[dict]:
         train.to_csv(csv, index=False)
         schema_path = Path(tmp) / "public" / "adult.schema.json"
         schema_path.parent.mkdir()
-        schema_path.write_text(_adult_schema().to_json())
+        schema_path.write_text(adult_schema().to_json())
         for mode in MODES:
             for _ in range(runs):
                 synth, info, seconds = _run(csv, schema_path if mode == "schema" else None, epsilon, "income")

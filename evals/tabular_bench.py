@@ -233,10 +233,8 @@ def _adult_frame(path: Path) -> pd.DataFrame:
     return frame.dropna(subset=["age"])
 
 
-def adult(epsilons: list[float], seed: int, only: set[str] | None = None, runs: int = 3) -> list[dict]:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.metrics import roc_auc_score
-
+def adult_schema() -> TableSchema:
+    """Adult's public schema: the categories of ``adult.names`` and the stated bounds :data:`ADULT_BOUNDS`."""
     columns = []
     for line in (DATA / "adult" / "adult.names").read_text().splitlines()[96:]:
         if ":" not in line or line.startswith("|"):
@@ -249,7 +247,15 @@ def adult(epsilons: list[float], seed: int, only: set[str] | None = None, runs: 
             columns.append(ColumnSpec(name=name, kind="categorical",
                                       categories=[v.strip() for v in values.strip().rstrip(".").split(",")]))
     columns.append(ColumnSpec(name="income", kind="categorical", categories=["<=50K", ">50K"], nullable=False))
-    schema = TableSchema(columns=columns)
+    return TableSchema(columns=columns)
+
+
+def adult(epsilons: list[float], seed: int, only: set[str] | None = None, runs: int = 3) -> list[dict]:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import roc_auc_score
+
+    schema = adult_schema()
+    columns = schema.columns
     train, test = _adult_frame(DATA / "adult" / "adult.data"), _adult_frame(DATA / "adult" / "adult.test")
 
     def auc(frame: pd.DataFrame) -> float:
