@@ -34,3 +34,19 @@ def spends_by_dataset() -> dict[str, int]:
     """How many spends each dataset of the current home's ledger holds."""
     ledger = ledger_for(load_settings())
     return {d.name: len(ledger.history(d.name)) for d in ledger.datasets()}
+
+
+def approve_if_held(code: int, printed: str, capsys) -> tuple[int, str]:
+    """The exit code and output of a CLI run, approved once (``review RUN_ID --approve``) if the release policy held it.
+
+    A small table's release check reads fresh DP output every run and may hold it (exit 4); tests about something
+    else answer the checkpoint as a reviewer would and go on with the released run's code and output.
+    """
+    from privsynth.cli import main
+
+    if code != 4:
+        return code, printed
+    run_id = next(word for line in printed.splitlines() if line.startswith("run ") and ": held" in line
+                  for word in [line.split()[1].rstrip(":")])
+    code = main(["review", run_id, "--approve"])
+    return code, printed + capsys.readouterr().out

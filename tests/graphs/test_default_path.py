@@ -11,6 +11,7 @@ import pytest
 import privsynth
 from privsynth.errors import SchemaError
 from privsynth.policies.ledger import Ledger
+from tests.run_support import released
 
 
 def _dictionary_table(tmp_path, n: int = 600):
@@ -41,8 +42,8 @@ def test_a_column_without_a_domain_stops_before_spending_then_is_dropped_and_lis
         privsynth.synthesize(source, schema=dictionary, epsilon=1.0, validation="basic")
     assert "CODE" in str(err.value) and "--drop-column CODE" in err.value.fix
     out = tmp_path / "synth.csv"
-    result = privsynth.synthesize(source, schema=dictionary, epsilon=1.0, drop_columns=["CODE"], out=out,
-                                  target="INC", validation="basic")
+    result = released(privsynth.synthesize(source, schema=dictionary, epsilon=1.0, drop_columns=["CODE"], out=out,
+                                           target="INC", validation="basic"))
     assert len(Ledger(privsynth_home / "ledger.sqlite", (3.0, 1e-5)).history("t")) == 1  # the stop spent nothing
     rows = {r["column"]: r["outcome"] for r in result.report["columns"]}
     assert set(rows) == {"AREA", "AGE", "MAR", "INC", "CODE"} and rows["CODE"] == "dropped (--drop-column)"
@@ -67,8 +68,8 @@ def test_a_table_with_no_missing_cell_gets_none_back(tmp_path):
         {"name": "paid", "kind": "numeric", "min": 0, "max": 200, "decimals": 2}]}
     (tmp_path / "c.csv").write_text(frame.to_csv(index=False))
     (tmp_path / "c.schema.json").write_text(json.dumps(schema))
-    result = privsynth.synthesize(tmp_path / "c.csv", epsilon=1.0, target="plan", out=tmp_path / "o.csv",
-                                  validation="basic")
+    result = released(privsynth.synthesize(tmp_path / "c.csv", epsilon=1.0, target="plan", out=tmp_path / "o.csv",
+                                           validation="basic"))
     out = pd.read_csv(tmp_path / "o.csv")
     assert not out.isna().any().any()
     assert out["paid"].map(lambda v: len(repr(float(v)).split(".")[1]) <= 2).all()
