@@ -14,12 +14,20 @@ from dp_accounting import dp_event
 from privsynth.agents.planner.mixed import split_options, to_mixed
 from privsynth.agents.planner.plan import Plan
 from privsynth.agents.planner.planner import plan_request
+from privsynth.config import load_settings
 from privsynth.errors import AccountingError, ConfigError, SchemaError
-from privsynth.graphs.nodes.mixed_parts import mixed_parts
+from privsynth.graphs.nodes.mixed_parts import MIXED_CPU_PRESET, mixed_parts, with_text_preset
 from privsynth.graphs.nodes.mixed_text import write_texts
 from privsynth.tools.data.schema import load_schema
-from privsynth.tools.mixed.budget import check_composed, composed_event, fit_scale, split_budget
+from privsynth.tools.mixed.budget import (
+    DEFAULT_TEXT_SHARE,
+    check_composed,
+    composed_event,
+    fit_scale,
+    split_budget,
+)
 from privsynth.tools.mixed.labels import LABEL_COLUMN, condition_columns, label_domain, row_labels, split_label
+from privsynth.tools.textgen.generator import CPU_PRESET
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "evals" / "schemas" / "womens_clothing_reviews.schema.json"
@@ -129,3 +137,16 @@ def test_each_synthetic_row_gets_a_text_written_under_its_own_label(reviews):
     texts, info = write_texts(_EchoGenerator(), parts, labels)
     assert [t.rsplit(" #", 1)[0] for t in texts] == labels.tolist()
     assert info["texts_written"] == 4 and info["labels_sampled"] == 3 and not info["warnings"]
+
+
+def test_on_a_cpu_the_mixed_text_preset_trains_longer_and_filters_by_label(reviews, tmp_path, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    settings = load_settings(tmp_path)
+    plan, preset = with_text_preset(to_mixed(_plan(reviews)), settings)
+    assert preset == {**CPU_PRESET, **MIXED_CPU_PRESET}
+    assert {k: plan.generator_options[f"text.{k}"] for k in MIXED_CPU_PRESET} == MIXED_CPU_PRESET
+    mine, preset = with_text_preset(to_mixed(_plan(reviews, generator_options={"text.label_filter": 1})), settings)
+    assert "label_filter" not in preset and mine.generator_options["text.label_filter"] == 1  # the user's wins
+    assert mixed_parts(plan, load_schema(SCHEMA)).split.text_share == DEFAULT_TEXT_SHARE == 0.7
