@@ -7,8 +7,8 @@ Usage::
 
 The first 1,000 rows of Kaggle's Women's E-Commerce Clothing Reviews (``../shared/data/mixed/``) are split once
 (seeded) into a training file and a test set of ``--test`` rows the run never sees. One run of the default mixed
-path (aim for the structured columns, dp_text_lm for "Review Text" conditioned on each row's department and
-rating, the CPU preset on a machine without CUDA) makes ``--rows`` synthetic rows. Measured:
+path (aim for the structured columns, dp_text_lm for "Review Text" conditioned on each row's department,
+the mixed CPU preset on a machine without CUDA) makes ``--rows`` synthetic rows. Measured:
 
 * structured columns: the k-marginal score (:func:`privsynth.tools.metrics.kmarginal.kmarginal_score`, synthetic
   against the training rows) and TSTR / TRTR ROC AUC for "Recommended IND" on the test rows;
@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "mixed" / "womens_clothing_reviews_1000.csv"
 SCHEMA = REPO / "evals" / "schemas" / "womens_clothing_reviews.schema.json"
 TEXT = "Review Text"
-CONDITIONS = "Department Name, Rating"
+CONDITIONS = "Department Name"  # the column the text should follow: 7 labels (with missing)
 TARGET = "Recommended IND"
 STRUCTURED = ["Age", "Rating", "Recommended IND", "Positive Feedback Count", "Division Name", "Department Name",
               "Class Name"]

@@ -149,9 +149,6 @@ class Plan(BaseModel):
         if not self.pii:
             return f"PII: {self.pii_action}"
         named = ", ".join(f"{entity} {action}" for entity, action in sorted(self.pii.items()))
-        if self.intent == "synthesize":  # the generate nodes apply one action to every PII column today
-            return (f"PII: {self.pii_action} for every PII column (asked per type: {named}; per-type actions "
-                    "apply to scrub runs)")
         return f"PII: {named}; other types {self.pii_action}"
 
     def summary(self) -> str:

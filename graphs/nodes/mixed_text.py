@@ -49,12 +49,14 @@ def scrub_mixed_text(state: dict[str, Any], plan: Plan, parts: MixedParts) -> di
         frame[LABEL_COLUMN] = parts.label_of(source.data).to_numpy()
     frame[HOLDOUT_COLUMN] = side
     frame = frame.loc[texts.str.strip().to_numpy() != ""].reset_index(drop=True)
-    scrubbed, summary = scrub_texts(frame[parts.text.text_field].tolist(), plan.pii_action, plan.seed or 0)
+    scrubbed, summary = scrub_texts(frame[parts.text.text_field].tolist(), plan.pii_action, plan.seed or 0,
+                                   plan.pii)
     frame[parts.text.text_field] = scrubbed
     write_private_corpus(state["run_dir"], frame)
     log.info("mixed.text_scrubbed", run_id=state.get("run_id"), texts=summary["texts_scanned"],
              entities=summary["entity_counts"])
-    return {"text_field": parts.text.text_field, "action": plan.pii_action, "scrubbed_with": plan.pii_action,
+    return {"text_field": parts.text.text_field, "action": plan.pii_action, "per_type": plan.pii,
+            "scrubbed_with": plan.pii_action,
             **summary, "note": PII_NOTE}
 
 

@@ -134,12 +134,12 @@ def scrub_text(state: RunState, plan: Plan) -> dict[str, Any]:
                              "current file.")
     assert plan.text_field is not None
     side = holdout_side(frame, plan, local_secret(settings_for(state.get("home")).home))
-    texts, summary = scrub_texts(frame[plan.text_field].tolist(), plan.pii_action, plan.seed or 0)
+    texts, summary = scrub_texts(frame[plan.text_field].tolist(), plan.pii_action, plan.seed or 0, plan.pii)
     frame[plan.text_field] = texts
     frame[HOLDOUT_COLUMN] = side
     write_private_corpus(state["run_dir"], frame)
-    pii = {"modality": "text", "text_field": plan.text_field, "action": plan.pii_action, "scrubbed_with":
-           plan.pii_action, **summary, "note": PII_NOTE, "findings": [], "pii_columns": []}
+    pii = {"modality": "text", "text_field": plan.text_field, "action": plan.pii_action, "per_type": plan.pii,
+           "scrubbed_with": plan.pii_action, **summary, "note": PII_NOTE, "findings": [], "pii_columns": []}
     log.info("text.scrubbed", run_id=state.get("run_id"), texts=summary["texts_scanned"],
              entities=summary["entity_counts"])
     return {"pii": pii, "status": "scrubbed"}

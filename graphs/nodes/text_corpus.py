@@ -228,26 +228,45 @@ def check_out(plan: Plan) -> None:
 
 # -- PII ---------------------------------------------------------------------------------------------------
 
-def scrub_texts(texts: list[str], action: str, seed: int) -> tuple[list[str], dict[str, Any]]:
-    """Scan texts for PII and transform them as the plan's PII action says.
+def text_policy(action: str, per_type: dict[str, str] | None, seed: int) -> Any:
+    """The PII policy for free text: the plan's default action and its per-entity-type actions.
+
+    In a text, ``drop`` replaces the entity with its tag (``<PERSON>``): there is no column to drop. Per-type
+    words (``mask`` the SSNs, ``keep`` the names) apply to their entity types; keys that are not entity types
+    (column names such as ``EMPLOYEE_ID``) have no meaning inside a text and are left to the table's policy.
+    """
+    from privsynth.policies.pii_policy import KNOWN_ENTITIES, PIIPolicy
+
+    def in_text(word: str) -> str:
+        return PII_ACTIONS.get(word, word)
+
+    entities = {key.upper(): in_text(word) for key, word in (per_type or {}).items() if key.upper() in KNOWN_ENTITIES}
+    return PIIPolicy.from_plan(in_text(action), entities, seed)
+
+
+def scrub_texts(texts: list[str], action: str, seed: int,
+                per_type: dict[str, str] | None = None) -> tuple[list[str], dict[str, Any]]:
+    """Scan texts for PII and transform them as the plan's PII actions say (:func:`text_policy`).
 
     ``drop`` replaces each entity with its tag (``<PERSON>``), ``fake`` with a consistent Faker surrogate, and
-    ``keep`` leaves the text as it is (the scan still counts what it finds).
+    ``keep`` leaves the text as it is (the scan still counts what it finds); ``per_type`` overrides the default
+    for the entity types it names (``{"US_SSN": "mask", "PERSON": "keep"}``).
 
     Returns:
         The texts and a summary with counts only (``entity_counts``, ``texts_with_pii``, ``replacements``).
     """
-    from privsynth.policies.pii_policy import PIIPolicy
     from privsynth.tools.pii.anonymize import PolicyScrubber
     from privsynth.tools.pii.text import default_scanner
 
-    scrubber = PolicyScrubber(PIIPolicy(default=PII_ACTIONS[action], seed=seed))  # type: ignore[arg-type]
+    policy = text_policy(action, per_type, seed)
+    keeps_all = policy.default == "keep" and set(policy.entities.values()) <= {"keep"}
+    scrubber = PolicyScrubber(policy)
     found: Counter[str] = Counter()
     out, with_pii = [], 0
     for text, spans in zip(texts, default_scanner().iter_scan(texts), strict=True):
         found.update(s.entity_type for s in spans)
         with_pii += bool(spans)
-        out.append(text if action == "keep" or not spans else scrubber.scrub_text(text, spans))
+        out.append(text if keeps_all or not spans else scrubber.scrub_text(text, spans))
     summary = {"texts_scanned": len(texts), "texts_with_pii": with_pii, "entity_counts": dict(sorted(found.items())),
                "replacements": {k: dict(v) for k, v in sorted(scrubber.counts.items())}}
     return out, summary

@@ -16,7 +16,7 @@ from privsynth.agents.planner.plan import Plan
 from privsynth.agents.planner.planner import plan_request
 from privsynth.config import load_settings
 from privsynth.errors import AccountingError, ConfigError, SchemaError
-from privsynth.graphs.nodes.mixed_parts import MIXED_CPU_PRESET, mixed_parts, with_text_preset
+from privsynth.graphs.nodes.mixed_parts import MIXED_CPU_PRESET, MIXED_TEXT_DEFAULTS, mixed_parts, with_text_preset
 from privsynth.graphs.nodes.mixed_text import write_texts
 from privsynth.tools.data.schema import load_schema
 from privsynth.tools.mixed.budget import (
@@ -145,8 +145,10 @@ def test_on_a_cpu_the_mixed_text_preset_trains_longer_and_filters_by_label(revie
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     settings = load_settings(tmp_path)
     plan, preset = with_text_preset(to_mixed(_plan(reviews)), settings)
-    assert preset == {**CPU_PRESET, **MIXED_CPU_PRESET}
+    assert preset == {**CPU_PRESET, **MIXED_TEXT_DEFAULTS, **MIXED_CPU_PRESET}
     assert {k: plan.generator_options[f"text.{k}"] for k in MIXED_CPU_PRESET} == MIXED_CPU_PRESET
     mine, preset = with_text_preset(to_mixed(_plan(reviews, generator_options={"text.label_filter": 1})), settings)
     assert "label_filter" not in preset and mine.generator_options["text.label_filter"] == 1  # the user's wins
     assert mixed_parts(plan, load_schema(SCHEMA)).split.text_share == DEFAULT_TEXT_SHARE == 0.7
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert with_text_preset(to_mixed(_plan(reviews)), settings)[1] == MIXED_TEXT_DEFAULTS  # no CPU preset on CUDA
