@@ -73,12 +73,12 @@ class MixedParts:
 
 
 # The mixed path's text knobs on a machine without CUDA, over the text CPU preset: each text is written for one
-# synthetic row's label, so the text must follow its label. Three epochs at twice the learning rate and three
-# candidates per kept text (the label filter) raised the department consistency ratio on the reviews from 0.754 to
-# 0.87 at epsilon 8, in 13 minutes on 2 quiet cores (evals/notes/mixed_tables.md). Options set by the user win.
+# synthetic row's label, so the text must follow its label (three epochs at twice the learning rate, and three
+# candidates per kept text: the label filter). Options set by the user win.
 MIXED_CPU_PRESET: dict[str, Any] = {"epochs": 3.0, "learning_rate": 4e-3, "label_filter": 3}
-# On every device: sampling at temperature 0.8 (post-processing, no budget) keeps a row's text closer to its label;
-# department consistency 0.836 against 0.843 and 0.761 at 1.0 (evals/notes/mixed_tables.md).
+# On every device: sampling at temperature 0.8 (post-processing, no budget) keeps a row's text closer to its label.
+# With both, the reviews' department consistency ratio was 0.834 (three runs, goal 0.8) at epsilon 8, 20-22 minutes
+# on 2 cores (evals/notes/mixed_tables.md).
 MIXED_TEXT_DEFAULTS: dict[str, Any] = {"temperature": 0.8}
 
 
@@ -89,14 +89,13 @@ def with_text_preset(plan: Plan, settings: Settings) -> tuple[Plan, dict[str, An
     over it, for every knob neither the request nor config.json sets; it is kept in the plan so that a resumed run
     trains what was declared.
     """
-    import torch
+    from privsynth.tools.textgen.generator import device_defaults
 
     _, text_options, _ = split_options(plan.generator_options)
     probe = plan.model_copy(update={"generator": TEXT_GENERATOR, "generator_options": text_options})
-    _, preset = with_device_preset(probe, settings)
-    mixed = {**MIXED_TEXT_DEFAULTS, **({} if torch.cuda.is_available() else MIXED_CPU_PRESET)}
-    chosen = {**settings.generator_options.get(TEXT_GENERATOR, {}), **text_options}
-    preset.update({k: v for k, v in mixed.items() if k not in chosen})
+    device = device_defaults()  # empty with CUDA
+    _, preset = with_device_preset(probe, settings, {**device, **MIXED_TEXT_DEFAULTS,
+                                                     **(MIXED_CPU_PRESET if device else {})})
     options = {**{f"{TEXT_PREFIX}{k}": v for k, v in preset.items()}, **plan.generator_options}
     return plan.model_copy(update={"generator_options": options}), preset
 

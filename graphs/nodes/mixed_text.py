@@ -56,8 +56,7 @@ def scrub_mixed_text(state: dict[str, Any], plan: Plan, parts: MixedParts) -> di
     log.info("mixed.text_scrubbed", run_id=state.get("run_id"), texts=summary["texts_scanned"],
              entities=summary["entity_counts"])
     return {"text_field": parts.text.text_field, "action": plan.pii_action, "per_type": plan.pii,
-            "scrubbed_with": plan.pii_action,
-            **summary, "note": PII_NOTE}
+            "scrubbed_with": plan.pii_action, **summary, "note": PII_NOTE}
 
 
 def write_texts(generator: Any, parts: MixedParts, labels: pd.Series) -> tuple[list[str | None], dict[str, Any]]:

@@ -54,12 +54,19 @@ def _text_fields(plan: Plan, settings: Settings) -> dict[str, Any]:
     return fields
 
 
-def with_device_preset(plan: Plan, settings: Settings) -> tuple[Plan, dict[str, Any]]:
+def with_device_preset(plan: Plan, settings: Settings,
+                       defaults: dict[str, Any] | None = None) -> tuple[Plan, dict[str, Any]]:
     """The plan with this machine's preset for every text knob neither the request nor config.json sets.
 
     Without CUDA that is :data:`~privsynth.tools.textgen.generator.CPU_PRESET`. It is decided once, before the
     event is declared, and kept in the plan's options, so that a resumed run (in another process) trains what
     was declared and the report shows it.
+
+    Args:
+        plan: The text plan.
+        settings: The settings (config.json's generator options count as chosen).
+        defaults: The knob values to fill in; None: this machine's
+            (:func:`~privsynth.tools.textgen.generator.device_defaults`).
 
     Returns:
         ``(plan, the preset values applied)``.
@@ -67,7 +74,8 @@ def with_device_preset(plan: Plan, settings: Settings) -> tuple[Plan, dict[str, 
     from privsynth.tools.textgen.generator import device_defaults
 
     chosen = {**settings.generator_options.get(plan.generator, {}), **plan.generator_options}
-    preset = {k: v for k, v in device_defaults().items() if k not in chosen}
+    wanted = device_defaults() if defaults is None else defaults
+    preset = {k: v for k, v in wanted.items() if k not in chosen}
     options = {**preset, **plan.generator_options}
     return plan.model_copy(update={"generator_options": options}), preset
 

@@ -20,7 +20,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,9 @@ from privsynth.logs import get_logger
 from privsynth.policies.holdout import holdout_mask
 from privsynth.tools.data.io import fingerprint_file, read_table
 from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
+
+if TYPE_CHECKING:
+    from privsynth.policies.pii_policy import PIIPolicy
 
 log = get_logger(__name__)
 
@@ -228,7 +231,7 @@ def check_out(plan: Plan) -> None:
 
 # -- PII ---------------------------------------------------------------------------------------------------
 
-def text_policy(action: str, per_type: dict[str, str] | None, seed: int) -> Any:
+def text_policy(action: str, per_type: dict[str, str] | None, seed: int) -> PIIPolicy:
     """The PII policy for free text: the plan's default action and its per-entity-type actions.
 
     In a text, ``drop`` replaces the entity with its tag (``<PERSON>``): there is no column to drop. Per-type
