@@ -154,7 +154,7 @@ _EQ = rf"(?P<col>[A-Za-z_][\w.\-]*)\s*(?:==|=|\s+(?:is|equals?|equal\s+to)\s+)\s
 _GROUP_NOUNS = (r"region|state|country|city|county|department|segment|category|group|class|zone|area|district|"
                 r"division|sector|market|tier|band|type|province|team|unit|branch|store|site|channel|plan|status")
 _IN_GROUP = (rf"(?<!\w)(?:only|just|solely|exclusively|restricted\s+to|limited\s+to)\s+(?:[\w-]+\s+){{0,3}}?"
-             rf"(?:in|from|of)\s+(?:the\s+)?(?P<val>[\w-]+)\s+"
+             rf"(?:in|from|of|on|with|under|having)\s+(?:the\s+|an?\s+)?(?P<val>[\w-]+)\s+"
              rf"(?P<col>{_GROUP_NOUNS}|[A-Za-z_][\w-]*)(?!\w)")
 
 

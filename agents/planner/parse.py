@@ -102,10 +102,15 @@ def _generator(text: str, generators: dict[str, str] | None) -> str | None:
     return None
 
 
+_GAP_WORD = r"(?!(?:and|or|but|then|with|without|to|for|at|of|by|in|on|from|replace|mask|hash|drop)(?!\w))[\w-]+"
+"""A word between a count and a text noun ("100 synthetic support tickets"); a joining word or a PII verb ends the
+phrase, so "epsilon 1 and replace emails" is not a request for emails."""
+
+
 def _is_text(text: str, source: str | None) -> bool:
     return bool(re.search(rf"(?<!\w)(?:text\s+(?:field|column|corpus|data)|corpus|corpora|free[- ]text|language\s+"
                           rf"model|modality\s*[=:]?\s*text|dp[_ ]text\w*)(?!\w)|(?<!\w)(?:synthetic|generate|"
-                          rf"synthesi[sz]e|new|(?<![\w.])\d+(?:[,. ]\d+)*k?)\s+(?:[\w-]+\s+){{0,2}}"
+                          rf"synthesi[sz]e|new|(?<![\w.])\d+(?:[,. ]\d+)*k?)\s+(?:{_GAP_WORD}\s+){{0,2}}"
                           rf"(?:{_TEXT_NOUNS})(?!\w)",
                           text, _I) or (source or "").lower().endswith(".txt"))
 
@@ -183,8 +188,9 @@ def _fields(state: Blankable, paths: Paths, header: Sequence[str] | None, questi
                           r"(?:human\s+)?review|review\s*[=:]\s*(?:false|no|0|off)", text, _I)
     review = not no_review and bool(re.search(
         r"(?<!\w)(?:(?:let\s+me\s+|i\s+(?:want|need|would\s+like)\s+to\s+|i'?d\s+like\s+to\s+|for\s+(?:a\s+)?|"
-        r"with\s+(?:a\s+)?|"
-        r"human\s+|manual\s+)review|review\s+(?:it|them|the\s+(?:plan|output|results?|release)|before|first|step|"
+        r"with\s+(?:a\s+)?|(?:wait|pause|stop|hold)\s+(?:for\s+)?(?:my|our|a|the)\s+|(?:after|until)\s+(?:my|our|a)\s+|"
+        r"human\s+|manual\s+)review|(?:wait|pause|hold|stop)\s+(?:for|until)\s+(?:my|our|an?)\s+(?:ok|okay|approval|"
+        r"go-?ahead|sign-?off)|review\s+(?:it|them|the\s+(?:plan|output|results?|release)|before|first|step|"
         r"checkpoints?)|review\s*[=:]\s*(?:true|yes|1|on)|let\s+me\s+(?:check|see|look|approve|confirm)|approval|"
         r"human[- ]in[- ]the[- ]loop|ask\s+me\s+(?:first|before)|(?:show|check\s+with)\s+me\s+(?:first|before))",
         text, _I))

@@ -22,9 +22,11 @@ _CONNECT = (r"\s*(?:(?:=|:|≤|<=|\bis\b|\bof\b|\bat\b|\bto\b|\bequals?\b|\bset\
 EPS_KW = r"(?<!\w)(?:epsilon|eps|ε|ϵ|𝜀|privacy\s+(?:loss|parameter|level))(?!\w)"
 _DELTA_KW = r"(?<!\w)(?:delta|δ)(?!\w)"
 _BUDGET_KW = r"(?<!\w)(?:(?:privacy|dp|epsilon)\s+)?budget(?!\w)"
-_AFTER_EPS = (rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})\s*(?:(?:of\s+)?(?:an?\s+)?(?:units?|points?)\s+(?:of\s+)?)?"
+_AFTER_EPS = (rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})\s*(?:(?:(?:of\s+)?(?:an?\s+)?(?:units?|points?)\s+(?:of\s+)?)?"
               r"(?:the\s+|my\s+|our\s+)?"
-              rf"(?:(?:privacy\s+|dp\s+)?budget|epsilon|eps|ε|ϵ)(?!\w)")
+              r"(?:(?:privacy\s+|dp\s+)?budget|epsilon|eps|ε|ϵ)"
+              r"|(?:of\s+)?(?:an?\s+)?units?\s+of\s+(?:the\s+|my\s+|our\s+)?privacy)(?!\w)")
+"""``2 epsilon``, ``0.5 units of privacy budget``, ``0.25 unit of privacy`` (a unit of privacy is an epsilon)."""
 _AFTER_DELTA = rf"(?<![\w.])(?P<val>{POWER}|{NUMBER})\s*(?:delta|δ)(?!\w)"
 _ALTERNATIVE = rf"(?:\s*(?:\bor\b|\bto\b|–)\s*(?P<alt>{NUMBER})(?![\w.]))?"
 """A second value offered as an alternative or a range ("epsilon 2 or 3", "epsilon 1 to 2"): a question."""

@@ -58,6 +58,11 @@ def _plan(tail: str, file: str = "data/x.csv"):
     ("epsilon 1, a hundred and twenty rows", "rows", 120),
     ("epsilon 1, the same size as the source", "rows", None),
     ("epsilon 1, number of rows: 640", "rows", 640),
+    ("a quarter unit of privacy", "epsilon", 0.25),
+    ("3 units of the privacy", "epsilon", 3.0),
+    ("epsilon 1, wait for my review", "review", True),
+    ("epsilon 1, hold until our sign-off", "review", True),
+    ("epsilon 1, no human review", "review", False),
 ])
 def test_numbers_as_people_write_them(tail: str, field: str, value: object) -> None:
     assert getattr(_plan(tail), field) == value
@@ -119,6 +124,8 @@ def test_the_header_grounds_column_names(tmp_path) -> None:
     ("epsilon 1, 4000 rows of fraud=1", {"fraud": 1}),
     ("epsilon 1, only the customers in the northeast region", {"region": "northeast"}),
     ("epsilon 1, where plan is premium", {"plan": "premium"}),
+    ("epsilon 1, only members on a Gold tier", {"tier": "Gold"}),
+    ("epsilon 1, just the accounts with the premium plan", {"plan": "premium"}),
 ])
 def test_conditions(tail: str, conditions: dict) -> None:
     assert _plan(tail).conditions == conditions
@@ -236,3 +243,13 @@ def test_hyphenated_counts_and_utility_targets(tail: str, field: str, value: obj
 
 def test_a_pii_free_copy_is_a_scrub() -> None:
     assert parse_offline("make a PII-free copy of data/x.csv, nothing synthetic").intent == "scrub"
+
+
+@pytest.mark.parametrize(("sentence", "modality"), [
+    ("synthesize data/x.csv with epsilon 1 and replace emails with fakes", "tabular"),
+    ("synthesize data/x.csv at epsilon 2, then mask phone numbers and hash emails", "tabular"),
+    ("make 2k fake reviews from data/x.csv at epsilon 8", "text"),
+    ("generate 300 synthetic support tickets from data/x.csv, epsilon 4", "text"),
+])
+def test_a_pii_phrase_after_a_number_is_not_a_text_request(sentence: str, modality: str) -> None:
+    assert parse_offline(sentence).modality == modality
