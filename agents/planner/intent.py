@@ -77,18 +77,25 @@ class IntentReading:
     questions: list[str] = field(default_factory=list)
 
 
-def _review(text: str) -> IntentReading | None:
+_PRONOUN_REF = re.compile(rf"(?<![\w'-])(?:{_APPROVE}|{_REJECT})\s+(?:it|that|this|them|the\s+run|the\s+release)"
+                          r"(?![\w-])\s*[.!]?\s*$|^\s*(?:please\s+)?(?:approve|reject|decline)\s*[.!]?\s*$", _I)
+"""``approve it``, ``ok go ahead and reject that``, a bare ``approve``: a decision on the last run (no file named)."""
+
+
+def _review(text: str, data: list[str] | None = None) -> IntentReading | None:
     approve = re.search(rf"(?<![\w'-])(?:{_APPROVE})(?![\w-])", text, _I)
     reject = re.search(rf"(?<![\w'-])(?:{_REJECT})(?![\w-])", text, _I)
     ref = re.search(_RUN_REF, text, _I)
-    if not (approve or reject) or ref is None:
+    on_last = ref is None and not data and _PRONOUN_REF.search(text) is not None
+    if not (approve or reject) or (ref is None and not on_last):
         return None
     reading = IntentReading(intent="review")
     if reject and approve and not re.search(r"(?:don'?t|do\s+not)\s+(?:approve|release)", reject.group(), _I):
         reading.questions.append("The request both approves and rejects; should I approve or reject the run?")
     else:
         reading.decision = "reject" if reject else "approve"
-    reading.run_id = ref.group("id") or ref.group("named") or "last"
+    reading.run_id = (ref.group("id") or ref.group("named")) if ref is not None else None
+    reading.run_id = reading.run_id or "last"
     return reading
 
 
@@ -118,7 +125,7 @@ def read_intent(text: str, data: list[str], epsilon_mentioned: bool, pii_named: 
     Returns:
         The intent, and for review / budget requests their fields or questions.
     """
-    review = _review(text)
+    review = _review(text, data)
     if review is not None:
         return review
     synth = re.search(_SYNTH, text, _I) and not re.search(_NO_SYNTH, text, _I)

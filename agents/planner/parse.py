@@ -44,7 +44,7 @@ KNOWN_KEYS = {"epsilon", "eps", "delta", "rows", "n", "n_rows", "num_rows", "row
 _TEXT_NOUNS = (r"texts?|sentences|documents|messages|queries|tickets|reviews|notes|utterances|emails|posts|comments|"
                r"tweets|transcripts|conversations|dialogues|paragraphs|narratives|complaints|descriptions|stories|"
                r"abstracts|chats|letters|essays")
-_DATASET = (rf"(?<!\w)dataset(?:[_\s]+name)?\s*(?:named|called|is|=|:|as)?\s*{cols.NAME}",
+_DATASET = (rf"(?<!\w)(?:the\s+)?data[_\s-]?set(?:[_\s]+name)?\s*(?:named|called|is|=|:|as)?\s*{cols.NAME}",
             rf"(?<!\w)(?:name|call)\s+(?:the\s+|this\s+|it\s+)?(?:dataset\s+)?{cols.NAME}\s+in\s+the\s+ledger",
             rf"(?<!\w)(?:name|call)\s+(?:the\s+|this\s+)?dataset\s+{cols.NAME}",
             rf"(?<!\w)(?:ledger|budget)\s+(?:name|entry)\s*(?:is|=|:|as)?\s*{cols.NAME}",

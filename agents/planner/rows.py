@@ -1,9 +1,9 @@
 """How many rows (or texts) a request asks for.
 
 Read forms (number words are digits by now): ``2000 synthetic rows``, ``10k records``, ``2.5k patients``,
-``1e6 rows``, ``1,000 support tickets``, ``rows=500``, ``n: 500``, ``number of rows 500``, ``a sample size of
-500``, ``generate 300``. ``same size`` / ``as many rows as the original`` is the default (as many as the
-source: a noisy count). ``twice as many rows`` is a question: the planner never reads the private row count,
+``1e6 rows``, ``1,000 support tickets``, ``rows=500``, ``rows 500``, ``n: 500``, ``number of rows 500``,
+``a sample size of 500``, ``generate 300``. ``same size`` / ``as many rows as the original`` is the default (as
+many as the source: a noisy count). ``twice as many rows`` is a question: the planner never reads the private row count,
 so it asks for a number instead of scaling one it cannot see.
 """
 
@@ -25,6 +25,7 @@ ROW_NOUNS = (r"rows?|records?|samples?|examples?|entries|lines|texts?|sentences|
 _BEFORE = re.compile(rf"(?<![\w.,]){COUNT}[\s-]*(?:(?:{_ADJ})[\s-]+){{0,3}}(?:{ROW_NOUNS})(?!\w)", _I)
 _WITH_ADJ = re.compile(rf"(?<![\w.,]){COUNT}\s+(?:(?:{_ADJ})\s+)+[A-Za-z][\w-]*", _I)
 _AFTER = re.compile(rf"(?<!\w)(?:(?:rows|n_rows|num_rows|row_count|n|records|samples|size|count)\s*[=:]|"
+                    rf"(?:rows|records|samples|n_rows|num_rows)\s+(?=\d)|"
                     rf"(?:(?:the\s+)?number\s+of\s+(?:rows|records|samples|texts)|row\s+count|sample\s+size|"
                     rf"output\s+size)\s*(?:of|is|=|:|to|should\s+be)?)\s*{COUNT}", _I)
 _VERB = re.compile(rf"(?<!\w)(?:generate|create|make|produce|synthesi[sz]e|sample|draw|output|give\s+me|i\s+need|"

@@ -181,6 +181,16 @@ def test_review_fields() -> None:
     assert parse_offline("accept the latest run").run_id == "last"
     with pytest.raises(PlanningError, match="approve or reject"):
         parse_offline("approve or reject the last run, whatever")
+    for sentence, decision in (("fine, go ahead and approve it", "approve"), ("reject that.", "reject"),
+                               ("approve", "approve")):
+        plan = parse_offline(sentence)
+        assert (plan.intent, plan.run_id, plan.decision) == ("review", "last", decision)
+    assert parse_offline("approve it, then synthesize data/x.csv at epsilon 1").intent == "synthesize"
+
+
+def test_rows_and_dataset_written_without_an_equals_sign() -> None:
+    plan = parse_offline("data/x.csv -> synthetic, eps 1.2, rows 5000, the data set name is telco")
+    assert (plan.rows, plan.dataset) == (5000, "telco")
 
 
 def test_budget_fields() -> None:
