@@ -175,3 +175,47 @@ def test_the_kind_test_allows_for_noise_but_still_sees_a_mixed_column():
     for seed in range(20):
         spec = draft_column("m", mixed, _measurer(budget.sigma, seed), budget.threshold)
         assert spec.kind == "categorical" and "mixes numbers and text" in spec.review_note
+
+
+class _Counting(Measurer):
+    """A measurer that adds up how many cells each of its histograms counted."""
+
+    def __init__(self, sigma: float, seed: int) -> None:
+        super().__init__(sigma, np.random.default_rng(seed))
+        self.counted = 0
+
+    def dense(self, codes: np.ndarray, size: int) -> np.ndarray:
+        codes = np.asarray(codes)
+        self.counted += int(((codes >= 0) & (codes < size)).sum())
+        return super().dense(codes, size)
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=200),
+       sigma=st.floats(min_value=0.0, max_value=50.0), seed=st.integers(0, 2**32 - 1))
+def test_the_bounds_count_each_record_in_at_most_their_declared_units(values, sigma, seed):
+    from privsynth.tools.data.discovery.quantile import UNITS
+
+    m = _Counting(sigma, seed)
+    dp_bounds(np.array(values), m)
+    assert m.counted <= UNITS * len(values)
+
+
+def test_one_octave_is_refined_from_one_histogram():
+    # Every value in one octave: both bounds refine the same bin. Two histograms of the same records would count
+    # each record three times against the two units the accounting declares.
+    m = _Counting(1.0, 0)
+    dp_bounds(np.full(500, 40.0) + np.linspace(0, 20, 500), m)
+    assert m.counted == 2 * 500
+
+
+def test_a_column_that_crosses_zero_keeps_both_signs():
+    # A normal column of mean -5 and sd 10 (31% positive), 4,000 rows, the noise of nine columns at epsilon 1:
+    # the values near zero spread over thin octaves, so the positive side was missed in 36 draws of 40.
+    budget = plan_discovery(1.0, 1e-6, 9)
+    x = np.round(np.random.default_rng(0).normal(-5, 10, 4000), 1)
+    highs = [dp_bounds(x, _measurer(budget.sigma, seed))[1] for seed in range(40)]
+    assert sum(h > 8 for h in highs) >= 32
+    ages = np.random.default_rng(1).integers(17, 91, 4000).astype(float)
+    lows = [dp_bounds(ages, _measurer(budget.sigma, seed))[0] for seed in range(40)]
+    assert min(lows) >= 0  # one sign only: no spurious negative side

@@ -45,7 +45,8 @@ KIND_Z = 2.0
 MAX_CODES = 32
 CODE_COVERAGE = 0.98
 PRESENT_Z = 5.0
-LEFTOVER_Z = 3.0
+LEFTOVER_Z = 2.0
+PRESENT_KINDS = len(profile.KINDS) - 1  # the noisy counts summed into a column's present cells (all but missing)
 MAX_EXACT_CATEGORIES = 1000
 OTHER = "(other)"
 
@@ -104,7 +105,8 @@ def mostly(part: float, present: float, m: Measurer) -> bool:
 def _categorical_spec(name: str, released: dict[str, float], present: float, m: Measurer, note: str) -> ColumnSpec:
     values = _sorted_values(list(released))
     leftover = present - sum(released.values())
-    significant = leftover > m.significant(LEFTOVER_Z * math.sqrt(1 + len(released)))
+    # the leftover is a difference of noisy counts: the four kinds of present cells and every released value
+    significant = leftover > m.significant(LEFTOVER_Z * math.sqrt(PRESENT_KINDS + len(released)))
     other = OTHER if OTHER not in values else OTHER + "*"
     categories = values + ([other] if significant else [])
     return ColumnSpec(name=name, kind="categorical", categories=categories,

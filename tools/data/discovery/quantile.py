@@ -22,7 +22,11 @@ boundary years cut into twelfths (about a month), the same two stages and units.
 
 Every output is an edge of the public grid, so it always lies inside the public clipping range, whatever the
 data and the noise. :func:`dp_bounds` returns None when no octave is significant (too few numbers for the noise).
-Each stage is one histogram, so a record counts once per stage: three units of sensitivity 1 (:mod:`.budget`).
+A record counts once per stage: in one octave, and in at most one refinement (the two refined bins are
+different bins, whose records are disjoint, or one bin refined from one shared histogram at both ends), so the
+two stages are two units of sensitivity 1 (:mod:`.budget`). Until this was seen, the two refinements were
+measured as two units even when they could not share a record, which put a quarter more noise on every count
+of the discovery (five units per column instead of four).
 """
 
 from __future__ import annotations
@@ -44,8 +48,9 @@ OCTAVE_Z = 4.5
 NEAR_Z = 1.5
 SUB_Z = 3.0
 CLIP_SHARE = 0.05
+SIGN_Z = 3.0  # a sign's summed count over the band of significant magnitudes (:func:`_both_signs`)
 WIDE_Z = 1.0  # the bound moves inwards only while the mass beyond is this many sd below CLIP_SHARE
-UNITS = 3  # histograms a record counts in: the octaves and the two refinements
+UNITS = 2  # histograms a record counts in: the octaves, and the refinements (disjoint bins, or one shared histogram)
 YEARS = 200  # the public range of dates: 1900-01-01 to 2100-01-01, one bin a year, twelve parts of a year
 
 
@@ -101,16 +106,21 @@ DATE_GRID = Grid(codes=_year_of, edges=_year_edges, size=YEARS, low=float(JANUAR
 """Dates (days since 1970-01-01): years from 1900 to 2100, refined to twelfths of a year."""
 
 
-def _refine(x: np.ndarray, b: int, measurer: Measurer, lower: bool, octave_count: float,
-            grid: Grid = LOG_GRID) -> float:
+def _sub_counts(x: np.ndarray, b: int, measurer: Measurer, grid: Grid) -> np.ndarray:
+    """The noisy histogram of the values in grid bin ``b``, over its :attr:`Grid.sub_bins` equal parts."""
     low, high = grid.edges(b)
-    if b == grid.zero:
-        return 0.0
-    sub = grid.sub_bins
     inside = x[grid.codes(x) == b]
+    edges = np.linspace(low, high, grid.sub_bins + 1)
+    codes = np.clip(np.searchsorted(edges, inside, side="right") - 1, 0, grid.sub_bins - 1)
+    return measurer.dense(codes, grid.sub_bins)
+
+
+def _refine(counts: np.ndarray, b: int, measurer: Measurer, lower: bool, octave_count: float,
+            grid: Grid = LOG_GRID) -> float:
+    """Move the bound of bin ``b`` inwards over its noisy parts ``counts`` (module docstring, stage 2)."""
+    low, high = grid.edges(b)
+    sub = grid.sub_bins
     edges = np.linspace(low, high, sub + 1)
-    codes = np.clip(np.searchsorted(edges, inside, side="right") - 1, 0, sub - 1)
-    counts = measurer.dense(codes, sub)
     order = range(sub) if lower else range(sub - 1, -1, -1)
     total = 0.0
     for n, i in enumerate(order, start=1):
@@ -137,6 +147,30 @@ def _contiguous(octaves: np.ndarray, hits: np.ndarray, measurer: Measurer) -> np
     return np.array(sorted({int(hits[0]), int(hits[-1]), low, high}))
 
 
+def _both_signs(octaves: np.ndarray, hits: np.ndarray, measurer: Measurer) -> np.ndarray:
+    """The octaves of :func:`_contiguous`, plus the far end of a sign whose mass the other stages miss.
+
+    On the log grid a column that crosses zero spreads its values near zero over many thin octaves, so neither
+    the significant octaves nor the walk from the fullest one reach the smaller side: a normal column of mean -5
+    and sd 10 (31% of it positive) got a negative upper bound in 36 draws of 40 at epsilon 1 (4,000 rows, nine
+    columns). Post-processing of the same histogram (no extra measurement): the magnitudes of both signs are
+    summed octave by octave, the band of significant magnitudes found, and a sign whose own count over that band
+    is significant (:data:`SIGN_Z` standard deviations of the sum) reaches the band's far end.
+    """
+    negative, positive = octaves[:OCTAVES][::-1], octaves[OCTAVES + 1:]
+    band = np.flatnonzero(negative + positive > measurer.significant(OCTAVE_Z * math.sqrt(2.0)))
+    if band.size == 0:
+        return hits
+    low, high = int(band[0]), int(band[-1])
+    width = math.sqrt(high - low + 1)
+    extra = set()
+    if positive[low:high + 1].sum() > measurer.significant(SIGN_Z * width):
+        extra.add(OCTAVES + 1 + high)
+    if negative[low:high + 1].sum() > measurer.significant(SIGN_Z * width):
+        extra.add(OCTAVES - 1 - high)
+    return np.array(sorted(set(hits.tolist()) | extra))
+
+
 def dp_bounds(values: np.ndarray, measurer: Measurer, grid: Grid = LOG_GRID) -> tuple[float, float] | None:
     """Bounds ``(low, high)`` of the numbers in ``values`` (NaN ignored), inside the public clipping range.
 
@@ -155,8 +189,12 @@ def dp_bounds(values: np.ndarray, measurer: Measurer, grid: Grid = LOG_GRID) -> 
     if hits.size == 0:
         return None
     hits = _contiguous(octaves, hits, measurer)
-    low = _refine(x, int(hits[0]), measurer, True, float(octaves[hits[0]]), grid)
-    high = _refine(x, int(hits[-1]), measurer, False, float(octaves[hits[-1]]), grid)
+    if grid.zero is not None:
+        hits = _both_signs(octaves, hits, measurer)
+    first, last = int(hits[0]), int(hits[-1])
+    parts = {b: _sub_counts(x, b, measurer, grid) for b in {first, last} if b != grid.zero}  # one histogram a bin
+    low = _refine(parts[first], first, measurer, True, float(octaves[first]), grid) if first in parts else 0.0
+    high = _refine(parts[last], last, measurer, False, float(octaves[last]), grid) if last in parts else 0.0
     if not low < high:  # one bin, or a refinement that met in the middle: widen to the bins' own edges
         low, high = grid.edges(int(hits[0]))[0], grid.edges(int(hits[-1]))[1]
         if hits[0] == grid.zero and hits[-1] == grid.zero:
