@@ -72,7 +72,8 @@ def read_header(path: str | Path | None) -> list[str] | None:
             line = _first_line(file)
             if not line:
                 return None
-            delimiter = "\t" if suffix == ".tsv" or ("\t" in line and "," not in line) else ","
+            others = [sep for sep in ("\t", ";", "|") if sep in line]
+            delimiter = "\t" if suffix == ".tsv" else others[0] if "," not in line and len(others) == 1 else ","
             return [name.strip() for name in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
     except (OSError, ValueError, ImportError, StopIteration):
         return None

@@ -30,7 +30,7 @@ from privsynth.atomic import atomic_write_text
 from privsynth.errors import ConfigError, InputDataError, SchemaError
 from privsynth.logs import get_logger
 from privsynth.policies.holdout import holdout_mask
-from privsynth.tools.data.io import fingerprint_file, read_table
+from privsynth.tools.data.io import csv_separator, fingerprint_file, header_line, read_table
 from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
 
 if TYPE_CHECKING:
@@ -93,9 +93,10 @@ def _header(path: Path) -> list[str]:
     """Column names of a CSV / TSV / JSONL file (the first record), without reading the rest; [] if unknown."""
     try:
         if path.suffix.lower() in (".csv", ".tsv"):
-            return [str(c) for c in pd.read_csv(path, nrows=0, sep="\t" if path.suffix.lower() == ".tsv" else ",")]
+            sep = "\t" if path.suffix.lower() == ".tsv" else csv_separator(header_line(path))
+            return [str(c) for c in pd.read_csv(path, nrows=0, sep=sep)]
         if path.suffix.lower() in (".jsonl", ".json"):
-            with open(path, encoding="utf-8") as handle:
+            with open(path, encoding="utf-8-sig") as handle:
                 first = next((line for line in handle if line.strip()), "")
             record = json.loads(first) if first else {}
             return [str(k) for k in record] if isinstance(record, dict) else []

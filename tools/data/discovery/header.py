@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from privsynth.errors import InputDataError
+from privsynth.tools.data.io import csv_separator, header_line, reading_encoding
 
 ID_NAME = re.compile(r"^(id|uuid|guid|identifier|key)$|[_\s.-](id|uuid|guid|key)$", re.IGNORECASE)
 CAMEL_ID = re.compile(r"[a-z0-9]I[dD]$")
@@ -33,7 +34,7 @@ def looks_like_text(name: str) -> bool:
 
 def _csv_header(path: Path, encoding: str | None, delimiter: str) -> tuple[list[str], bool]:
     try:
-        with open(path, newline="", encoding=encoding or "utf-8") as handle:
+        with open(path, newline="", encoding=reading_encoding(encoding)) as handle:
             reader = csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
             header = next(reader, None)
             has_row = any(any(cell.strip() for cell in row) for row in reader)
@@ -65,14 +66,15 @@ def read_header(path: str | Path, encoding: str | None = None) -> list[str]:
                              "Check the path (relative paths start at the current folder).")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
-        names, has_row = _csv_header(path, encoding, "\t" if suffix == ".tsv" else ",")
+        names, has_row = _csv_header(path, encoding,
+                                     "\t" if suffix == ".tsv" else csv_separator(header_line(path, encoding)))
     elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
         meta = pq.read_metadata(path)
         names, has_row = list(meta.schema.names), meta.num_rows > 0
     else:
-        with open(path, encoding=encoding or "utf-8") as handle:
+        with open(path, encoding=reading_encoding(encoding)) as handle:
             first = next((line for line in handle if line.strip()), None)
         if first is None:
             raise InputDataError(f"Input file {path} is empty.", "Give a table with a header and data rows.")
