@@ -30,8 +30,9 @@ from privsynth.atomic import atomic_write_text
 from privsynth.errors import ConfigError, InputDataError, SchemaError
 from privsynth.logs import get_logger
 from privsynth.policies.holdout import holdout_mask
-from privsynth.tools.data.io import csv_separator, fingerprint_file, header_line, read_table
+from privsynth.tools.data.io import fingerprint_file, read_table
 from privsynth.tools.data.schema import ColumnSpec, TableSchema, load_schema
+from privsynth.tools.data.text_files import csv_separator, header_line
 
 if TYPE_CHECKING:
     from privsynth.policies.pii_policy import PIIPolicy

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from privsynth.errors import InputDataError
+from privsynth.tools.data.text_files import csv_separator, header_line
 
 SUPPORTED = {".csv": "CSV", ".tsv": "TSV", ".parquet": "Parquet", ".jsonl": "JSON lines", ".json": "JSON lines"}
 
@@ -37,37 +38,6 @@ def fingerprint_frame(df: pd.DataFrame) -> str:
     digest = hashlib.sha256("\x1f".join(map(str, df.columns)).encode())
     digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
     return f"sha256:{digest.hexdigest()}"
-
-
-OTHER_SEPARATORS = (";", "\t", "|")
-
-
-def reading_encoding(encoding: str | None) -> str:
-    """The codec to read a text file with: UTF-8 (the default) also accepts a byte-order mark (Excel's CSVs)."""
-    if encoding is None or encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        return "utf-8-sig"
-    return encoding
-
-
-def csv_separator(header_line: str) -> str:
-    """The field separator of a ``.csv`` file, from its header line alone (public: the names).
-
-    A comma, unless the line has none and exactly one of ``;``, tab or ``|`` (the European spreadsheet export
-    uses ``;``), which is then the separator.
-    """
-    if "," in header_line:
-        return ","
-    found = [sep for sep in OTHER_SEPARATORS if sep in header_line]
-    return found[0] if len(found) == 1 else ","
-
-
-def header_line(path: Path, encoding: str | None = None) -> str:
-    """The first line of a text file (decoded; empty when the file is empty or cannot be decoded)."""
-    try:
-        with open(path, encoding=reading_encoding(encoding), newline="") as handle:
-            return handle.readline().rstrip("\r\n")
-    except (UnicodeDecodeError, LookupError, OSError):
-        return ""
 
 
 def read_table(path: str | Path, encoding: str | None = None) -> pd.DataFrame:

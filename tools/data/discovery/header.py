@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from privsynth.errors import InputDataError
-from privsynth.tools.data.io import csv_separator, header_line, reading_encoding
+from privsynth.tools.data.text_files import csv_separator, header_line, reading_encoding
 
 ID_NAME = re.compile(r"^(id|uuid|guid|identifier|key)$|[_\s.-](id|uuid|guid|key)$", re.IGNORECASE)
 CAMEL_ID = re.compile(r"[a-z0-9]I[dD]$")
