@@ -54,7 +54,7 @@ def run(state: str, epsilon: float, seeds: list[int], holdout: float, options: d
     truth = pd.read_csv(DATA / f"{state}2019.csv", na_values="N")[[c.name for c in schema.columns if c.modelled]]
     rows = []
     for seed in seeds:
-        mask = holdout_mask(data, seed.to_bytes(8, "big") * 4, holdout) if holdout > 0 else None
+        mask = holdout_mask(data, seed.to_bytes(8, "big") * 4, holdout, equal_rows="apart") if holdout > 0 else None
         train = data if mask is None else data.loc[~mask]
         start = time.perf_counter()
         generator = get_generator("aim")(epsilon=epsilon, delta=1e-5, seed=seed, schema=schema, target=None,

@@ -42,7 +42,7 @@ def scrub_mixed_text(state: dict[str, Any], plan: Plan, parts: MixedParts) -> di
     assert parts.text.text_field is not None
     source = load_source(parts.table, state.get("fingerprint"))
     secret = local_secret(settings_for(state.get("home")).home)
-    side = holdout_mask(source.data, secret, HOLDOUT_FRACTION)  # the table's own split, row by row
+    side = holdout_mask(source.data, secret, HOLDOUT_FRACTION, equal_rows="apart")  # the table's own split
     texts = _texts(source.data[parts.text.text_field])
     frame = pd.DataFrame({parts.text.text_field: texts.to_numpy()})
     if parts.conditions:

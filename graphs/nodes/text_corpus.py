@@ -217,7 +217,9 @@ def split_texts(frame: pd.DataFrame, plan: Plan, secret: bytes) -> tuple[pd.Data
 
 def holdout_side(frame: pd.DataFrame, plan: Plan, secret: bytes) -> np.ndarray:
     """Each original record's side of the split (True: holdout), by its content or, per user, by its user id."""
-    return holdout_mask(frame[[plan.user_field]] if plan.user_field else frame, secret, TEXT_HOLDOUT_FRACTION)
+    if plan.user_field:  # user-level privacy: a user's texts stay on one side
+        return holdout_mask(frame[[plan.user_field]], secret, TEXT_HOLDOUT_FRACTION)
+    return holdout_mask(frame, secret, TEXT_HOLDOUT_FRACTION, equal_rows="apart")
 
 
 def check_out(plan: Plan) -> None:
