@@ -177,4 +177,7 @@ def _ratios(text: str) -> str:
         return f"{top / bottom:g}" if 0 < top < bottom else match.group()
 
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s+(?:in|out\s+of)\s+(10{2,}|1e\d+)(?![\w.])", ratio, text)
+    text = re.sub(r"(?<![\w.])10\s+(?:to\s+the\s+(?:power|exponent)\s+(?:of\s+)?|raised\s+to\s+(?:the\s+)?)"
+                  r"(minus\s+|negative\s+|-\s*|−\s*)?(\d+)(?:th|st|nd|rd)?(?:\s+power)?(?![\w.])",
+                  lambda m: f"1e{'-' if m.group(1) else ''}{m.group(2)}", text, flags=re.IGNORECASE)
     return re.sub(r"(?<![\w./\\])(\d{1,3})\s*/\s*(\d{1,4})(?![\w./\\])", ratio, text)  # "1/2" is a half

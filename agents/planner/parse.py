@@ -108,8 +108,9 @@ phrase, so "epsilon 1 and replace emails" is not a request for emails."""
 
 
 def _is_text(text: str, source: str | None) -> bool:
-    return bool(re.search(rf"(?<!\w)(?:text\s+(?:field|column|corpus|data)|corpus|corpora|free[- ]text|language\s+"
-                          rf"model|modality\s*[=:]?\s*text|dp[_ ]text\w*)(?!\w)|(?<!\w)(?:synthetic|generate|"
+    return bool(re.search(rf"(?<!\w)(?:text\s+(?:field|column|corpus|data(?:[\s_-]?sets?)?)|corpus|corpora|"
+                          rf"free[- ]text|language\s+model|modality\s*[=:]?\s*text|dp[_ ]text\w*)(?!\w)|"
+                          rf"(?<!\w)(?:synthetic|generate|"
                           rf"synthesi[sz]e|new|(?<![\w.])\d+(?:[,. ]\d+)*k?)\s+(?:{_GAP_WORD}\s+){{0,2}}"
                           rf"(?:{_TEXT_NOUNS})(?!\w)",
                           text, _I) or (source or "").lower().endswith(".txt"))
@@ -181,6 +182,11 @@ def _fields(state: Blankable, paths: Paths, header: Sequence[str] | None, questi
         bare = cols.take(state, [cols.BARE_COLUMN])
         if bare and (modality == "text" or cols.text_like(bare)):
             text_field, modality = bare, "text"
+    if text_field is None and modality == "text" and header:
+        named = [h for h in header if cols.text_like(h) and h not in (target, label, user)
+                 and re.search(rf"(?<![\w.-]){re.escape(h)}(?![\w-])", state.text)]
+        if len(named) == 1:  # "from notes.csv using note_text": the one text-like header column the request names
+            text_field = named[0]
     if modality == "tabular" and label:
         target, label = target or label, None
     seed = re.search(r"(?<!\w)(?:random\s+)?seed\s*(?:=|:|of|is)?\s*(\d+)(?!\w)", text, _I)

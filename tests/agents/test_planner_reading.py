@@ -263,3 +263,12 @@ def test_a_pii_free_copy_is_a_scrub() -> None:
 ])
 def test_a_pii_phrase_after_a_number_is_not_a_text_request(sentence: str, modality: str) -> None:
     assert parse_offline(sentence).modality == modality
+
+
+def test_a_text_column_named_bare_and_powers_of_ten_in_words(tmp_path) -> None:
+    notes = tmp_path / "visits.csv"
+    notes.write_text("visit_id,clinic,visit_note\n1,north,patient stable\n")
+    plan = parse_offline(f"build a text dataset from {notes} using visit_note, epsilon 6")
+    assert (plan.modality, plan.text_field) == ("text", "visit_note")
+    assert _plan("an epsilon of 10 to the power of minus 1").epsilon == 0.1
+    assert _plan("epsilon 1, delta ten to the power of minus seven").delta == 1e-7
