@@ -219,3 +219,21 @@ def test_a_column_that_crosses_zero_keeps_both_signs():
     ages = np.random.default_rng(1).integers(17, 91, 4000).astype(float)
     lows = [dp_bounds(ages, _measurer(budget.sigma, seed))[0] for seed in range(40)]
     assert min(lows) >= 0  # one sign only: no spurious negative side
+
+
+def test_a_drafted_number_keeps_the_decimals_its_cells_have():
+    # A price with cents was written with 4 decimals and a temperature with one decimal with 5: the draft now
+    # reads the column's precision from the kinds histogram (fractions counted by their decimals, one unit).
+    budget = plan_discovery(1.0, 1e-6, 6)
+    rng = np.random.default_rng(2)
+    price = pd.Series(np.round(rng.lognormal(3, 1, 4000), 2))
+    temperature = pd.Series(np.round(rng.normal(15, 8, 4000), 1))
+    precise = pd.Series(rng.normal(0, 1, 4000))
+    for seed in range(10):
+        m = _measurer(budget.sigma, seed)
+        assert draft_column("price", price, m, budget.threshold).decimals == 2
+        assert draft_column("temp", temperature, m, budget.threshold).decimals == 1
+        assert draft_column("z", precise, m, budget.threshold).decimals is None
+    counted = _Counting(budget.sigma, 0)
+    draft_column("price", price, counted, budget.threshold)
+    assert counted.counted <= 3 * len(price)  # the kinds (decimals inside) once, the bounds two units

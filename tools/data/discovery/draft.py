@@ -2,7 +2,8 @@
 
 Per column (``name`` from the header), with one :class:`~.histogram.Measurer` (noise ``sigma``, or exact):
 
-1. the noisy kinds of its cells (:mod:`.profile`): missing, integer, fraction, date, text;
+1. the noisy kinds of its cells (:mod:`.profile`): missing, integer, fraction (by its decimals: 1, 2, 3+), date,
+   text, one histogram;
 2. the stability-based histogram of its values (:func:`~.histogram.stability_histogram`): the frequent values;
 3. for numbers and dates, the DP bounds (:func:`~.quantile.dp_bounds`).
 
@@ -13,9 +14,10 @@ Decisions (post-processing of those outputs and of the name; documented in the R
   text -> ``text`` (the text path, or not released by a table run);
 * almost no value present (the noisy count of non-missing cells is not significant) -> ``dropped``;
 * at least :data:`NUMERIC_SHARE` of the present cells are numbers (allowing for the noise, :func:`mostly`) ->
-  ``numeric`` with DP bounds, unless its released values are few (at most :data:`MAX_CODES`) and cover nearly
-  all cells, when it is a ``categorical`` code list (0/1 flags, ratings); text values that are frequent become
-  ``special_values``, rare ones count as missing (``unlisted: "missing"``);
+  ``numeric`` with DP bounds and, for fractions, the decimals most cells have (:func:`decimals_of`), unless
+  its released values are few (at most :data:`MAX_CODES`) and cover nearly all cells, when it is a
+  ``categorical`` code list (0/1 flags, ratings); text values that are frequent become ``special_values``, rare
+  ones count as missing (``unlisted: "missing"``);
 * at least :data:`NUMERIC_SHARE` dates (the same allowance) -> ``numeric`` in days since 1970-01-01 with DP
   bounds, ``"date": true``;
 * otherwise (text, or a mix of numbers and text) -> ``categorical`` with the released values, and the rest folded
@@ -46,7 +48,7 @@ MAX_CODES = 32
 CODE_COVERAGE = 0.98
 PRESENT_Z = 5.0
 LEFTOVER_Z = 2.0
-PRESENT_KINDS = len(profile.KINDS) - 1  # the noisy counts summed into a column's present cells (all but missing)
+PRESENT_KINDS = len(profile.BINS) - 1  # the noisy counts summed into a column's present cells (all but missing)
 MAX_EXACT_CATEGORIES = 1000
 OTHER = "(other)"
 
@@ -62,7 +64,7 @@ def _sorted_values(values: list[str]) -> list[str]:
 
 
 def _numeric_spec(name: str, numbers: np.ndarray, integer: bool, m: Measurer, released: dict[str, float],
-                  note: str, date: bool = False) -> ColumnSpec | None:
+                  note: str, date: bool = False, decimals: int | None = None) -> ColumnSpec | None:
     bounds = dp_bounds(numbers, m, DATE_GRID if date else LOG_GRID)
     if bounds is None:
         return None
@@ -75,8 +77,9 @@ def _numeric_spec(name: str, numbers: np.ndarray, integer: bool, m: Measurer, re
         if not low < high:
             high = low + 1
     specials = [v for v in released if not _is_number(v)] if not date else []
-    fields = ["kind", "min", "max", "integer"] + (["special_values"] if specials else [])
-    return ColumnSpec(name=name, kind="numeric", min=low, max=high, integer=integer or date,
+    fields = (["kind", "min", "max", "integer"] + (["decimals"] if decimals is not None else [])
+              + (["special_values"] if specials else []))
+    return ColumnSpec(name=name, kind="numeric", min=low, max=high, integer=integer or date, decimals=decimals,
                       special_values=_sorted_values(specials), unlisted="missing", estimated=fields,
                       review_note=note, date=date or None)
 
@@ -88,18 +91,34 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def mostly(part: float, present: float, m: Measurer) -> bool:
+def decimals_of(fractions: list[float], m: Measurer) -> int | None:
+    """The digits to write a fractional column with, from the noisy counts of its cells by decimals (1, 2, 3+).
+
+    The fewest digits ``d`` such that the cells with more than ``d`` decimals are not significant
+    (:data:`KIND_Z` sd of their sum) or under 1% of the fractions; None (the schema's default from the range)
+    when three or more digits are common. Post-processing of the kinds histogram: no extra measurement.
+    """
+    total = sum(fractions)
+    for digits in profile.DECIMALS[:-1]:
+        beyond = fractions[digits:]
+        if sum(beyond) <= max(m.significant(KIND_Z * math.sqrt(len(beyond))), 0.01 * total):
+            return digits
+    return None
+
+
+def mostly(part: float, present: float, m: Measurer, others: int = 3) -> bool:
     """Whether ``part`` of the ``present`` cells holds at least :data:`NUMERIC_SHARE` of them, allowing for noise.
 
-    With noise, the other kinds' noisy count (``present - part``) must exceed what that share allows by
-    :data:`KIND_Z` standard deviations of its three noisy counts before the column counts as mixed: a plain
+    With noise, the other kinds' noisy count (``present - part``, a sum of ``others`` noisy counts) must exceed
+    what that share allows by :data:`KIND_Z` standard deviations of that sum before the column counts as mixed: a plain
     ratio of noisy counts turned a column of 3,000 dates into a dropped column in about 1 draw of 700 (the
     other kinds' noise alone passed 5% of the cells).
     """
     if m.exact:
         return relative(part, present) >= NUMERIC_SHARE
     rest = present - part
-    return part > 0 and rest <= (1.0 - NUMERIC_SHARE) / NUMERIC_SHARE * part + m.significant(KIND_Z * math.sqrt(3.0))
+    allowance = m.significant(KIND_Z * math.sqrt(others))
+    return part > 0 and rest <= (1.0 - NUMERIC_SHARE) / NUMERIC_SHARE * part + allowance
 
 
 def _categorical_spec(name: str, released: dict[str, float], present: float, m: Measurer, note: str) -> ColumnSpec:
@@ -119,8 +138,10 @@ def draft_column(name: str, values: pd.Series, m: Measurer, tau: float) -> Colum
 
     Every measurement is made whatever the decision, so the release's shape does not depend on the data.
     """
-    kinds = m.dense(profile.cell_kind_codes(values), len(profile.KINDS))
-    n = dict(zip(profile.KINDS, kinds, strict=True))
+    counts = dict(zip(profile.BINS, m.dense(profile.cell_bins(values), len(profile.BINS)), strict=True))
+    fractions = [float(counts[f"fraction_{d}"]) for d in profile.DECIMALS]
+    n = {"missing": counts["missing"], "integer": counts["integer"], "fraction": sum(fractions),
+         "date": counts["date"], "text": counts["text"]}
     present = float(n["integer"] + n["fraction"] + n["date"] + n["text"])
     text_values = values.dropna().map(normalize_value).astype(str).str.strip()
     text_values = text_values[text_values != ""]
@@ -133,8 +154,8 @@ def draft_column(name: str, values: pd.Series, m: Measurer, tau: float) -> Colum
     numbers_count = float(n["integer"] + n["fraction"])
     number_share = relative(numbers_count, present)
     date_share = relative(float(n["date"]), present)
-    numeric_like = mostly(numbers_count, present, m)
-    date_like = mostly(float(n["date"]), present, m)
+    numeric_like = mostly(numbers_count, present, m, others=2)  # date and text
+    date_like = mostly(float(n["date"]), present, m, others=len(profile.BINS) - 2)  # all but missing and date
     how = "exact" if m.exact else "DP"
     by = "read from the data" if m.exact else "by DP"
     if date_like:
@@ -143,11 +164,15 @@ def draft_column(name: str, values: pd.Series, m: Measurer, tau: float) -> Colum
         measured = numbers
     bounds_spec = None
     if numeric_like or date_like:
-        integer = n["fraction"] < max(m.significant(3.0), 0.02 * numbers_count)
+        integer = n["fraction"] < max(m.significant(3.0 * math.sqrt(len(fractions))), 0.02 * numbers_count)
         is_date = date_like
         note = (f"dates ({how} share {date_share:.0%}): modelled as days since 1970-01-01, bounds {by}, written back "
                 "as dates" if is_date else f"numbers ({how} share {number_share:.0%}), bounds {by}")
-        bounds_spec = _numeric_spec(name, measured, bool(integer) and not is_date, m, released, note, date=is_date)
+        decimals = None if integer or is_date else decimals_of(fractions, m)
+        if decimals is not None:
+            note += f"; written with {decimals} decimal{'s' if decimals > 1 else ''} ({how} count of decimals)"
+        bounds_spec = _numeric_spec(name, measured, bool(integer) and not is_date, m, released, note, date=is_date,
+                                    decimals=decimals)
     else:
         dp_bounds(measured, m)  # the same measurements for every column: the release's shape is public
     if looks_like_id(name):
