@@ -105,6 +105,7 @@ print(json.dumps({"codes": codes, "heavy": sorted(m for m in heavy if m in sys.m
     ("a,b,a\n1,2,3\n", "more than once"),
     ("a,b\n", "no data rows"),
     ("", "is empty"),
+    ("a,,b\n1,2,3\n", "without a name (position 2)"),
 ])
 def test_bad_bare_files_are_refused_before_any_heavy_import_or_spend(tmp_path, content, message):
     data = tmp_path / "bad.csv"

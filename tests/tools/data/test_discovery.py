@@ -237,3 +237,16 @@ def test_a_drafted_number_keeps_the_decimals_its_cells_have():
     counted = _Counting(budget.sigma, 0)
     draft_column("price", price, counted, budget.threshold)
     assert counted.counted <= 3 * len(price)  # the kinds (decimals inside) once, the bounds two units
+
+
+def test_a_nameless_first_column_is_a_saved_row_index(tmp_path):
+    # pandas' to_csv writes its row index under an empty name (the bundled reviews file has one): it was refused.
+    from privsynth.tools.data.discovery.header import INDEX_NAME
+    from privsynth.tools.data.io import read_table
+
+    path = tmp_path / "export.csv"
+    path.write_text(",age,city\n0,30,Lyon\n1,41,Paris\n")
+    assert read_header(path) == [INDEX_NAME, "age", "city"] == list(read_table(path).columns)
+    assert looks_like_id(INDEX_NAME)
+    m = _measurer(0.0)
+    assert draft_column(INDEX_NAME, pd.Series(range(2)), m, 0.5).kind == "id"

@@ -16,6 +16,8 @@ from pathlib import Path
 from privsynth.errors import InputDataError
 from privsynth.tools.data.text_files import csv_separator, header_line, reading_encoding
 
+INDEX_NAME = "Unnamed: 0"
+"""The name pandas gives a nameless first column, which is how a saved row index looks; an identifier."""
 ID_NAME = re.compile(r"^(id|uuid|guid|identifier|key)$|[_\s.-](id|uuid|guid|key)$", re.IGNORECASE)
 CAMEL_ID = re.compile(r"[a-z0-9]I[dD]$")
 TEXT_NAME = re.compile(r"(^|[_\s.-])(text|notes?|comments?|description|body|message|review|summary|remarks?|"
@@ -23,8 +25,8 @@ TEXT_NAME = re.compile(r"(^|[_\s.-])(text|notes?|comments?|description|body|mess
 
 
 def looks_like_id(name: str) -> bool:
-    """Whether a column's name says it is an identifier (public: the header only)."""
-    return bool(ID_NAME.search(name.strip()) or CAMEL_ID.search(name.strip()))
+    """Whether a column's name says it is an identifier (public: the header only), a saved row index included."""
+    return bool(ID_NAME.search(name.strip()) or CAMEL_ID.search(name.strip()) or name.strip() == INDEX_NAME)
 
 
 def looks_like_text(name: str) -> bool:
@@ -86,6 +88,8 @@ def read_header(path: str | Path, encoding: str | None = None) -> list[str]:
     if not names or all(not n for n in names):
         raise InputDataError(f"Input file {path} has no column names.", "Give a table whose first line names "
                              "its columns.")
+    if len(names) > 1 and not names[0] and all(names[1:]):  # a saved row index (pandas, R): named as pandas does
+        names = [INDEX_NAME, *names[1:]]
     empty = [i + 1 for i, n in enumerate(names) if not n]
     if empty:
         raise InputDataError(f"Input file {path} has column(s) without a name (position {', '.join(map(str, empty))}).",
