@@ -50,7 +50,7 @@ _BUDGET = (r"(?<!\w)(?:how\s+much\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:privacy
            r"(?:show|list|print|display|what'?s|what\s+is|what\s+are|check|tell\s+me|give\s+me|see|view|report)\s+"
            r"(?:me\s+)?"
            r"(?:the\s+|my\s+|our\s+)?(?:current\s+)?(?:privacy\s+|dp\s+)?(?:budgets?|ledger|spend(?:ing)?|history|"
-           r"epsilon\s+(?:spent|used|history|left|remaining))|(?:budget|spending|ledger|privacy)\s+(?:history|status|"
+           r"epsilon\s+(?:spent|used|history|left|remaining))|(?:budget|spending|ledger|privacy|epsilon)\s+(?:history|status|"
            r"report|summary|balance)|how\s+much\s+(?:have\s+(?:i|we)|has\s+been|did\s+(?:i|we))\s+spent|"
            r"what\s+(?:have\s+(?:i|we)|has\s+been)\s+spent|how\s+much\s+is\s+left|ledger|"
            r"\b(?:has|have|had)\s+(?:been\s+|already\s+)?(?:spent|used)\b|"

@@ -168,6 +168,7 @@ def test_mask_is_not_a_default_for_synthetic_data() -> None:
     ("mask the SSNs in hr/staff.csv, 500 synthetic rows, epsilon 1", "synthesize"),
     ("what is left of the budget for patients?", "budget"),
     ("how much epsilon remains on clinic", "budget"),
+    ("what's the epsilon balance of clinic", "budget"),
     ("turn down the pending run", "review"),
     ("ok, approve run 20261125-164501-3fa2c1", "review"),
 ])
