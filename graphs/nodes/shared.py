@@ -74,7 +74,7 @@ def modelled_schema(schema: TableSchema, pii_columns: list[str]) -> TableSchema:
     return schema.without([c.name for c in schema.columns if not c.modelled or c.name in pii_columns])
 
 
-GRAPH_OPTIONS = frozenset({"schema", "target", "text_field", "label_field", "user_field", "records"})
+GRAPH_OPTIONS = frozenset({"schema", "target", "text_field", "label_field", "user_field", "records", "conditioned"})
 
 
 def accepted_options(cls: type) -> frozenset[str] | None:
@@ -122,6 +122,9 @@ def make_generator(plan: Plan, schema: TableSchema, home: str | None = None, **e
     """
     cls = get_generator(plan.generator)
     assert plan.delta is not None
+    accepted = accepted_options(cls)
+    if plan.conditions and accepted is not None and "conditioned" in accepted:  # public: the request's columns
+        extra = {"conditioned": sorted(plan.conditions), **extra}
     return cls(epsilon=plan.epsilon, delta=plan.delta, seed=None, schema=schema,
                target=plan.target, **{**generator_options(plan, home, cls), **extra})
 

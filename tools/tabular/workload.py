@@ -7,9 +7,11 @@ never looks at the data. In order:
 1. the option ``key`` a caller passed;
 2. the schema's ``workload.key`` (a person declared it);
 3. the utility target, when it is a categorical column (what the user will predict);
-4. a geography: a categorical column with between 2 and :data:`MAX_KEY_CATEGORIES` categories whose name names
+4. the column a conditional request fixes ("4000 rows of fraud=1"), when it is one categorical column: the
+   rows are then sampled from that column's conditionals, which the (key, X) tables measure;
+5. a geography: a categorical column with between 2 and :data:`MAX_KEY_CATEGORIES` categories whose name names
    an area (PUMA, region, state, county, district, zip code, ...), else the first whose description does;
-5. none: the budget goes to the one-way marginals and the selected pairs.
+6. none: the budget goes to the one-way marginals and the selected pairs.
 
 The choice and its reason go into the run's report (generation section).
 """
@@ -17,6 +19,7 @@ The choice and its reason go into the run's report (generation section).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from privsynth.tools.data.schema import TableSchema
@@ -42,13 +45,15 @@ def _names_area(words: str | None) -> bool:
     return bool(words) and bool(GEOGRAPHY.search(str(words).replace("_", " ")))
 
 
-def choose_workload(schema: TableSchema, key: str | None = None, target: str | None = None) -> WorkloadChoice:
+def choose_workload(schema: TableSchema, key: str | None = None, target: str | None = None,
+                    conditioned: Sequence[str] = ()) -> WorkloadChoice:
     """Choose the workload key from the schema and the request (module docstring), never from the data.
 
     Args:
         schema: The public schema of the modelled columns.
         key: A key the caller asked for (the ``key`` option), if any.
         target: The utility target, if any.
+        conditioned: The columns a conditional request fixes, if any (the request, never the data).
 
     Returns:
         The choice; ``key`` is None when no column qualifies.
@@ -61,6 +66,9 @@ def choose_workload(schema: TableSchema, key: str | None = None, target: str | N
         return WorkloadChoice(declared, "declared in the schema (workload.key)")
     if target is not None and target in categorical:
         return WorkloadChoice(target, "the utility target, a categorical column")
+    fixed = [c for c in conditioned if c in categorical]
+    if len(fixed) == 1 and len(set(conditioned)) == 1:
+        return WorkloadChoice(fixed[0], "the column the request conditions on (its rows follow its conditionals)")
     sized = [c for c in categorical.values() if 2 <= len(c.categories or []) <= MAX_KEY_CATEGORIES]
     for field in ("name", "description"):
         for spec in sized:

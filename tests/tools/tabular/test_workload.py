@@ -28,3 +28,15 @@ def test_the_order_of_public_reasons() -> None:
 def test_no_key_when_nothing_qualifies() -> None:
     schema = TableSchema(columns=[COLUMNS[0], COLUMNS[3]])
     assert choose_workload(schema).key is None
+
+
+def test_the_conditioned_column_is_the_key_when_nothing_else_decides() -> None:
+    # "4000 rows of fraud=1" samples from fraud's conditionals: measured well only when (fraud, X) tables are.
+    schema = TableSchema(columns=[ColumnSpec(name="device", kind="categorical", categories=["phone", "laptop"]),
+                                  ColumnSpec(name="amount", kind="numeric", min=0, max=10),
+                                  ColumnSpec(name="fraud", kind="categorical", categories=["0", "1"])])
+    choice = choose_workload(schema, conditioned=["fraud"])
+    assert choice.key == "fraud" and "conditions on" in choice.reason
+    assert choose_workload(schema, target="device", conditioned=["fraud"]).key == "device"  # the target first
+    assert choose_workload(schema, conditioned=["amount"]).key is None  # a number is not a key
+    assert choose_workload(schema, conditioned=["fraud", "device"]).key is None  # two columns: no single key

@@ -82,6 +82,9 @@ class TabularOptions(GeneratorOptions):
                                               "None: chosen from the schema and the target (tools.tabular.workload)")
     target: str | None = Field(None, description="utility target (any modelled column); the key when it is "
                                                  "categorical and no key is given or declared")
+    conditioned: list[str] = Field(default_factory=list, description="columns a conditional request fixes (set "
+                                   "by the graph from the request); the key when it is one categorical column "
+                                   "and no key, declared key or categorical target says otherwise")
     public_schema: TableSchema | None = Field(None, alias="schema",
                                               description="the public schema, to declare the event before fit")
     fine_bins: int = Field(128, ge=2, description="fine bins of a numeric column before DP compression")
@@ -249,7 +252,7 @@ class MSTSynthesizer(Generator):
         if key is not None and key not in categorical:
             raise ConfigError(f"The key '{key}' is not a modelled categorical column.",
                               f"Choose one of: {', '.join(categorical) or '(none: leave the key out)'}.")
-        return choose_workload(schema, key, target)
+        return choose_workload(schema, key, target, self.opts.get("conditioned") or ())
 
     def key_index(self, schema: TableSchema | None = None) -> int | None:
         """Index of the workload key among the modelled columns, or None (:meth:`workload`)."""
