@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from privsynth.errors import InputDataError
+from privsynth.tools.data.text_files import csv_separator
 
 _MAX_HEADER_BYTES = 1 << 20
 
@@ -72,8 +73,7 @@ def read_header(path: str | Path | None) -> list[str] | None:
             line = _first_line(file)
             if not line:
                 return None
-            others = [sep for sep in ("\t", ";", "|") if sep in line]
-            delimiter = "\t" if suffix == ".tsv" else others[0] if "," not in line and len(others) == 1 else ","
+            delimiter = "\t" if suffix == ".tsv" else csv_separator(line)
             return [name.strip() for name in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
     except (OSError, ValueError, ImportError, StopIteration):
         return None

@@ -94,8 +94,7 @@ def _review(text: str, data: list[str] | None = None) -> IntentReading | None:
         reading.questions.append("The request both approves and rejects; should I approve or reject the run?")
     else:
         reading.decision = "reject" if reject else "approve"
-    reading.run_id = (ref.group("id") or ref.group("named")) if ref is not None else None
-    reading.run_id = reading.run_id or "last"
+    reading.run_id = (ref and (ref.group("id") or ref.group("named"))) or "last"
     return reading
 
 

@@ -106,7 +106,7 @@ def decimals_of(fractions: list[float], m: Measurer) -> int | None:
     return None
 
 
-def mostly(part: float, present: float, m: Measurer, others: int = 3) -> bool:
+def mostly(part: float, present: float, m: Measurer, others: int) -> bool:
     """Whether ``part`` of the ``present`` cells holds at least :data:`NUMERIC_SHARE` of them, allowing for noise.
 
     With noise, the other kinds' noisy count (``present - part``, a sum of ``others`` noisy counts) must exceed
@@ -124,7 +124,7 @@ def mostly(part: float, present: float, m: Measurer, others: int = 3) -> bool:
 def _categorical_spec(name: str, released: dict[str, float], present: float, m: Measurer, note: str) -> ColumnSpec:
     values = _sorted_values(list(released))
     leftover = present - sum(released.values())
-    # the leftover is a difference of noisy counts: the four kinds of present cells and every released value
+    # the leftover is a difference of noisy counts: the bins of present cells and every released value
     significant = leftover > m.significant(LEFTOVER_Z * math.sqrt(PRESENT_KINDS + len(released)))
     other = OTHER if OTHER not in values else OTHER + "*"
     categories = values + ([other] if significant else [])
