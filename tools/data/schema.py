@@ -54,6 +54,11 @@ Optional public relations between columns (the synthesizers keep them in what th
   one of those categories. ``"exact": false``: at least then. AIM makes the model's groups of a numeric
   column end at the threshold and gives the impossible cells probability 0
   (:mod:`privsynth.tools.tabular.encoding.structural_zeros`).
+* ``"greater_than": "NOC"``: this count is greater than the named count wherever both hold numbers, and holds
+  a number wherever the named count is above zero (NIST: the family size ``NPF`` counts the own children
+  ``NOC`` and at least one parent). Both columns are integer numeric columns. AIM gives the cells that cannot
+  keep it probability 0 and draws the values inside a cell from the pairs that keep it
+  (:mod:`privsynth.tools.tabular.encoding.order_rules`).
 """
 
 from __future__ import annotations
@@ -117,6 +122,19 @@ def _check_rule(col: ColumnSpec, by_name: dict[str, ColumnSpec]) -> None:
                          "of its categories or special values")
 
 
+def _check_order(col: ColumnSpec, by_name: dict[str, ColumnSpec]) -> None:
+    """Raise ValueError when ``col``'s ``greater_than`` rule does not join two integer numeric columns."""
+    if col.greater_than is None:
+        return
+    other = by_name.get(col.greater_than)
+    if other is None or other.name == col.name or not (other.kind == col.kind == "numeric"):
+        raise ValueError(f"column '{col.name}' is declared greater than '{col.greater_than}'; both must be numeric "
+                         "columns of the schema")
+    if not (col.integer and other.integer):
+        raise ValueError(f"column '{col.name}' is declared greater than '{col.greater_than}'; both must be "
+                         "integer counts (\"integer\": true)")
+
+
 class ColumnSpec(BaseModel):
     """Public description of one column."""
 
@@ -133,6 +151,7 @@ class ColumnSpec(BaseModel):
     description: str | None = None
     rank_of: str | None = None
     holds_when: ValueRule | None = None
+    greater_than: str | None = None
     review_note: str | None = None
     estimated: list[str] | None = None
     unlisted: str | None = None
@@ -214,6 +233,7 @@ class TableSchema(BaseModel):
             if col.rank_of is not None and col.kind not in ("numeric", "categorical"):
                 raise ValueError(f"column '{col.name}' declares rank_of but is not numeric or categorical")
             _check_rule(col, by_name)
+            _check_order(col, by_name)
         key = self.workload.key if self.workload else None
         if key is not None and (key not in by_name or by_name[key].kind != "categorical"):
             raise ValueError(f"the workload key '{key}' is not a categorical column of the schema")
@@ -253,12 +273,15 @@ class TableSchema(BaseModel):
         for c in self.columns:
             if c.name in names:
                 if keep:
-                    columns.append(c.model_copy(update={"kind": "dropped", "rank_of": None, "holds_when": None}))
+                    columns.append(c.model_copy(update={"kind": "dropped", "rank_of": None, "holds_when": None,
+                                                        "greater_than": None}))
                 continue
             if c.rank_of in names:
                 c = c.model_copy(update={"rank_of": None})
             if c.holds_when is not None and c.holds_when.column in names:
                 c = c.model_copy(update={"holds_when": None})
+            if c.greater_than in names:
+                c = c.model_copy(update={"greater_than": None})
             columns.append(c)
         workload = self.workload if self.workload is None or self.workload.key not in names else None
         return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=columns,

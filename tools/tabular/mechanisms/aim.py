@@ -59,6 +59,7 @@ from privsynth.agents.registry import register_generator
 from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.tabular.encoding.codec import FineColumn, fit_heaping
 from privsynth.tools.tabular.encoding.group_shapes import interpolated_mass, refined_shape
+from privsynth.tools.tabular.encoding.order_rules import order_zero_tables
 from privsynth.tools.tabular.encoding.structural_zeros import zero_tables
 from privsynth.tools.tabular.mechanisms.aim_select import select_clique
 from privsynth.tools.tabular.mechanisms.key_subgroups import (
@@ -302,7 +303,8 @@ class AIMSynthesizer(MSTSynthesizer):
         """
         domain = [g.n_groups for g in self.groups]
         graph: dict[int, set[int]] = {j: set() for j in range(len(domain))}
-        zeros = zero_tables(self.columns, self.groups) if self.opts["structural_zeros"] else []
+        zeros = (zero_tables(self.columns, self.groups) + order_zero_tables(self.columns, self.groups)
+                 if self.opts["structural_zeros"] else [])
         zeros += self.unreleased_zeros()
         for attrs in [m.attrs for m in meas] + [a for a, _ in zeros]:
             graph = add_clique(graph, attrs)
@@ -375,6 +377,11 @@ class AIMSynthesizer(MSTSynthesizer):
                     weights = reweight_within_groups(weights, joint, groups.of_fine, self.subgroups[j],
                                                      *self.key_noisy[j])
             self.shapes[j] = weights
+
+    def _within_weights(self, j: int) -> np.ndarray:
+        """The refined within-group weights of column ``j`` per key group where there are any (else MST's)."""
+        shapes = getattr(self, "shapes", {})
+        return shapes[j] if j in shapes else super()._within_weights(j)
 
     def _decode_groups(self, j: int, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         shapes = getattr(self, "shapes", {})

@@ -65,6 +65,7 @@ from privsynth.errors import ConfigError, GeneratorError
 from privsynth.policies.accountant import calibrate_noise
 from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.tabular.encoding.codec import FineColumn, Groups, compress, group_counts, one_way_sigma
+from privsynth.tools.tabular.encoding.order_rules import draw_valid_pairs, order_rules, valid_pairs
 from privsynth.tools.tabular.encoding.rank_coupling import couple_ranks
 from privsynth.tools.tabular.encoding.structural_zeros import gate_cuts
 from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
@@ -441,11 +442,26 @@ class MSTSynthesizer(Generator):
             fixed[j] = code
         codes = self.model.sample(n, rng, evidence, rounding=bool(self.opts["rounded_sampling"]),
                                   herding=bool(self.opts.get("herding", False)))
-        frame = {}
-        for j, col in enumerate(self.columns):
-            fine = np.full(n, fixed[j]) if j in fixed else self._decode_groups(j, codes, rng)
-            frame[col.name] = col.decode(fine, rng)
+        fine = {j: np.full(n, fixed[j]) if j in fixed else self._decode_groups(j, codes, rng)
+                for j in range(len(self.columns))}
+        fine = self._keep_order_rules(fine, codes, rng)  # conditions fix categorical columns, never these counts
+        frame = {col.name: col.decode(fine[j], rng) for j, col in enumerate(self.columns)}
         return couple_ranks(pd.DataFrame(frame, columns=names), self.schema, rng)
+
+    def _within_weights(self, j: int) -> np.ndarray:
+        """Within-group fine weights of column ``j``, ``(shapes, fine codes)`` (one row: not keyed)."""
+        return self.groups[j].weights[None, :]
+
+    def _keep_order_rules(self, fine: dict[int, np.ndarray], codes: np.ndarray,
+                          rng: np.random.Generator) -> dict[int, np.ndarray]:
+        """Fine codes with every ``greater_than`` rule kept inside the sampled model cells (:mod:`order_rules`)."""
+        key = self.key_index()
+        shape_rows = codes[:, key] if key is not None else np.zeros(len(codes), dtype=np.int64)
+        for low, high in order_rules(self.columns):
+            fine[low], fine[high] = draw_valid_pairs(
+                fine[low], fine[high], valid_pairs(self.columns[low], self.columns[high]), self.groups[low],
+                self.groups[high], self._within_weights(low), self._within_weights(high), shape_rows, rng)
+        return fine
 
     def _decode_groups(self, j: int, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Fine codes of column ``j`` for sampled group codes (all columns' codes given)."""

@@ -1,0 +1,154 @@
+"""Tests of ``greater_than`` rules (a count greater than another): valid fine pairs, model zeros, AIM's samples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from privsynth.tools.data.nist import apply_reviewed, reviewed_files
+from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.tabular.encoding.codec import FineColumn, compress
+from privsynth.tools.tabular.encoding.order_rules import draw_valid_pairs, order_zero_tables, valid_pairs
+from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
+
+FAST = {"iters": 80, "round_iters": 15, "progress": False}
+
+
+def family_schema(rule: bool = True) -> TableSchema:
+    """NIST's shape: own children (0 a special value, 1-9 counted, N in group quarters) and family size."""
+    return TableSchema(columns=[
+        ColumnSpec(name="region", kind="categorical", categories=["a", "b", "c"], nullable=False),
+        ColumnSpec(name="children", kind="numeric", min=1, max=9, integer=True, special_values=["0"], nullable=True),
+        ColumnSpec(name="family", kind="numeric", min=2, max=12, integer=True, nullable=True,
+                   greater_than="children" if rule else None),
+        ColumnSpec(name="age", kind="numeric", min=0, max=99, integer=True, nullable=False),
+    ])
+
+
+def family_data(n: int = 1500, seed: int = 0) -> pd.DataFrame:
+    """Children 0-4; a family of the children, one or two parents and sometimes others; no family for some."""
+    rng = np.random.default_rng(seed)
+    children = rng.choice([0, 0, 0, 1, 2, 3, 4], n).astype(float)
+    family = children + rng.choice([1, 2, 2, 3], n)
+    lonely = (children == 0) & (rng.random(n) < 0.4)
+    family[lonely] = np.nan  # a non-family household
+    gq = rng.random(n) < 0.03
+    children[gq], family[gq] = np.nan, np.nan
+    family[(family < 2) & ~np.isnan(family)] = 2
+    return pd.DataFrame({"region": rng.choice(["a", "b", "c"], n), "children": children, "family": family,
+                         "age": rng.integers(0, 90, n)})
+
+
+def broken(frame: pd.DataFrame) -> int:
+    """Rows that break 'family > children' (both numbers) or 'children above zero means a family'."""
+    c, f = frame["children"], frame["family"]
+    return int(((c.notna() & f.notna() & (f <= c)) | ((c > 0) & f.isna())).sum())
+
+
+def test_the_generated_data_of_the_test_keeps_the_rule() -> None:
+    assert broken(family_data()) == 0
+
+
+def test_valid_pairs_reads_counts_specials_and_missing() -> None:
+    schema = family_schema()
+    low, high = FineColumn(schema.column("children")), FineColumn(schema.column("family"))
+    valid = valid_pairs(low, high)
+    zero, missing_low = low.n_bins, low.missing_code  # the special value "0", then the missing code
+    assert valid[zero].all()  # no children: any family size, or none
+    assert valid[missing_low].all()  # no count of children: the rule says nothing
+    three = 2  # children bins start at 1
+    assert not valid[three, high.missing_code]  # three children and no family
+    assert not valid[three, 1] and valid[three, 2]  # family 3 is not greater than 3; family 4 is
+    assert valid[0, 0]  # one child, a family of two
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 80), min_size=11, max_size=11), st.lists(st.floats(0, 80), min_size=12, max_size=12),
+       st.integers(0, 2**32 - 1))
+def test_a_redrawn_pair_keeps_the_rule_and_its_cell(low_counts: list[float], high_counts: list[float],
+                                                     seed: int) -> None:
+    """Property: over random noisy counts (so random groups), every row of a permitted cell ends valid, in its cell."""
+    schema = family_schema()
+    low, high = FineColumn(schema.column("children")), FineColumn(schema.column("family"))
+    g_low = compress(np.array(low_counts), low.n_bins, threshold=20.0, groups=4)
+    g_high = compress(np.array(high_counts), high.n_bins, threshold=20.0, groups=4)
+    valid = valid_pairs(low, high)
+    tables = order_zero_tables([low, high], [g_low, g_high])
+    table = tables[0][1] if tables else np.zeros((g_low.n_groups, g_high.n_groups), bool)
+    rng = np.random.default_rng(seed)
+    n = 400
+    fine_low, fine_high = rng.integers(0, low.size, n), rng.integers(0, high.size, n)
+    cell_low, cell_high = g_low.of_fine[fine_low], g_high.of_fine[fine_high]
+    permitted = ~table[cell_low, cell_high]
+    new_low, new_high = draw_valid_pairs(fine_low, fine_high, valid, g_low, g_high, g_low.weights[None, :],
+                                         g_high.weights[None, :], np.zeros(n, np.int64), rng)
+    assert valid[new_low, new_high][permitted].all()
+    assert (g_low.of_fine[new_low] == cell_low).all() and (g_high.of_fine[new_high] == cell_high).all()
+    already = valid[fine_low, fine_high]
+    assert (new_low[already] == fine_low[already]).all() and (new_high[already] == fine_high[already]).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 80), min_size=11, max_size=11), st.lists(st.floats(0, 80), min_size=12, max_size=12))
+def test_a_forbidden_cell_holds_no_valid_pair_and_a_permitted_one_does(low_counts: list[float],
+                                                                       high_counts: list[float]) -> None:
+    schema = family_schema()
+    low, high = FineColumn(schema.column("children")), FineColumn(schema.column("family"))
+    g_low = compress(np.array(low_counts), low.n_bins, threshold=20.0, groups=4)
+    g_high = compress(np.array(high_counts), high.n_bins, threshold=20.0, groups=4)
+    valid = valid_pairs(low, high)
+    tables = order_zero_tables([low, high], [g_low, g_high])
+    table = tables[0][1] if tables else np.zeros((g_low.n_groups, g_high.n_groups), bool)
+    for gl in range(g_low.n_groups):
+        for gh in range(g_high.n_groups):
+            cell = valid[np.ix_(g_low.of_fine == gl, g_high.of_fine == gh)]
+            assert table[gl, gh] == (not cell.any())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_aim_samples_keep_the_rule_and_without_it_do_not(seed: int) -> None:
+    """The bug this fixes: without the rule, AIM at epsilon 1 samples families no larger than their children."""
+    data = family_data(seed=seed)
+    with_rule = AIMSynthesizer(epsilon=1.0, delta=1e-6, seed=seed, **FAST).fit(data, family_schema()).sample(3000)
+    assert broken(with_rule) == 0
+    assert with_rule["children"].gt(0).mean() > 0.2 and with_rule["family"].notna().mean() > 0.5
+    if seed == 0:
+        without = AIMSynthesizer(epsilon=1.0, delta=1e-6, seed=seed, **FAST).fit(
+            data, family_schema(rule=False)).sample(3000)
+        assert broken(without) > 0
+
+
+def test_conditional_samples_keep_the_rule() -> None:
+    data = family_data(seed=4)
+    synth = AIMSynthesizer(epsilon=1.0, delta=1e-6, seed=4, **FAST).fit(data, family_schema()).sample(
+        800, conditions={"region": "b"})
+    assert (synth["region"] == "b").all()
+    assert broken(synth) == 0
+
+
+def test_the_schema_refuses_a_rule_on_a_non_count() -> None:
+    with pytest.raises(ValidationError, match="greater than 'region'"):
+        TableSchema(columns=[ColumnSpec(name="region", kind="categorical", categories=["a"]),
+                             ColumnSpec(name="n", kind="numeric", min=0, max=9, integer=True, greater_than="region")])
+    with pytest.raises(ValidationError, match="integer counts"):
+        TableSchema(columns=[ColumnSpec(name="m", kind="numeric", min=0, max=9),
+                             ColumnSpec(name="n", kind="numeric", min=0, max=9, integer=True, greater_than="m")])
+
+
+def test_dropping_the_count_drops_the_rule() -> None:
+    schema = family_schema().dropping(["children"])
+    assert schema.column("family").greater_than is None
+
+
+def test_the_shipped_nist_relations_state_the_family_rule() -> None:
+    (_, reviewed), = reviewed_files()
+    assert reviewed["columns"]["NPF"]["greater_than"] == "NOC"
+    raw = {"columns": [{"name": c, "kind": "numeric", "min": 1, "max": 19, "integer": True,
+                        "description": reviewed["match"].get(c)} for c in ("PUMA", "AGEP", "HOUSING_TYPE",
+                                                                           "PINCP", "INDP", "NOC", "NPF")]}
+    applied = apply_reviewed(raw)
+    assert next(c for c in applied["columns"] if c["name"] == "NPF")["greater_than"] == "NOC"
