@@ -59,6 +59,10 @@ Optional public relations between columns (the synthesizers keep them in what th
   ``NOC`` and at least one parent). Both columns are integer numeric columns. AIM gives the cells that cannot
   keep it probability 0 and draws the values inside a cell from the pairs that keep it
   (:mod:`privsynth.tools.tabular.encoding.order_rules`).
+* ``"max_by": {"column": "AGEP", "steps": [[5, "2"], [14, "4"]]}``: an ordered categorical column (numeric
+  categories by value, others by their place in ``categories``) is at most the step's category where the
+  named numeric column is below the step's value (under 5 at most ``"2"``, under 14 at most ``"4"``: an
+  attainment ceiling by age). Kept as ``greater_than`` is.
 """
 
 from __future__ import annotations
@@ -135,6 +139,34 @@ def _check_order(col: ColumnSpec, by_name: dict[str, ColumnSpec]) -> None:
                          "integer counts (\"integer\": true)")
 
 
+class CeilingRule(BaseModel):
+    """``max_by``: where the numeric ``column`` is below a step's value, this column is at most its category."""
+
+    column: str
+    steps: list[tuple[float, str]]
+
+    @model_validator(mode="after")
+    def _increasing(self) -> CeilingRule:
+        self.steps = [(float(t), str(c)) for t, c in self.steps]
+        if not self.steps or [t for t, _ in self.steps] != sorted({t for t, _ in self.steps}):
+            raise ValueError(f"a max_by rule on '{self.column}' needs steps with increasing thresholds")
+        return self
+
+
+def _check_ceiling(col: ColumnSpec, by_name: dict[str, ColumnSpec]) -> None:
+    """Raise ValueError when ``col``'s ``max_by`` rule names a column or category the schema lacks."""
+    rule = col.max_by
+    if rule is None:
+        return
+    gate = by_name.get(rule.column)
+    if gate is None or gate.kind != "numeric" or col.kind != "categorical":
+        raise ValueError(f"column '{col.name}' has a max_by rule on '{rule.column}'; it must be a categorical column "
+                         "and the other a numeric column of the schema")
+    unknown = [c for _, c in rule.steps if c not in (col.categories or [])]
+    if unknown:
+        raise ValueError(f"column '{col.name}' has a max_by rule with categories {unknown} it does not declare")
+
+
 class ColumnSpec(BaseModel):
     """Public description of one column."""
 
@@ -152,6 +184,7 @@ class ColumnSpec(BaseModel):
     rank_of: str | None = None
     holds_when: ValueRule | None = None
     greater_than: str | None = None
+    max_by: CeilingRule | None = None
     review_note: str | None = None
     estimated: list[str] | None = None
     unlisted: str | None = None
@@ -234,6 +267,7 @@ class TableSchema(BaseModel):
                 raise ValueError(f"column '{col.name}' declares rank_of but is not numeric or categorical")
             _check_rule(col, by_name)
             _check_order(col, by_name)
+            _check_ceiling(col, by_name)
         key = self.workload.key if self.workload else None
         if key is not None and (key not in by_name or by_name[key].kind != "categorical"):
             raise ValueError(f"the workload key '{key}' is not a categorical column of the schema")
@@ -274,7 +308,7 @@ class TableSchema(BaseModel):
             if c.name in names:
                 if keep:
                     columns.append(c.model_copy(update={"kind": "dropped", "rank_of": None, "holds_when": None,
-                                                        "greater_than": None}))
+                                                        "greater_than": None, "max_by": None}))
                 continue
             if c.rank_of in names:
                 c = c.model_copy(update={"rank_of": None})
@@ -282,6 +316,8 @@ class TableSchema(BaseModel):
                 c = c.model_copy(update={"holds_when": None})
             if c.greater_than in names:
                 c = c.model_copy(update={"greater_than": None})
+            if c.max_by is not None and c.max_by.column in names:
+                c = c.model_copy(update={"max_by": None})
             columns.append(c)
         workload = self.workload if self.workload is None or self.workload.key not in names else None
         return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=columns,

@@ -1,4 +1,4 @@
-"""Tests of ``greater_than`` rules (a count greater than another): valid fine pairs, model zeros, AIM's samples."""
+"""Tests of order rules (``greater_than`` between counts, ``max_by`` ceilings): valid pairs, model zeros, samples."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from pydantic import ValidationError
 from privsynth.tools.data.nist import apply_reviewed, reviewed_files
 from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.tabular.encoding.codec import FineColumn, compress
-from privsynth.tools.tabular.encoding.order_rules import draw_valid_pairs, order_zero_tables, valid_pairs
+from privsynth.tools.tabular.encoding.order_rules import (
+    ceiling_pairs,
+    draw_valid_pairs,
+    order_zero_tables,
+    valid_pairs,
+)
 from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
 
 FAST = {"iters": 80, "round_iters": 15, "progress": False}
@@ -152,3 +157,68 @@ def test_the_shipped_nist_relations_state_the_family_rule() -> None:
                                                                            "PINCP", "INDP", "NOC", "NPF")]}
     applied = apply_reviewed(raw)
     assert next(c for c in applied["columns"] if c["name"] == "NPF")["greater_than"] == "NOC"
+
+
+def school_schema(rule: bool = True) -> TableSchema:
+    """An attainment ceiling by age, NIST-like: codes 1-6 in order, capped under 6, 12 and 18."""
+    ceiling = {"column": "age", "steps": [[6, "2"], [12, "3"], [18, "4"]]} if rule else None
+    return TableSchema(columns=[
+        ColumnSpec(name="region", kind="categorical", categories=["a", "b"], nullable=False),
+        ColumnSpec(name="age", kind="numeric", min=0, max=99, integer=True, nullable=False),
+        ColumnSpec(name="school", kind="categorical", categories=[str(k) for k in range(1, 7)], nullable=False,
+                   max_by=ceiling),
+    ])
+
+
+def school_data(n: int = 2000, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    age = rng.integers(0, 90, n)
+    top = np.select([age < 6, age < 12, age < 18], [2, 3, 4], 6)
+    school = np.minimum(rng.integers(1, 7, n), top)
+    return pd.DataFrame({"region": rng.choice(["a", "b"], n), "age": age, "school": school.astype(str)})
+
+
+def above_ceiling(frame: pd.DataFrame) -> int:
+    age, school = frame["age"], frame["school"].astype(int)
+    return int(((age < 6) & (school > 2) | (age < 12) & (school > 3) | (age < 18) & (school > 4)).sum())
+
+
+def test_ceiling_pairs_cap_the_codes_below_each_step() -> None:
+    schema = school_schema()
+    age, school = FineColumn(schema.column("age")), FineColumn(schema.column("school"))
+    valid = ceiling_pairs(age, school)
+    assert valid[5, :2].all() and not valid[5, 2:].any()  # age 5: codes 1-2 only
+    assert valid[11, :3].all() and not valid[11, 3:].any()
+    assert valid[17, :4].all() and not valid[17, 4:].any()
+    assert valid[18].all() and valid[40].all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_aim_samples_keep_the_ceiling_and_without_it_do_not(seed: int) -> None:
+    data = school_data(seed=seed)
+    assert above_ceiling(data) == 0
+    synth = AIMSynthesizer(epsilon=1.0, delta=1e-6, seed=seed, **FAST).fit(data, school_schema()).sample(3000)
+    assert above_ceiling(synth) == 0
+    real_top = data["school"].astype(int).eq(6).mean()  # about 13%: adults keep the top code
+    assert abs(synth["school"].astype(int).eq(6).mean() - real_top) < 0.05
+    if seed == 0:
+        without = AIMSynthesizer(epsilon=1.0, delta=1e-6, seed=seed, **FAST).fit(
+            data, school_schema(rule=False)).sample(3000)
+        assert above_ceiling(without) > 0
+
+
+def test_the_schema_refuses_a_ceiling_it_cannot_read() -> None:
+    with pytest.raises(ValidationError, match="does not declare"):
+        TableSchema(columns=[ColumnSpec(name="age", kind="numeric", min=0, max=9),
+                             ColumnSpec(name="s", kind="categorical", categories=["1"],
+                                        max_by={"column": "age", "steps": [[5, "7"]]})])
+    with pytest.raises(ValidationError, match="increasing"):
+        TableSchema(columns=[ColumnSpec(name="age", kind="numeric", min=0, max=9),
+                             ColumnSpec(name="s", kind="categorical", categories=["1", "2"],
+                                        max_by={"column": "age", "steps": [[5, "2"], [3, "1"]]})])
+
+
+def test_the_shipped_nist_relations_cap_education_by_age() -> None:
+    (_, reviewed), = reviewed_files()
+    steps = reviewed["columns"]["EDU"]["max_by"]["steps"]
+    assert steps[0] == [5, "2"] and [t for t, _ in steps] == sorted(t for t, _ in steps)

@@ -1,18 +1,21 @@
-"""Order rules between two counts (``greater_than``): forbidden model cells and the fine draw that keeps them.
+"""Order rules between two columns (``greater_than``, ``max_by``): forbidden model cells, and fine draws that keep them.
 
 A schema rule ``"greater_than": "NOC"`` on a column ``B`` (:class:`~privsynth.tools.data.schema.ColumnSpec`)
 says that ``B`` is greater than the count ``A`` = ``NOC`` wherever both hold numbers, and that ``B`` holds a
 number wherever ``A`` is above zero. NIST's ACS excerpts state it for the family size and the own children
 ("NPF must be greater than NOC": a family holds its own children and at least one parent). A model fitted
 to noisy marginals does not know it: at epsilon 1 about 1% of the sampled TX 2019 rows had a family no larger
-than its number of children, or children and no family.
+than its number of children, or children and no family. A rule ``"max_by": {"column": "AGEP", "steps": [[5,
+"2"], ...]}`` on an ordered categorical column caps it where the numeric column is below a step's value
+(NIST's README: "a maximal possible value for educational attainment dependent on age"); the same TX run had
+106 children under 5 past kindergarten and 41 people under 21 with a master's degree or more.
 
 Both parts read the public schema only (no data, no budget):
 
-* :func:`valid_pairs`: for every pair of fine codes ``(a, b)``, whether *every* value the two codes stand for
-  keeps the rule (a fine bin of an integer column stands for the integers it spans, a special value for its
-  number, the missing code and non-numeric specials for "no number"). A pair that keeps it only for some of
-  its values counts as invalid, so what is drawn from valid pairs always keeps the rule.
+* :func:`valid_pairs` (:func:`ceiling_pairs`): for every pair of fine codes ``(a, b)``, whether *every* value
+  the two codes stand for keeps the rule (a fine bin of an integer column stands for the integers it spans, a
+  special value for its number, the missing code and non-numeric specials for "no number"). A pair that keeps
+  it only for some of its values counts as invalid, so what is drawn from valid pairs always keeps the rule.
 * :func:`order_zero_tables`: the model cells (group of ``A``, group of ``B``) that hold no valid fine pair.
   They join the ``holds_when`` structural zeros of the model, which never puts mass there.
 * :func:`draw_valid_pairs`: in a permitted cell, a sampled row whose fine pair is invalid gets a pair drawn
@@ -29,15 +32,17 @@ from privsynth.tools.tabular.encoding.codec import FineColumn, Groups
 
 
 def code_ranges(col: FineColumn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Smallest and largest number each fine code of an integer column stands for, and whether it is a number.
+    """Smallest and largest number each fine code of a numeric column stands for, and whether it is a number.
 
     Returns:
         ``(low, high, numeric)``, one entry per fine code (``low``/``high`` are NaN where ``numeric`` is False).
     """
     low, high = np.full(col.size, np.nan), np.full(col.size, np.nan)
-    if col.n_bins:
+    if col.n_bins and col.spec.integer:  # bin k holds the integers from ceil(edge k) to ceil(edge k+1) - 1
         low[:col.n_bins] = np.ceil(col.edges[:-1])
         high[:col.n_bins] = np.ceil(col.edges[1:]) - 1
+    elif col.n_bins:
+        low[:col.n_bins], high[:col.n_bins] = col.edges[:-1], col.edges[1:]
     for offset, special in enumerate(col.base.specials):
         try:
             low[col.n_bins + offset] = high[col.n_bins + offset] = float(special)
@@ -59,23 +64,59 @@ def valid_pairs(low_col: FineColumn, high_col: FineColumn) -> np.ndarray:
     return (~a_num)[:, None] | greater | absent_ok
 
 
-def order_rules(columns: list[FineColumn]) -> list[tuple[int, int]]:
-    """``(low, high)`` column indices of every ``greater_than`` rule among the modelled columns."""
+def category_order(col: FineColumn) -> np.ndarray:
+    """Sort keys of a categorical column's codes (numbers when every category is one, else places; NaN: missing)."""
+    cats = col.spec.categories or []
+    keys = np.full(col.size, np.nan)
+    try:
+        keys[:len(cats)] = [float(c) for c in cats]
+    except ValueError:
+        keys[:len(cats)] = np.arange(len(cats), dtype=float)
+    return keys
+
+
+def ceiling_pairs(gate: FineColumn, col: FineColumn) -> np.ndarray:
+    """``(gate.size, col.size)`` booleans of a ``max_by`` rule: True where every value pair keeps the ceilings.
+
+    A fine bin of the numeric ``gate`` that reaches below a step's value caps ``col`` at the step's category; a
+    code of ``gate`` that is no number, and ``col``'s missing code, are never capped.
+    """
+    rule = col.spec.max_by
+    assert rule is not None
+    lowest, _, numeric = code_ranges(gate)
+    order = category_order(col)
+    cats = list(col.spec.categories or [])
+    valid = np.ones((gate.size, col.size), dtype=bool)
+    for below, most in rule.steps:
+        capped = numeric & (np.nan_to_num(lowest, nan=np.inf) < below)
+        valid[np.ix_(capped, order > order[cats.index(most)])] = False
+    return valid
+
+
+def pair_rules(columns: list[FineColumn]) -> list[tuple[int, int, np.ndarray]]:
+    """``(a, b, valid)`` for every order rule among the modelled columns (``valid``: ``(a.size, b.size)``)."""
     index = {c.name: j for j, c in enumerate(columns)}
-    return [(index[c.spec.greater_than], j) for j, c in enumerate(columns)
-            if c.spec.greater_than is not None and c.spec.greater_than in index]
+    rules = []
+    for j, c in enumerate(columns):
+        if c.spec.greater_than is not None and c.spec.greater_than in index:
+            a = index[c.spec.greater_than]
+            rules.append((a, j, valid_pairs(columns[a], c)))
+        if c.spec.max_by is not None and c.spec.max_by.column in index:
+            a = index[c.spec.max_by.column]
+            rules.append((a, j, ceiling_pairs(columns[a], c)))
+    return rules
 
 
 def order_zero_tables(columns: list[FineColumn], groups: list[Groups]) -> list[tuple[tuple[int, int], np.ndarray]]:
-    """The model cells of every ``greater_than`` rule that hold no valid fine pair.
+    """The model cells of every order rule that hold no valid fine pair.
 
     Returns:
         ``((a, b), table)`` with ``a < b`` and ``table`` a boolean ``(groups of a, groups of b)`` array, True
         where the cell gets probability 0; rules that forbid nothing are left out.
     """
     out = []
-    for low, high in order_rules(columns):
-        valid = valid_pairs(columns[low], columns[high]).astype(float)
+    for low, high, valid_codes in pair_rules(columns):
+        valid = valid_codes.astype(float)
         in_low = np.eye(groups[low].n_groups)[groups[low].of_fine]  # fine code -> one-hot group
         in_high = np.eye(groups[high].n_groups)[groups[high].of_fine]
         table = (in_low.T @ valid @ in_high) == 0

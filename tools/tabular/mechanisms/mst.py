@@ -65,7 +65,7 @@ from privsynth.errors import ConfigError, GeneratorError
 from privsynth.policies.accountant import calibrate_noise
 from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.tabular.encoding.codec import FineColumn, Groups, compress, group_counts, one_way_sigma
-from privsynth.tools.tabular.encoding.order_rules import draw_valid_pairs, order_rules, valid_pairs
+from privsynth.tools.tabular.encoding.order_rules import draw_valid_pairs, pair_rules
 from privsynth.tools.tabular.encoding.rank_coupling import couple_ranks
 from privsynth.tools.tabular.encoding.structural_zeros import gate_cuts
 from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
@@ -454,12 +454,12 @@ class MSTSynthesizer(Generator):
 
     def _keep_order_rules(self, fine: dict[int, np.ndarray], codes: np.ndarray,
                           rng: np.random.Generator) -> dict[int, np.ndarray]:
-        """Fine codes with every ``greater_than`` rule kept inside the sampled model cells (:mod:`order_rules`)."""
+        """Fine codes with every order rule kept inside the sampled model cells (:mod:`order_rules`)."""
         key = self.key_index()
         shape_rows = codes[:, key] if key is not None else np.zeros(len(codes), dtype=np.int64)
-        for low, high in order_rules(self.columns):
+        for low, high, valid in pair_rules(self.columns):
             fine[low], fine[high] = draw_valid_pairs(
-                fine[low], fine[high], valid_pairs(self.columns[low], self.columns[high]), self.groups[low],
+                fine[low], fine[high], valid, self.groups[low],
                 self.groups[high], self._within_weights(low), self._within_weights(high), shape_rows, rng)
         return fine
 
