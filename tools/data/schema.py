@@ -63,6 +63,9 @@ Optional public relations between columns (the synthesizers keep them in what th
   categories by value, others by their place in ``categories``) is at most the step's category where the
   named numeric column is below the step's value (under 5 at most ``"2"``, under 14 at most ``"4"``: an
   attainment ceiling by age). Kept as ``greater_than`` is.
+* ``"function_of": "PUMA"``: this column holds one value for each category of the named categorical column
+  (NIST: ``DENSITY`` is the population density of each PUMA); see
+  :mod:`privsynth.tools.tabular.encoding.functional`.
 """
 
 from __future__ import annotations
@@ -185,6 +188,7 @@ class ColumnSpec(BaseModel):
     holds_when: ValueRule | None = None
     greater_than: str | None = None
     max_by: CeilingRule | None = None
+    function_of: str | None = None
     review_note: str | None = None
     estimated: list[str] | None = None
     unlisted: str | None = None
@@ -268,6 +272,10 @@ class TableSchema(BaseModel):
             _check_rule(col, by_name)
             _check_order(col, by_name)
             _check_ceiling(col, by_name)
+            if col.function_of is not None and (col.function_of not in by_name or col.function_of == col.name
+                                                or by_name[col.function_of].kind != "categorical"):
+                raise ValueError(f"column '{col.name}' is declared a function of '{col.function_of}', which is not "
+                                 "another categorical column of the schema")
         key = self.workload.key if self.workload else None
         if key is not None and (key not in by_name or by_name[key].kind != "categorical"):
             raise ValueError(f"the workload key '{key}' is not a categorical column of the schema")
@@ -308,7 +316,8 @@ class TableSchema(BaseModel):
             if c.name in names:
                 if keep:
                     columns.append(c.model_copy(update={"kind": "dropped", "rank_of": None, "holds_when": None,
-                                                        "greater_than": None, "max_by": None}))
+                                                        "greater_than": None, "max_by": None,
+                                                        "function_of": None}))
                 continue
             if c.rank_of in names:
                 c = c.model_copy(update={"rank_of": None})
@@ -318,6 +327,8 @@ class TableSchema(BaseModel):
                 c = c.model_copy(update={"greater_than": None})
             if c.max_by is not None and c.max_by.column in names:
                 c = c.model_copy(update={"max_by": None})
+            if c.function_of in names:
+                c = c.model_copy(update={"function_of": None})
             columns.append(c)
         workload = self.workload if self.workload is None or self.workload.key not in names else None
         return TableSchema(name=self.name, rows=self.rows, na_values=self.na_values, columns=columns,

@@ -65,6 +65,7 @@ from privsynth.errors import ConfigError, GeneratorError
 from privsynth.policies.accountant import calibrate_noise
 from privsynth.tools.data.schema import TableSchema
 from privsynth.tools.tabular.encoding.codec import FineColumn, Groups, compress, group_counts, one_way_sigma
+from privsynth.tools.tabular.encoding.functional import collapse_functions
 from privsynth.tools.tabular.encoding.order_rules import draw_valid_pairs, pair_rules
 from privsynth.tools.tabular.encoding.rank_coupling import couple_ranks
 from privsynth.tools.tabular.encoding.structural_zeros import gate_cuts
@@ -446,7 +447,7 @@ class MSTSynthesizer(Generator):
                 for j in range(len(self.columns))}
         fine = self._keep_order_rules(fine, codes, rng)  # conditions fix categorical columns, never these counts
         frame = {col.name: col.decode(fine[j], rng) for j, col in enumerate(self.columns)}
-        return couple_ranks(pd.DataFrame(frame, columns=names), self.schema, rng)
+        return collapse_functions(couple_ranks(pd.DataFrame(frame, columns=names), self.schema, rng), self.schema)
 
     def _within_weights(self, j: int) -> np.ndarray:
         """Within-group fine weights of column ``j``, ``(shapes, fine codes)`` (one row: not keyed)."""
