@@ -222,3 +222,34 @@ def test_the_shipped_nist_relations_cap_education_by_age() -> None:
     (_, reviewed), = reviewed_files()
     steps = reviewed["columns"]["EDU"]["max_by"]["steps"]
     assert steps[0] == [5, "2"] and [t for t, _ in steps] == sorted(t for t, _ in steps)
+
+
+def work_schema() -> TableSchema:
+    """A one-sided rule whose threshold (16) the model's age groups need not end at: no industry under 16."""
+    return TableSchema(columns=[
+        ColumnSpec(name="region", kind="categorical", categories=["a", "b"], nullable=False),
+        ColumnSpec(name="age", kind="numeric", min=0, max=99, integer=True, nullable=False),
+        ColumnSpec(name="industry", kind="categorical", categories=["farm", "shop", "office"],
+                   holds_when={"column": "age", "below": 16, "exact": False}),
+    ])
+
+
+def work_data(n: int = 2000, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    age = rng.integers(0, 90, n)
+    industry = pd.Series(rng.choice(["farm", "shop", "office"], n), dtype=object)
+    industry[(age < 16) | (rng.random(n) < 0.3)] = np.nan
+    return pd.DataFrame({"region": rng.choice(["a", "b"], n), "age": age, "industry": industry})
+
+
+def working_children(frame: pd.DataFrame) -> int:
+    return int(((frame["age"] < 16) & frame["industry"].notna()).sum())
+
+
+def test_a_one_sided_rule_holds_in_every_row_not_only_in_whole_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = work_data()
+    assert working_children(data) == 0
+    fitted = AIMSynthesizer(epsilon=1.0, delta=1e-6, seed=0, **FAST).fit(data, work_schema())
+    assert working_children(fitted.sample(3000)) == 0
+    monkeypatch.setattr(AIMSynthesizer, "_keep_order_rules", lambda self, fine, codes, rng: fine)
+    assert working_children(fitted.sample(3000)) > 0  # group-level zeros alone leave the straddling age group

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from privsynth.tools.tabular.encoding.codec import FineColumn, Groups
+from privsynth.tools.tabular.encoding.structural_zeros import holds_when_pairs
 
 
 def code_ranges(col: FineColumn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,7 +95,12 @@ def ceiling_pairs(gate: FineColumn, col: FineColumn) -> np.ndarray:
 
 
 def pair_rules(columns: list[FineColumn]) -> list[tuple[int, int, np.ndarray]]:
-    """``(a, b, valid)`` for every order rule among the modelled columns (``valid``: ``(a.size, b.size)``)."""
+    """``(a, b, valid)`` for every rule between two modelled columns (``valid``: ``(a.size, b.size)``).
+
+    The order rules, and the ``holds_when`` rules at the level of single values
+    (:func:`~privsynth.tools.tabular.encoding.structural_zeros.holds_when_pairs`): where a rule's threshold
+    falls inside a model group (a one-sided rule forces no group cut), the draw keeps it in every row.
+    """
     index = {c.name: j for j, c in enumerate(columns)}
     rules = []
     for j, c in enumerate(columns):
@@ -104,6 +110,11 @@ def pair_rules(columns: list[FineColumn]) -> list[tuple[int, int, np.ndarray]]:
         if c.spec.max_by is not None and c.spec.max_by.column in index:
             a = index[c.spec.max_by.column]
             rules.append((a, j, ceiling_pairs(columns[a], c)))
+        if c.spec.holds_when is not None and c.spec.holds_when.column in index:
+            a = index[c.spec.holds_when.column]
+            valid = holds_when_pairs(columns[a], c)
+            if valid is not None and not valid.all():
+                rules.append((a, j, valid))
     return rules
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from privsynth.tools.data.schema import ValueRule
 from privsynth.tools.tabular.encoding.codec import FineColumn, Groups
 
 
@@ -86,17 +87,10 @@ def zero_tables(columns: list[FineColumn], groups: list[Groups]) -> list[tuple[t
         if rule is None or rule.column not in index:
             continue
         x = index[rule.column]
-        if rule.below is not None:
-            start = _threshold_bin(columns[x], rule.below)
-            if start is None:
-                continue
-            inside = np.arange(columns[x].size) < start
-            inside[columns[x].n_bins:] = False  # special and missing codes meet no threshold
-            outside = ~inside
-            outside[columns[x].n_bins:] = False
-        else:
-            inside = np.isin(np.arange(columns[x].size), _codes(columns[x], rule.among or []))
-            outside = ~inside
+        masks = condition_masks(columns[x], rule)
+        if masks is None:
+            continue
+        inside, outside = masks
         meets, fails = _group_masks(groups[x], inside), _group_masks(groups[x], outside)
         value = _codes(col, [rule.value])
         holds = np.isin(np.arange(col.size), value)
@@ -109,6 +103,44 @@ def zero_tables(columns: list[FineColumn], groups: list[Groups]) -> list[tuple[t
         if table.any():
             out.append(((x, g), table) if x < g else ((g, x), table.T))
     return out
+
+
+def condition_masks(gate: FineColumn, rule: ValueRule) -> tuple[np.ndarray, np.ndarray] | None:
+    """Fine codes of ``gate`` that meet a rule's condition for every value, and those that fail it for every value.
+
+    Special and missing codes of a numeric gate do neither. None when a threshold falls on no fine-bin edge.
+    """
+    if rule.below is not None:
+        start = _threshold_bin(gate, rule.below)
+        if start is None:
+            return None
+        inside = np.arange(gate.size) < start
+        inside[gate.n_bins:] = False  # special and missing codes meet no threshold
+        outside = ~inside
+        outside[gate.n_bins:] = False
+        return inside, outside
+    inside = np.isin(np.arange(gate.size), _codes(gate, rule.among or []))
+    return inside, ~inside
+
+
+def holds_when_pairs(gate: FineColumn, col: FineColumn) -> np.ndarray | None:
+    """``(gate.size, col.size)`` booleans of ``col``'s ``holds_when`` rule: True where the fine pair keeps it.
+
+    Where the gate meets the condition, ``col`` holds the rule's value (or is missing); with an exact rule,
+    where it fails the condition, ``col`` does not. None when the rule names no fine-bin edge.
+    """
+    rule = col.spec.holds_when
+    assert rule is not None
+    masks = condition_masks(gate, rule)
+    if masks is None:
+        return None
+    inside, outside = masks
+    holds = np.isin(np.arange(col.size), _codes(col, [rule.value]))
+    valid = np.ones((gate.size, col.size), dtype=bool)
+    valid[np.ix_(inside, ~holds)] = False
+    if rule.exact:
+        valid[np.ix_(outside, holds)] = False
+    return valid
 
 
 def _codes(col: FineColumn, values: list[str | None]) -> np.ndarray:

@@ -187,6 +187,10 @@ def _bfs_edges(chosen: list[tuple[int, int]], nodes: list[int]) -> list[tuple[in
     return edges
 
 
+RULE_PASSES = 6
+"""Passes over the pair rules in sampling; one suffices unless two rules share a column (NIST: four on AGEP)."""
+
+
 @register_generator
 class MSTSynthesizer(Generator):
     """MST with a key-column workload, DP compression and a junction-tree model (module docstring).
@@ -455,13 +459,22 @@ class MSTSynthesizer(Generator):
 
     def _keep_order_rules(self, fine: dict[int, np.ndarray], codes: np.ndarray,
                           rng: np.random.Generator) -> dict[int, np.ndarray]:
-        """Fine codes with every order rule kept inside the sampled model cells (:mod:`order_rules`)."""
+        """Fine codes with every pair rule kept inside the sampled model cells (:mod:`order_rules`).
+
+        The rules are ``greater_than``, ``max_by`` and ``holds_when`` at the level of single values (a rule
+        whose threshold falls inside a model group, as a one-sided one does, is kept in every row too).
+        """
         key = self.key_index()
         shape_rows = codes[:, key] if key is not None else np.zeros(len(codes), dtype=np.int64)
-        for low, high, valid in pair_rules(self.columns):
-            fine[low], fine[high] = draw_valid_pairs(
-                fine[low], fine[high], valid, self.groups[low],
-                self.groups[high], self._within_weights(low), self._within_weights(high), shape_rows, rng)
+        rules = pair_rules(self.columns)
+        for _ in range(RULE_PASSES):  # a redraw of a column two rules share may break the other one: pass again
+            broken = [r for r in rules if not r[2][fine[r[0]], fine[r[1]]].all()]
+            if not broken:
+                break
+            for low, high, valid in broken:
+                fine[low], fine[high] = draw_valid_pairs(
+                    fine[low], fine[high], valid, self.groups[low],
+                    self.groups[high], self._within_weights(low), self._within_weights(high), shape_rows, rng)
         return fine
 
     def _decode_groups(self, j: int, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
