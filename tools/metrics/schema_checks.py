@@ -1,4 +1,4 @@
-"""Schema validity of a synthetic table: types, ranges, categories and required columns.
+"""Schema validity of a synthetic table: types, ranges, categories, required columns and the schema's relations.
 
 :func:`check_schema` never raises on bad values; it lists them (count and a few examples per column and
 problem) so that the report can show them and the release policy can fail the release.
@@ -22,7 +22,7 @@ class ColumnIssue(BaseModel):
 
     column: str
     problem: Literal["unknown_category", "below_min", "above_max", "not_a_number", "not_integer",
-                     "missing_not_allowed"]
+                     "missing_not_allowed", "breaks_rule"]
     count: int
     examples: list[str] = Field(default_factory=list)
 
@@ -66,6 +66,69 @@ def _column_issues(series: pd.Series, spec: ColumnSpec) -> list[ColumnIssue | No
     return found
 
 
+def _numbers(frame: pd.DataFrame, spec: ColumnSpec, specials: bool = True) -> pd.Series:
+    """A numeric column's values as numbers; special values by their number, or (``specials`` False) as none."""
+    values = pd.to_numeric(frame[spec.name], errors="coerce")
+    if specials or not spec.special_values:
+        return values
+    return values.where(~as_category_str(frame[spec.name]).isin(spec.special_values))
+
+
+def _category_keys(spec: ColumnSpec) -> dict[str, float]:
+    """Sort keys of an ordered categorical column's categories (numbers when every one is, else places)."""
+    cats = spec.categories or []
+    try:
+        return {c: float(c) for c in cats}
+    except ValueError:
+        return {c: float(i) for i, c in enumerate(cats)}
+
+
+def _rule_breaks(frame: pd.DataFrame, spec: ColumnSpec, schema: TableSchema) -> list[tuple[str, pd.Series]]:
+    """For each of ``spec``'s relations to another column present: that column's name and the rows breaking it."""
+    names, found = set(frame.columns), []
+    rule = spec.holds_when
+    if rule is not None and rule.column in names:
+        gate = _numbers(frame, schema.column(rule.column), specials=False) if rule.below is not None else None
+        meets = (gate < rule.below) if gate is not None else as_category_str(frame[rule.column]).isin(rule.among or [])
+        fails = (gate >= rule.below) if gate is not None else ~meets  # special values meet no threshold
+        labels = as_category_str(frame[spec.name])
+        holds = labels.isna() if rule.value is None else labels.eq(str(rule.value))
+        found.append((rule.column, (meets & ~holds) | ((fails & holds) if rule.exact else False)))
+    if spec.greater_than is not None and spec.greater_than in names:
+        other, this = _numbers(frame, schema.column(spec.greater_than)), _numbers(frame, spec)
+        broken = (other.notna() & this.notna() & (this <= other)) | ((other > 0) & this.isna())
+        found.append((spec.greater_than, broken))
+    if spec.max_by is not None and spec.max_by.column in names:
+        keys = _category_keys(spec)
+        age, rank = _numbers(frame, schema.column(spec.max_by.column)), as_category_str(frame[spec.name]).map(keys)
+        broken = pd.Series(False, index=frame.index)
+        for below, most in spec.max_by.steps:
+            broken |= (age < below) & (rank > keys[most])
+        found.append((spec.max_by.column, broken))
+    if spec.function_of is not None and spec.function_of in names:
+        keys = frame[spec.function_of].astype(object).where(frame[spec.function_of].notna(), "\x00<NA>")
+        values = frame[spec.name].astype(object).where(frame[spec.name].notna(), "\x00<NA>")
+        distinct = values.groupby(keys).transform("nunique")
+        found.append((spec.function_of, distinct > 1))
+    return found
+
+
+def _relation_issues(synthetic: pd.DataFrame, schema: TableSchema) -> list[ColumnIssue]:
+    """One issue per relation (``holds_when``, ``greater_than``, ``max_by``, ``function_of``) that rows break."""
+    issues = []
+    for spec in schema.modelled_columns:
+        if spec.name not in synthetic.columns:
+            continue
+        for other, mask in _rule_breaks(synthetic, spec, schema):
+            if not mask.any():
+                continue
+            rows = synthetic.loc[mask, [other, spec.name]].astype(str).drop_duplicates().head(EXAMPLES)
+            examples = [f"{other}={a}, {spec.name}={b}" for a, b in rows.itertuples(index=False)]
+            issues.append(ColumnIssue(column=spec.name, problem="breaks_rule", count=int(mask.sum()),
+                                      examples=examples))
+    return issues
+
+
 def check_schema(synthetic: pd.DataFrame, schema: TableSchema) -> SchemaDiagnostics:
     """List how the synthetic table breaks the schema (never raises on bad values).
 
@@ -79,6 +142,7 @@ def check_schema(synthetic: pd.DataFrame, schema: TableSchema) -> SchemaDiagnost
     missing = [c.name for c in schema.modelled_columns if c.name not in synthetic.columns]
     issues = [i for c in schema.modelled_columns if c.name in synthetic.columns
               for i in _column_issues(synthetic[c.name], c) if i is not None]
+    issues += _relation_issues(synthetic, schema)
     return SchemaDiagnostics(
         valid=not missing and not issues, missing_columns=missing, issues=issues,
         absent_unmodelled_columns=[c.name for c in schema.columns if not c.modelled and c.name not in synthetic],
