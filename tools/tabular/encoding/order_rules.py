@@ -142,14 +142,14 @@ def draw_valid_pairs(fine_low: np.ndarray, fine_high: np.ndarray, valid: np.ndar
     """Redraw the rows whose fine pair breaks the rule, inside their own model cell (module docstring).
 
     Args:
-        fine_low: Sampled fine codes of the smaller count, one per row.
-        fine_high: Sampled fine codes of the greater count.
-        valid: :func:`valid_pairs` of the two columns.
-        groups_low: The smaller count's model groups (a redrawn code stays in its row's group).
-        groups_high: The greater count's model groups.
-        weights_low: The smaller count's within-group weights, ``(shapes, fine codes)``: one row per key group
+        fine_low: Sampled fine codes of the rule's first column (the count compared with, or the gate), per row.
+        fine_high: Sampled fine codes of the column the rule constrains.
+        valid: The rule's valid fine pairs (:func:`pair_rules`).
+        groups_low: The first column's model groups (a redrawn code stays in its row's group).
+        groups_high: The second column's model groups.
+        weights_low: The first column's within-group weights, ``(shapes, fine codes)``: one row per key group
             where the weights follow the key, else one row.
-        weights_high: The greater count's, alike.
+        weights_high: The second column's, alike.
         shape_rows: Each sampled row's row of the weights (its key group; zeros without a key).
         rng: Generator of the draw.
 
@@ -158,15 +158,22 @@ def draw_valid_pairs(fine_low: np.ndarray, fine_high: np.ndarray, valid: np.ndar
         structural zero of the model) is left as it was.
     """
     fine_low, fine_high = fine_low.copy(), fine_high.copy()
-    for row in np.flatnonzero(~valid[fine_low, fine_high]):
-        same_low = groups_low.of_fine == groups_low.of_fine[fine_low[row]]
-        same_high = groups_high.of_fine == groups_high.of_fine[fine_high[row]]
-        w_low = weights_low[min(shape_rows[row], weights_low.shape[0] - 1)] * same_low
-        w_high = weights_high[min(shape_rows[row], weights_high.shape[0] - 1)] * same_high
-        joint = (np.outer(w_low, w_high) + 1e-300 * np.outer(same_low, same_high)) * valid
+    rows = np.flatnonzero(~valid[fine_low, fine_high])
+    if not rows.size:
+        return fine_low, fine_high
+    shape_low = np.minimum(shape_rows[rows], weights_low.shape[0] - 1)
+    shape_high = np.minimum(shape_rows[rows], weights_high.shape[0] - 1)
+    cells = np.stack([groups_low.of_fine[fine_low[rows]], groups_high.of_fine[fine_high[rows]], shape_low,
+                      shape_high], axis=1)
+    unique, which = np.unique(cells, axis=0, return_inverse=True)
+    for c, (g_low, g_high, s_low, s_high) in enumerate(unique):
+        same_low, same_high = groups_low.of_fine == g_low, groups_high.of_fine == g_high
+        joint = (np.outer(weights_low[s_low] * same_low, weights_high[s_high] * same_high)
+                 + 1e-300 * np.outer(same_low, same_high)) * valid
         total = joint.sum()
         if total <= 0:
             continue
-        pick = rng.choice(joint.size, p=(joint / total).ravel())
-        fine_low[row], fine_high[row] = divmod(int(pick), joint.shape[1])
+        members = rows[np.asarray(which).ravel() == c]
+        picks = rng.choice(joint.size, size=len(members), p=(joint / total).ravel())
+        fine_low[members], fine_high[members] = np.divmod(picks, joint.shape[1])
     return fine_low, fine_high
