@@ -1,4 +1,4 @@
-"""Order rules between two columns (``greater_than``, ``max_by``): forbidden model cells, and fine draws that keep them.
+"""Rules between two columns (``greater_than``, ``max_by``, ``holds_when``): forbidden cells, and draws keeping them.
 
 A schema rule ``"greater_than": "NOC"`` on a column ``B`` (:class:`~privsynth.tools.data.schema.ColumnSpec`)
 says that ``B`` is greater than the count ``A`` = ``NOC`` wherever both hold numbers, and that ``B`` holds a
@@ -8,9 +8,12 @@ to noisy marginals does not know it: at epsilon 1 about 1% of the sampled TX 201
 than its number of children, or children and no family. A rule ``"max_by": {"column": "AGEP", "steps": [[5,
 "2"], ...]}`` on an ordered categorical column caps it where the numeric column is below a step's value
 (NIST's README: "a maximal possible value for educational attainment dependent on age"); the same TX run had
-106 children under 5 past kindergarten and 41 people under 21 with a master's degree or more.
+106 children under 5 past kindergarten and 41 people under 21 with a master's degree or more. The
+``holds_when`` rules join them at the level of single values (:func:`pair_rules`), so that a rule whose
+threshold falls inside a model group (a one-sided rule forces no group cut: NIST's industry, "N/A (less than 16
+years old ...)") holds in every row too; that run had 122 children under 16 with an industry.
 
-Both parts read the public schema only (no data, no budget):
+All parts read the public schema only (no data, no budget):
 
 * :func:`valid_pairs` (:func:`ceiling_pairs`): for every pair of fine codes ``(a, b)``, whether *every* value
   the two codes stand for keeps the rule (a fine bin of an integer column stands for the integers it spans, a
