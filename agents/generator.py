@@ -161,7 +161,7 @@ def integers_as_integers(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFra
         if spec.kind != "numeric" or spec.name not in frame.columns:
             continue
         values = frame[spec.name]
-        if not pd.api.types.is_float_dtype(values):
+        if not pd.api.types.is_float_dtype(values) or spec.time:  # a time of day is written to the second
             continue
         decimals = default_decimals(spec)
         if spec.integer:

@@ -48,13 +48,20 @@ def _text(column: pd.Series) -> pd.Series:
 
 
 def dates_for_output(data: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
-    """The synthetic table with each date column's days written as ISO dates (``YYYY-MM-DD``)."""
-    dated = [c.name for c in schema.columns if c.date and c.name in data.columns]
+    """The synthetic table with each date column's days written as ISO dates (``YYYY-MM-DD``).
+
+    A column with ``"time": true`` keeps the time of day, to the second (``YYYY-MM-DD HH:MM:SS``).
+    """
+    dated = [c for c in schema.columns if c.date and c.name in data.columns]
     if not dated:
         return data
     data = data.copy()
-    for name in dated:
-        days = pd.to_numeric(data[name], errors="coerce")
-        stamps = EPOCH + pd.to_timedelta(days.round(), unit="D")
-        data[name] = stamps.dt.strftime("%Y-%m-%d").where(days.notna(), None)
+    for spec in dated:
+        days = pd.to_numeric(data[spec.name], errors="coerce")
+        if spec.time:
+            stamps = EPOCH + pd.to_timedelta((days * 86_400).round(), unit="s")
+            data[spec.name] = stamps.dt.strftime("%Y-%m-%d %H:%M:%S").where(days.notna(), None)
+        else:
+            stamps = EPOCH + pd.to_timedelta(days.round(), unit="D")
+            data[spec.name] = stamps.dt.strftime("%Y-%m-%d").where(days.notna(), None)
     return data

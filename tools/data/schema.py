@@ -36,9 +36,11 @@ Drafted schemas (:mod:`privsynth.tools.data.discovery`, ``privsynth schema draft
 column) lists the fields estimated from the data; ``"unlisted"`` says what a value outside the declared domain
 becomes (a categorical column: one of its categories, the draft's ``"(other)"``, or ``"missing"``; a numeric
 column: ``"missing"``); ``"date": true`` (a numeric column) means its numbers are days since 1970-01-01, read
-from and written as ISO dates; ``"draft"`` (table level) records how the draft was made and at what privacy
-cost; ``"private_mark"`` (table level) marks a draft read from the private data without DP: :func:`load_schema`
-refuses such a file until a person has replaced the marked fields with public knowledge and deleted the mark.
+from and written as ISO dates, and with ``"time": true`` as well, a fraction of a day is the time of day, written
+as ``YYYY-MM-DD HH:MM:SS`` (the column is then not ``integer``); ``"draft"`` (table level) records how the draft was
+made and at what privacy cost; ``"private_mark"`` (table level) marks a draft read from the private data without DP:
+:func:`load_schema` refuses such a file until a person has replaced the marked fields with public knowledge and
+deleted the mark.
 
 ``workload`` (table level, optional): ``{"key": "PUMA"}`` names the column that the tabular synthesizers join
 to every measured marginal (:mod:`privsynth.tools.tabular.workload` chooses one from public facts when absent).
@@ -193,6 +195,7 @@ class ColumnSpec(BaseModel):
     estimated: list[str] | None = None
     unlisted: str | None = None
     date: bool | None = None
+    time: bool | None = None
 
     @model_validator(mode="after")
     def _check_domain(self) -> ColumnSpec:
@@ -272,6 +275,8 @@ class TableSchema(BaseModel):
             _check_rule(col, by_name)
             _check_order(col, by_name)
             _check_ceiling(col, by_name)
+            if col.time and not col.date:
+                raise ValueError(f"column '{col.name}' declares time without date; add \"date\": true")
             if col.function_of is not None and (col.function_of not in by_name or col.function_of == col.name
                                                 or by_name[col.function_of].kind != "categorical"):
                 raise ValueError(f"column '{col.name}' is declared a function of '{col.function_of}', which is not "

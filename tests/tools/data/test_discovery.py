@@ -250,3 +250,58 @@ def test_a_nameless_first_column_is_a_saved_row_index(tmp_path):
     assert looks_like_id(INDEX_NAME)
     m = _measurer(0.0)
     assert draft_column(INDEX_NAME, pd.Series(range(2)), m, 0.5).kind == "id"
+
+
+def _stamps(rows: int, seed: int = 12) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    seconds = rng.integers(0, 3 * 365 * 86_400, size=rows)
+    return pd.Series((np.datetime64("2021-01-01T00:00:00") + seconds.astype("timedelta64[s]")).astype(str)).str.replace(
+        "T", " ")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_timestamps_are_drafted_with_their_time_of_day_and_dates_without(seed):
+    budget = plan_discovery(1.0, 1e-6, 6)
+    stamps = draft_column("opened_at", _stamps(3000), _measurer(budget.sigma, seed), budget.threshold)
+    assert stamps.kind == "numeric" and stamps.date and stamps.time and not stamps.integer
+    assert "dates and times" in stamps.review_note and "time" in stamps.estimated
+    dates = draft_column("joined", _dates(3000), _measurer(budget.sigma, seed), budget.threshold)
+    assert dates.date and not dates.time and dates.integer
+
+
+def test_a_timestamp_column_is_read_as_fractional_days_and_written_back_to_the_second():
+    from privsynth.agents.generator import integers_as_integers
+    from privsynth.tools.data.folding import dates_for_output
+    from privsynth.tools.data.schema import ColumnSpec, TableSchema
+
+    schema = TableSchema(columns=[ColumnSpec(name="at", kind="numeric", min=18_000, max=20_000, date=True, time=True),
+                                  ColumnSpec(name="on", kind="numeric", min=18_000, max=20_000, integer=True,
+                                             date=True)])
+    frame = pd.DataFrame({"at": ["2021-03-04 13:45:30", "2022-11-30 00:00:05", None],
+                          "on": ["2021-03-04", "2022-11-30", "2020-01-01"]})
+    days = apply_domain_rules(frame, schema)
+    assert days["at"].iloc[0] == pytest.approx(18_690 + (13 * 3600 + 45 * 60 + 30) / 86_400)
+    written = dates_for_output(integers_as_integers(days.copy(), schema), schema)
+    assert list(written["at"].iloc[:2]) == ["2021-03-04 13:45:30", "2022-11-30 00:00:05"]
+    assert pd.isna(written["at"].iloc[2])
+    assert list(written["on"]) == ["2021-03-04", "2022-11-30", "2020-01-01"]
+
+
+def test_time_without_date_is_refused():
+    from pydantic import ValidationError
+
+    from privsynth.tools.data.schema import ColumnSpec, TableSchema
+
+    with pytest.raises(ValidationError, match="time without date"):
+        TableSchema(columns=[ColumnSpec(name="at", kind="numeric", min=0, max=9, time=True)])
+
+
+def test_a_fully_covered_flag_is_drafted_as_categories_despite_the_noise_of_the_sums():
+    # With a plain ratio of noisy sums, this 0/1 column was read as a number in 46 draws of 200.
+    budget = plan_discovery(1.0, 1e-6, columns=4)
+    flags = pd.Series([0] * 5_000 + [1] * 1_000)
+    kinds = [draft_column("senior", flags, _measurer(budget.sigma, seed), budget.threshold).kind for seed in range(100)]
+    assert kinds.count("categorical") >= 95
+    tail = pd.Series(list(range(20)) * 200 + list(range(20, 2_020)))  # 20 codes cover only 2/3 of the cells
+    spec = draft_column("amount", tail, _measurer(budget.sigma, 1), budget.threshold)
+    assert spec.kind == "numeric"

@@ -14,9 +14,11 @@ MISSING, INTEGER, FRACTION, DATE, TEXT = range(5)
 KINDS = ("missing", "integer", "fraction", "date", "text")
 DECIMALS = (1, 2, 3)
 """The decimals a fraction cell is counted under: 1, 2, or 3 and more (the last bin)."""
-BINS = ("missing", "integer", *(f"fraction_{d}" for d in DECIMALS), "date", "text")
-"""One histogram's bins: each cell counts once, in its kind, a fraction also by its decimals (:func:`cell_bins`)."""
+BINS = ("missing", "integer", *(f"fraction_{d}" for d in DECIMALS), "date", "datetime", "text")
+"""One histogram's bins: each cell counts once, in its kind, a fraction also by its decimals and a date by whether
+it has a time of day (:func:`cell_bins`)."""
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+ISO_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
 EPOCH = pd.Timestamp("1970-01-01")
 
 
@@ -73,12 +75,18 @@ def cell_bins(values: pd.Series) -> np.ndarray:
     """One code per cell over :data:`BINS`: the kind of :func:`cell_kind_codes`, a fraction by its decimals.
 
     Still one count per cell, so the histogram has sensitivity 1 as the kinds alone had; the draft reads the
-    column's precision from it (``decimals``) and adds the fraction bins up for the kinds.
+    column's precision from it (``decimals``, and whether dates carry a time) and adds the fraction bins, and
+    the two date bins, up for the kinds.
     """
     kinds = cell_kind_codes(values)
     codes = np.where(kinds > FRACTION, kinds + len(DECIMALS) - 1, kinds)
+    codes[kinds == TEXT] += 1  # after the datetime bin
     fraction = np.flatnonzero(kinds == FRACTION)
     if fraction.size:
         numbers = as_numbers(values).to_numpy()[fraction]
         codes[fraction] = FRACTION + _decimals(numbers) - 1
+    dated = np.flatnonzero(kinds == DATE)
+    if dated.size:
+        timed = values.iloc[dated].astype("string").str.strip().str.match(ISO_TIME).fillna(False).to_numpy(bool)
+        codes[dated[timed]] += 1
     return codes
