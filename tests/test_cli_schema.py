@@ -61,6 +61,22 @@ def test_a_bare_csv_runs_with_the_discovery_spend_first_and_inside_the_total(tmp
 
 
 @pytest.mark.slow
+def test_a_bare_csv_with_timestamps_comes_back_with_times_of_day(tmp_path, capsys):
+    rng = random.Random(5)
+    lines = ["sex,opened_at"] + [f"{rng.choice('FM')},2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} "
+                                 f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+                                 for _ in range(3000)]
+    data = tmp_path / "tickets.csv"
+    data.write_text("\n".join(lines) + "\n")
+    code = main(["synthesize", str(data), "--epsilon", "3", "--out", str(tmp_path / "s.csv"), *FAST])
+    code, printed = approve_if_held(code, capsys.readouterr().out, capsys)
+    assert code == 0, printed
+    stamps = [line.split(",")[1] for line in (tmp_path / "s.csv").read_text().splitlines()[1:]]
+    assert stamps and all(len(t) == 19 and t[10] == " " and t[13] == ":" for t in stamps if t)
+    assert len({t[11:] for t in stamps if t}) > 10  # times of day, not midnight throughout
+
+
+@pytest.mark.slow
 def test_a_draft_without_epsilon_is_refused_until_its_mark_is_removed(tmp_path, capsys):
     data = bare_table(tmp_path, rows=300)
     draft = tmp_path / "people.draft.json"
