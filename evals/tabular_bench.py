@@ -152,8 +152,12 @@ def default_path(source: Path, schema_path: Path, epsilon: float, target: str | 
         out, home = Path(tmp) / "synth.csv", Path(tmp) / "home"
         home.mkdir()  # the data owner's cap for a benchmark that runs up to epsilon 10 (config.json, documented)
         (home / "config.json").write_text(json.dumps({"default_cap_epsilon": 100.0}))
-        privsynth.synthesize(source, schema=schema_path, epsilon=epsilon, delta=delta, target=target, out=out,
-                             home=home, validation="basic")
+        result = privsynth.synthesize(source, schema=schema_path, epsilon=epsilon, delta=delta, target=target,
+                                      out=out, home=home, validation="basic")
+        if not out.exists():  # held for review or stopped: say why rather than fail on a missing file
+            report = result.get("report") or {}
+            raise RuntimeError(f"the default path wrote no output: status {result.get('status')!r}, "
+                               f"{report.get('decision') or report.get('release') or ''}")
         return pd.read_csv(out, na_values="N", dtype={c: str for c in ("PUMA",)})
 
 
