@@ -29,10 +29,10 @@ def apply_domain_rules(data: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
         if spec.date:
             data[spec.name] = as_days(column)
         elif spec.kind == "numeric":
-            numbers = as_numbers(column)
+            numbers = as_numbers(column)  # formatted numbers ($1,234.50, 12%) read as their number
             if spec.special_values:
-                keep = column.isna() | numbers.notna() | _text(column).isin(set(spec.special_values))
-                data[spec.name] = column.where(keep, np.nan)
+                special = _text(column).isin(set(spec.special_values))
+                data[spec.name] = column.where(special, numbers).where(special | numbers.notna(), np.nan)
             else:
                 data[spec.name] = numbers
         elif spec.kind == "categorical":

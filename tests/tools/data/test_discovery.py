@@ -305,3 +305,26 @@ def test_a_fully_covered_flag_is_drafted_as_categories_despite_the_noise_of_the_
     tail = pd.Series(list(range(20)) * 200 + list(range(20, 2_020)))  # 20 codes cover only 2/3 of the cells
     spec = draft_column("amount", tail, _measurer(budget.sigma, 1), budget.threshold)
     assert spec.kind == "numeric"
+
+
+def test_spreadsheet_formatted_numbers_are_numbers():
+    from privsynth.tools.data.discovery.profile import as_numbers
+
+    cells = pd.Series(["$1,234.50", "12%", "-$5", "1,234", "€ 1,000", "7", "12,34", "1,2345", "abc", None])
+    parsed = as_numbers(cells).tolist()
+    assert parsed[:6] == [1234.5, 12.0, -5.0, 1234.0, 1000.0, 7.0]
+    assert all(np.isnan(v) for v in parsed[6:])  # not a thousands grouping, not a number, missing
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_price_column_with_currency_signs_is_drafted_numeric_and_read_as_numbers(seed):
+    rng = np.random.default_rng(seed)
+    prices = pd.Series([f"${v:,.2f}" for v in rng.lognormal(7, 1.2, 3000)])
+    budget = plan_discovery(1.0, 1e-6, columns=3)
+    data = pd.DataFrame({"price": prices})
+    schema = draft_schema(data, ["price"], _measurer(budget.sigma, seed), budget.threshold)
+    spec = schema.column("price")
+    assert spec.kind == "numeric" and spec.max > 1_000
+    folded = apply_domain_rules(data, schema)["price"]
+    assert folded.notna().mean() > 0.95 and folded.dtype.kind == "f"
+    assert folded.iloc[0] == pytest.approx(float(prices.iloc[0].replace("$", "").replace(",", "")))

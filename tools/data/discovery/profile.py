@@ -22,13 +22,29 @@ ISO_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
 EPOCH = pd.Timestamp("1970-01-01")
 
 
+FORMATTED = r"^(?P<sign>[+-]?)[$€£¥]?\s?(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?%?$"
+"""A number as spreadsheets write it: a currency sign, thousands commas (``$1,234.50``), or a percent (``12%``)."""
+
+
 def as_numbers(values: pd.Series) -> pd.Series:
-    """The column as floats: numbers parse, anything else is NaN (booleans are not numbers)."""
+    """The column as floats: numbers parse, anything else is NaN (booleans are not numbers).
+
+    Formatted numbers (:data:`FORMATTED`) read as their number: ``$1,234.50`` is 1234.5 and ``12%`` is 12 (the
+    percent's own units), so that a price or a rate exported from a spreadsheet is a number, not text.
+    """
     if pd.api.types.is_bool_dtype(values.dtype):
         return pd.Series(np.nan, index=values.index)
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype(float)
-    return pd.to_numeric(values.astype("string").str.strip(), errors="coerce").astype(float)
+    text = values.astype("string").str.strip()
+    numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    rest = numbers.isna() & text.notna()
+    if rest.any():
+        parts = text[rest].str.extract(FORMATTED)
+        cleaned = (parts["sign"].fillna("") + parts["digits"].str.replace(",", "", regex=False)).where(
+            parts["digits"].notna())
+        numbers[rest] = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    return numbers
 
 
 def as_days(values: pd.Series) -> pd.Series:
