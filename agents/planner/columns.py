@@ -194,6 +194,27 @@ def read_conditions(state: Blankable, known_keys: set[str], header: Sequence[str
             continue
         found[match_header(column, header) if in_header and header else column] = _typed(match.group("val"))
         state.blank(match.start(), match.end())
+    if header is not None:
+        found.update(_values_before_columns(state, header))
+    return found
+
+
+_ONLY_WORDS = re.compile(r"(?<!\w)(?:only|just|solely|exclusively)\s+(?:the\s+|those\s+)?"
+                         r"(?P<words>[\w-]+(?:\s+[\w-]+){1,3})", _I)
+
+
+def _values_before_columns(state: Blankable, header: Sequence[str]) -> dict:
+    """``only the Fiber optic InternetService customers``: a value of one to three words before a header column."""
+    found = {}
+    for match in _ONLY_WORDS.finditer(state.text):
+        words = match.group("words").split()
+        for k in range(1, min(3, len(words) - 1) + 1):
+            column = match_header(words[k], header)
+            if column is not None and match_header(words[0], header) is None:
+                found[column] = _typed(" ".join(words[:k]))
+                span = re.match(rf"(?:\s*[\w-]+){{{k + 1}}}", state.text[match.start("words"):])
+                state.blank(match.start(), match.start("words") + (span.end() if span else 0))
+                break
     return found
 
 

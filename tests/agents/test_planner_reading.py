@@ -120,6 +120,19 @@ def test_the_header_grounds_column_names(tmp_path) -> None:
         parse_offline(f"rows like {table}, epsilon 1, target amount")
 
 
+@pytest.mark.parametrize(("request_tail", "conditions"), [
+    ("epsilon 1, only the Fiber optic InternetService customers", {"InternetService": "Fiber optic"}),
+    ("epsilon 1, just the Month-to-month Contract rows", {"Contract": "Month-to-month"}),
+    ("epsilon 1, only the customers on a Month-to-month Contract", {"Contract": "Month-to-month"}),
+    ("epsilon 1, only the senior customers", {}),
+])
+def test_a_value_of_several_words_before_its_header_column(tmp_path, request_tail: str, conditions: dict) -> None:
+    table = tmp_path / "telco.csv"
+    table.write_text("customerID,SeniorCitizen,InternetService,Contract,Churn\n1,0,DSL,One year,No\n")
+    # the last: no header column after the words, so nothing is read as a condition
+    assert parse_offline(f"1000 rows like {table}, {request_tail}").conditions == conditions
+
+
 @pytest.mark.parametrize(("tail", "conditions"), [
     ("epsilon 1, 4000 rows of fraud=1", {"fraud": 1}),
     ("epsilon 1, only the customers in the northeast region", {"region": "northeast"}),
