@@ -71,19 +71,24 @@ def test_valid_pairs_reads_counts_specials_and_missing() -> None:
     assert valid[0, 0]  # one child, a family of two
 
 
+def family_rule(low_counts: list[float], high_counts: list[float]) -> tuple:
+    """The family rule's columns, their groups from noisy counts, its valid pairs and its forbidden cells."""
+    schema = family_schema()
+    low, high = FineColumn(schema.column("children")), FineColumn(schema.column("family"))
+    g_low = compress(np.array(low_counts), low.n_bins, threshold=20.0, groups=4)
+    g_high = compress(np.array(high_counts), high.n_bins, threshold=20.0, groups=4)
+    tables = order_zero_tables([low, high], [g_low, g_high])
+    table = tables[0][1] if tables else np.zeros((g_low.n_groups, g_high.n_groups), bool)
+    return low, high, g_low, g_high, valid_pairs(low, high), table
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(0, 80), min_size=11, max_size=11), st.lists(st.floats(0, 80), min_size=12, max_size=12),
        st.integers(0, 2**32 - 1))
 def test_a_redrawn_pair_keeps_the_rule_and_its_cell(low_counts: list[float], high_counts: list[float],
                                                      seed: int) -> None:
     """Property: over random noisy counts (so random groups), every row of a permitted cell ends valid, in its cell."""
-    schema = family_schema()
-    low, high = FineColumn(schema.column("children")), FineColumn(schema.column("family"))
-    g_low = compress(np.array(low_counts), low.n_bins, threshold=20.0, groups=4)
-    g_high = compress(np.array(high_counts), high.n_bins, threshold=20.0, groups=4)
-    valid = valid_pairs(low, high)
-    tables = order_zero_tables([low, high], [g_low, g_high])
-    table = tables[0][1] if tables else np.zeros((g_low.n_groups, g_high.n_groups), bool)
+    low, high, g_low, g_high, valid, table = family_rule(low_counts, high_counts)
     rng = np.random.default_rng(seed)
     n = 400
     fine_low, fine_high = rng.integers(0, low.size, n), rng.integers(0, high.size, n)
@@ -101,13 +106,7 @@ def test_a_redrawn_pair_keeps_the_rule_and_its_cell(low_counts: list[float], hig
 @given(st.lists(st.floats(0, 80), min_size=11, max_size=11), st.lists(st.floats(0, 80), min_size=12, max_size=12))
 def test_a_forbidden_cell_holds_no_valid_pair_and_a_permitted_one_does(low_counts: list[float],
                                                                        high_counts: list[float]) -> None:
-    schema = family_schema()
-    low, high = FineColumn(schema.column("children")), FineColumn(schema.column("family"))
-    g_low = compress(np.array(low_counts), low.n_bins, threshold=20.0, groups=4)
-    g_high = compress(np.array(high_counts), high.n_bins, threshold=20.0, groups=4)
-    valid = valid_pairs(low, high)
-    tables = order_zero_tables([low, high], [g_low, g_high])
-    table = tables[0][1] if tables else np.zeros((g_low.n_groups, g_high.n_groups), bool)
+    low, high, g_low, g_high, valid, table = family_rule(low_counts, high_counts)
     for gl in range(g_low.n_groups):
         for gh in range(g_high.n_groups):
             cell = valid[np.ix_(g_low.of_fine == gl, g_high.of_fine == gh)]
