@@ -155,9 +155,8 @@ def default_path(source: Path, schema_path: Path, epsilon: float, target: str | 
         result = privsynth.synthesize(source, schema=schema_path, epsilon=epsilon, delta=delta, target=target,
                                       out=out, home=home, validation="basic")
         if not out.exists():  # held for review or stopped: say why rather than fail on a missing file
-            report = result.get("report") or {}
-            raise RuntimeError(f"the default path wrote no output: status {result.get('status')!r}, "
-                               f"{report.get('decision') or report.get('release') or ''}")
+            raise RuntimeError(f"the default path wrote no output: status {result.status!r}, "
+                               f"{str(result.waiting)[:2000]}")
         return pd.read_csv(out, na_values="N", dtype={c: str for c in ("PUMA",)})
 
 

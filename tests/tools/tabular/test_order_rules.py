@@ -252,3 +252,67 @@ def test_a_one_sided_rule_holds_in_every_row_not_only_in_whole_groups(monkeypatc
     assert working_children(fitted.sample(3000)) == 0
     monkeypatch.setattr(AIMSynthesizer, "_keep_order_rules", lambda self, fine, codes, rng: fine)
     assert working_children(fitted.sample(3000)) > 0  # group-level zeros alone leave the straddling age group
+
+
+def gated_school_schema() -> TableSchema:
+    """Two rules on one pair and others on the same age (NIST's EDU): missing exactly under 3, capped by age."""
+    return TableSchema(columns=[
+        ColumnSpec(name="region", kind="categorical", categories=["a", "b"], nullable=False),
+        ColumnSpec(name="age", kind="numeric", min=0, max=99, integer=True, nullable=False),
+        ColumnSpec(name="school", kind="categorical", categories=[str(k) for k in range(1, 7)],
+                   holds_when={"column": "age", "below": 3},
+                   max_by={"column": "age", "steps": [[5, "2"], [12, "3"], [18, "4"]]}),
+        ColumnSpec(name="industry", kind="categorical", categories=["farm", "shop"],
+                   holds_when={"column": "age", "below": 16, "exact": False}),
+    ])
+
+
+def gated_school_data(n: int = 3000, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    age = rng.integers(0, 90, n)
+    top = np.select([age < 5, age < 12, age < 18], [2, 3, 4], 6)
+    school = pd.Series(np.minimum(rng.integers(1, 7, n), top).astype(str), dtype=object)
+    school[age < 3] = np.nan
+    industry = pd.Series(rng.choice(["farm", "shop"], n), dtype=object)
+    industry[(age < 16) | (rng.random(n) < 0.3)] = np.nan
+    return pd.DataFrame({"region": rng.choice(["a", "b"], n), "age": age, "school": school, "industry": industry})
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rules_sharing_a_column_hold_together(seed: int) -> None:
+    from privsynth.tools.metrics.schema_checks import check_schema
+
+    data, schema = gated_school_data(seed=seed), gated_school_schema()
+    assert check_schema(data, schema).valid
+    synth = AIMSynthesizer(epsilon=1.0, delta=1e-6, seed=seed, **FAST).fit(data, schema).sample(20_000)
+    assert [i for i in check_schema(synth, schema).issues if i.problem == "breaks_rule"] == []
+
+
+def test_two_rules_on_one_pair_are_one_table() -> None:
+    """The bug this fixes: the cap's redraw gave a 4-year-old no school (valid for the cap), breaking the gate."""
+    from privsynth.tools.tabular.encoding.order_rules import pair_rules
+
+    schema = gated_school_schema()
+    columns = [FineColumn(c) for c in schema.modelled_columns]
+    rules = pair_rules(columns)
+    age, school = 1, 2
+    on_school = [valid for a, b, valid in rules if (a, b) == (age, school)]
+    assert len(on_school) == 1
+    valid = on_school[0]
+    missing = columns[school].missing_code
+    assert not valid[4, missing] and valid[2, missing] and not valid[2, 0]  # the gate: missing exactly under 3
+    assert valid[4, 1] and not valid[4, 2]  # the cap: at most "2" under 5
+
+
+def test_a_redraw_moves_the_constrained_column_alone_when_its_group_allows() -> None:
+    schema = school_schema()
+    age, school = FineColumn(schema.column("age")), FineColumn(schema.column("school"))
+    valid = ceiling_pairs(age, school)
+    g_age = compress(np.full(age.size, 50.0), age.n_bins, threshold=20.0, groups=5)
+    g_school = compress(np.full(school.size, 5.0), school.n_bins, threshold=20.0, groups=1)  # one rare group
+    rng = np.random.default_rng(0)
+    fine_age, fine_school = np.array([4, 10, 40]), np.array([5, 5, 5])  # ages 4 and 10 break the cap
+    new_age, new_school = draw_valid_pairs(fine_age, fine_school, valid, g_age, g_school, g_age.weights[None, :],
+                                           g_school.weights[None, :], np.zeros(3, np.int64), rng)
+    assert list(new_age) == [4, 10, 40]  # the ages stay
+    assert new_school[0] <= 1 and new_school[1] <= 2 and new_school[2] == 5

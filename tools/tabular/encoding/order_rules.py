@@ -21,10 +21,12 @@ All parts read the public schema only (no data, no budget):
   it only for some of its values counts as invalid, so what is drawn from valid pairs always keeps the rule.
 * :func:`order_zero_tables`: the model cells (group of ``A``, group of ``B``) that hold no valid fine pair.
   They join the ``holds_when`` structural zeros of the model, which never puts mass there.
-* :func:`draw_valid_pairs`: in a permitted cell, a sampled row whose fine pair is invalid gets a pair drawn
-  from the cell's valid pairs in proportion to the product of the two columns' within-group weights: the
-  model's fine distribution inside the cell restricted to the rule's support (the same law as redrawing the
-  row's fine codes until the pair is valid).
+* :func:`draw_valid_pairs`: in a permitted cell, a sampled row whose fine pair is invalid gets the constrained
+  column's code drawn again inside its group, from the codes valid with the row's first value (its
+  within-group weights restricted to them: the law of redrawing that code until the pair is valid); where none
+  is, both codes are drawn from the cell's valid pairs, in proportion to the product of the within-group
+  weights. The first column moves only then, so a column that gates several others (NIST's age) keeps what
+  its other rules already hold; sampling passes over the rules until none is broken.
 """
 
 from __future__ import annotations
@@ -105,20 +107,20 @@ def pair_rules(columns: list[FineColumn]) -> list[tuple[int, int, np.ndarray]]:
     falls inside a model group (a one-sided rule forces no group cut), the draw keeps it in every row.
     """
     index = {c.name: j for j, c in enumerate(columns)}
-    rules = []
+    merged: dict[tuple[int, int], np.ndarray] = {}
+
+    def add(a: int, b: int, valid: np.ndarray | None) -> None:
+        if valid is not None and not valid.all():  # two rules on one pair hold together (AGEP caps and gates EDU)
+            merged[(a, b)] = merged[(a, b)] & valid if (a, b) in merged else valid
+
     for j, c in enumerate(columns):
         if c.spec.greater_than is not None and c.spec.greater_than in index:
-            a = index[c.spec.greater_than]
-            rules.append((a, j, valid_pairs(columns[a], c)))
+            add(index[c.spec.greater_than], j, valid_pairs(columns[index[c.spec.greater_than]], c))
         if c.spec.max_by is not None and c.spec.max_by.column in index:
-            a = index[c.spec.max_by.column]
-            rules.append((a, j, ceiling_pairs(columns[a], c)))
+            add(index[c.spec.max_by.column], j, ceiling_pairs(columns[index[c.spec.max_by.column]], c))
         if c.spec.holds_when is not None and c.spec.holds_when.column in index:
-            a = index[c.spec.holds_when.column]
-            valid = holds_when_pairs(columns[a], c)
-            if valid is not None and not valid.all():
-                rules.append((a, j, valid))
-    return rules
+            add(index[c.spec.holds_when.column], j, holds_when_pairs(columns[index[c.spec.holds_when.column]], c))
+    return [(a, b, valid) for (a, b), valid in merged.items()]
 
 
 def order_zero_tables(columns: list[FineColumn], groups: list[Groups]) -> list[tuple[tuple[int, int], np.ndarray]]:
@@ -144,6 +146,9 @@ def draw_valid_pairs(fine_low: np.ndarray, fine_high: np.ndarray, valid: np.ndar
                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Redraw the rows whose fine pair breaks the rule, inside their own model cell (module docstring).
 
+    Where the second column's group holds a code that keeps the rule with the row's first value, only the second
+    column is drawn again (from those codes); otherwise both, from the cell's valid pairs.
+
     Args:
         fine_low: Sampled fine codes of the rule's first column (the count compared with, or the gate), per row.
         fine_high: Sampled fine codes of the column the rule constrains.
@@ -162,6 +167,22 @@ def draw_valid_pairs(fine_low: np.ndarray, fine_high: np.ndarray, valid: np.ndar
     """
     fine_low, fine_high = fine_low.copy(), fine_high.copy()
     rows = np.flatnonzero(~valid[fine_low, fine_high])
+    if not rows.size:
+        return fine_low, fine_high
+    # First the second column alone, inside its group, where a valid code is there: the first column (an age
+    # that gates several columns) then keeps what its other rules already hold.
+    shape_high = np.minimum(shape_rows[rows], weights_high.shape[0] - 1)
+    cells = np.stack([fine_low[rows], groups_high.of_fine[fine_high[rows]], shape_high], axis=1)
+    unique, which = np.unique(cells, axis=0, return_inverse=True)
+    moved = np.zeros(rows.size, dtype=bool)
+    for c, (code_low, g_high, s_high) in enumerate(unique):
+        weights = (weights_high[s_high] + 1e-300) * (groups_high.of_fine == g_high) * valid[code_low]
+        if weights.sum() <= 0:
+            continue
+        members = np.asarray(which).ravel() == c
+        fine_high[rows[members]] = rng.choice(weights.size, size=int(members.sum()), p=weights / weights.sum())
+        moved |= members
+    rows = rows[~moved]
     if not rows.size:
         return fine_low, fine_high
     shape_low = np.minimum(shape_rows[rows], weights_low.shape[0] - 1)
