@@ -172,6 +172,8 @@ def _repeated(name: str, fn, runs: int, score) -> dict:  # type: ignore[no-untyp
         row[column] = round(float(frame[column].mean()), 4 if column.startswith(("sdm", "auc")) else 1)
         if runs > 1 and column in ("kmarginal", "auc_synth", "auc_gap", "sdm_quality", "seconds"):
             row[f"{column}_sd"] = round(float(frame[column].std()), 4 if column.startswith(("sdm", "auc")) else 1)
+    if "kmarginal" in frame.columns:
+        row["kmarginal_runs"] = [round(float(v), 1) for v in frame["kmarginal"]]  # each run, for the spread
     return row
 
 
