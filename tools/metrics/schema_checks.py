@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -66,12 +67,30 @@ def _column_issues(series: pd.Series, spec: ColumnSpec) -> list[ColumnIssue | No
     return found
 
 
-def _numbers(frame: pd.DataFrame, spec: ColumnSpec, specials: bool = True) -> pd.Series:
-    """A numeric column's values as numbers; special values by their number, or (``specials`` False) as none."""
-    values = pd.to_numeric(frame[spec.name], errors="coerce")
-    if specials or not spec.special_values:
-        return values
-    return values.where(~as_category_str(frame[spec.name]).isin(spec.special_values))
+class _Columns:
+    """Each column's labels and numbers, converted once (a million-row table has several rules per column)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._labels: dict[str, pd.Series] = {}
+        self._numbers: dict[str, pd.Series] = {}
+
+    def labels(self, name: str) -> pd.Series:
+        if name not in self._labels:  # each distinct value converted once
+            codes, uniques = pd.factorize(self.frame[name])
+            labels = as_category_str(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+            picked = np.where(codes >= 0, labels[np.maximum(codes, 0)] if len(labels) else None, None)
+            self._labels[name] = pd.Series(picked, index=self.frame.index, dtype=object).where(codes >= 0)
+        return self._labels[name]
+
+    def numbers(self, spec: ColumnSpec, specials: bool = True) -> pd.Series:
+        """A numeric column's values; special values by their number, or (``specials`` False) as none."""
+        if spec.name not in self._numbers:
+            self._numbers[spec.name] = pd.to_numeric(self.frame[spec.name], errors="coerce")
+        values = self._numbers[spec.name]
+        if specials or not spec.special_values:
+            return values
+        return values.where(~self.labels(spec.name).isin(spec.special_values))
 
 
 def _category_keys(spec: ColumnSpec) -> dict[str, float]:
@@ -83,43 +102,45 @@ def _category_keys(spec: ColumnSpec) -> dict[str, float]:
         return {c: float(i) for i, c in enumerate(cats)}
 
 
-def _rule_breaks(frame: pd.DataFrame, spec: ColumnSpec, schema: TableSchema) -> list[tuple[str, pd.Series]]:
+def _rule_breaks(cols: _Columns, spec: ColumnSpec, schema: TableSchema) -> list[tuple[str, pd.Series]]:
     """For each of ``spec``'s relations to another column present: that column's name and the rows breaking it."""
+    frame = cols.frame
     names, found = set(frame.columns), []
     rule = spec.holds_when
     if rule is not None and rule.column in names:
-        gate = _numbers(frame, schema.column(rule.column), specials=False) if rule.below is not None else None
-        meets = (gate < rule.below) if gate is not None else as_category_str(frame[rule.column]).isin(rule.among or [])
+        gate = cols.numbers(schema.column(rule.column), specials=False) if rule.below is not None else None
+        meets = (gate < rule.below) if gate is not None else cols.labels(rule.column).isin(rule.among or [])
         fails = (gate >= rule.below) if gate is not None else ~meets  # special values meet no threshold
-        labels = as_category_str(frame[spec.name])
+        labels = cols.labels(spec.name)
         holds = labels.isna() if rule.value is None else labels.eq(str(rule.value))
         found.append((rule.column, (meets & ~holds) | ((fails & holds) if rule.exact else False)))
     if spec.greater_than is not None and spec.greater_than in names:
-        other, this = _numbers(frame, schema.column(spec.greater_than)), _numbers(frame, spec)
+        other, this = cols.numbers(schema.column(spec.greater_than)), cols.numbers(spec)
         broken = (other.notna() & this.notna() & (this <= other)) | ((other > 0) & this.isna())
         found.append((spec.greater_than, broken))
     if spec.max_by is not None and spec.max_by.column in names:
         keys = _category_keys(spec)
-        age, rank = _numbers(frame, schema.column(spec.max_by.column)), as_category_str(frame[spec.name]).map(keys)
+        age, rank = cols.numbers(schema.column(spec.max_by.column)), cols.labels(spec.name).map(keys)
         broken = pd.Series(False, index=frame.index)
         for below, most in spec.max_by.steps:
             broken |= (age < below) & (rank > keys[most])
         found.append((spec.max_by.column, broken))
     if spec.function_of is not None and spec.function_of in names:
-        keys = frame[spec.function_of].astype(object).where(frame[spec.function_of].notna(), "\x00<NA>")
-        values = frame[spec.name].astype(object).where(frame[spec.name].notna(), "\x00<NA>")
-        distinct = values.groupby(keys).transform("nunique")
-        found.append((spec.function_of, distinct > 1))
+        keys = pd.factorize(frame[spec.function_of], use_na_sentinel=False)[0]
+        values = pd.factorize(frame[spec.name], use_na_sentinel=False)[0]
+        pairs = pd.DataFrame({"k": keys, "v": values}).drop_duplicates()
+        distinct = pairs["k"].value_counts()  # values per key
+        found.append((spec.function_of, pd.Series(distinct.reindex(keys).to_numpy() > 1, index=frame.index)))
     return found
 
 
 def _relation_issues(synthetic: pd.DataFrame, schema: TableSchema) -> list[ColumnIssue]:
     """One issue per relation (``holds_when``, ``greater_than``, ``max_by``, ``function_of``) that rows break."""
-    issues = []
+    issues, cols = [], _Columns(synthetic)
     for spec in schema.modelled_columns:
         if spec.name not in synthetic.columns:
             continue
-        for other, mask in _rule_breaks(synthetic, spec, schema):
+        for other, mask in _rule_breaks(cols, spec, schema):
             if not mask.any():
                 continue
             rows = synthetic.loc[mask, [other, spec.name]].astype(str).drop_duplicates().head(EXAMPLES)
