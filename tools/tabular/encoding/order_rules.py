@@ -8,7 +8,7 @@ to noisy marginals does not know it: at epsilon 1 about 1% of the sampled TX 201
 than its number of children, or children and no family. A rule ``"max_by": {"column": "AGEP", "steps": [[5,
 "2"], ...]}`` on an ordered categorical column caps it where the numeric column is below a step's value
 (NIST's README: "a maximal possible value for educational attainment dependent on age"); the same TX run had
-106 children under 5 past kindergarten and 41 people under 21 with a master's degree or more. The
+106 children under 5 past kindergarten and 67 under 14 with a high-school diploma or more. The
 ``holds_when`` rules join them at the level of single values (:func:`pair_rules`), so that a rule whose
 threshold falls inside a model group (a one-sided rule forces no group cut: NIST's industry, "N/A (less than 16
 years old ...)") holds in every row too; that run had 122 children under 16 with an industry.
