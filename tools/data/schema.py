@@ -158,6 +158,18 @@ class CeilingRule(BaseModel):
         return self
 
 
+def category_keys(spec: ColumnSpec) -> dict[str, float]:
+    """Sort keys of an ordered categorical column's categories: numbers when every one is a number, else places.
+
+    The order ``max_by`` ceilings compare in (the model's rule tables and the validators' checks alike).
+    """
+    cats = spec.categories or []
+    try:
+        return {c: float(c) for c in cats}
+    except ValueError:
+        return {c: float(i) for i, c in enumerate(cats)}
+
+
 def _check_ceiling(col: ColumnSpec, by_name: dict[str, ColumnSpec]) -> None:
     """Raise ValueError when ``col``'s ``max_by`` rule names a column or category the schema lacks."""
     rule = col.max_by

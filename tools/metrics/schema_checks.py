@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from privsynth.tools.data.schema import ColumnSpec, TableSchema
+from privsynth.tools.data.schema import ColumnSpec, TableSchema, category_keys
 from privsynth.tools.metrics.fidelity import as_category_str
 
 EXAMPLES = 5
@@ -77,10 +77,9 @@ class _Columns:
 
     def labels(self, name: str) -> pd.Series:
         if name not in self._labels:  # each distinct value converted once
-            codes, uniques = pd.factorize(self.frame[name])
-            labels = as_category_str(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
-            picked = np.where(codes >= 0, labels[np.maximum(codes, 0)] if len(labels) else None, None)
-            self._labels[name] = pd.Series(picked, index=self.frame.index, dtype=object).where(codes >= 0)
+            codes, uniques = pd.factorize(self.frame[name])  # missing cells get code -1: the appended None
+            labels = np.append(as_category_str(pd.Series(uniques, dtype=object)).to_numpy(dtype=object), None)
+            self._labels[name] = pd.Series(labels[codes], index=self.frame.index, dtype=object)
         return self._labels[name]
 
     def numbers(self, spec: ColumnSpec, specials: bool = True) -> pd.Series:
@@ -91,15 +90,6 @@ class _Columns:
         if specials or not spec.special_values:
             return values
         return values.where(~self.labels(spec.name).isin(spec.special_values))
-
-
-def _category_keys(spec: ColumnSpec) -> dict[str, float]:
-    """Sort keys of an ordered categorical column's categories (numbers when every one is, else places)."""
-    cats = spec.categories or []
-    try:
-        return {c: float(c) for c in cats}
-    except ValueError:
-        return {c: float(i) for i, c in enumerate(cats)}
 
 
 def _rule_breaks(cols: _Columns, spec: ColumnSpec, schema: TableSchema) -> list[tuple[str, pd.Series]]:
@@ -119,7 +109,7 @@ def _rule_breaks(cols: _Columns, spec: ColumnSpec, schema: TableSchema) -> list[
         broken = (other.notna() & this.notna() & (this <= other)) | ((other > 0) & this.isna())
         found.append((spec.greater_than, broken))
     if spec.max_by is not None and spec.max_by.column in names:
-        keys = _category_keys(spec)
+        keys = category_keys(spec)
         age, rank = cols.numbers(schema.column(spec.max_by.column)), cols.labels(spec.name).map(keys)
         broken = pd.Series(False, index=frame.index)
         for below, most in spec.max_by.steps:

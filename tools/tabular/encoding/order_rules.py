@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from privsynth.tools.data.schema import category_keys
 from privsynth.tools.tabular.encoding.codec import FineColumn, Groups
 from privsynth.tools.tabular.encoding.structural_zeros import holds_when_pairs
 
@@ -71,13 +72,10 @@ def valid_pairs(low_col: FineColumn, high_col: FineColumn) -> np.ndarray:
 
 
 def category_order(col: FineColumn) -> np.ndarray:
-    """Sort keys of a categorical column's codes (numbers when every category is one, else places; NaN: missing)."""
-    cats = col.spec.categories or []
+    """Sort keys of a categorical column's codes (:func:`~privsynth.tools.data.schema.category_keys`; NaN: missing)."""
     keys = np.full(col.size, np.nan)
-    try:
-        keys[:len(cats)] = [float(c) for c in cats]
-    except ValueError:
-        keys[:len(cats)] = np.arange(len(cats), dtype=float)
+    ordered = category_keys(col.spec)
+    keys[:len(ordered)] = [ordered[c] for c in col.spec.categories or []]
     return keys
 
 
