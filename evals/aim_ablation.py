@@ -1,7 +1,7 @@
 """Ablation of AIM's options and of the holdout share on a NIST excerpt, at the library level with fixed seeds.
 
 Run: ``.venv/bin/python evals/aim_ablation.py --data tx --epsilon 1 --seeds 1,2,3,4 --holdout 0.1
-[--option KEY=VALUE ...] [--full-size]``. Each seed fits
+[--option KEY=VALUE ...] [--full-size] [--rows-scale K]``. Each seed fits
 :class:`privsynth.tools.tabular.mechanisms.aim.AIMSynthesizer` (the default path's generator, with the NIST
 dictionary and its shipped reviewed relations) on the records outside a per-record holdout of the given share
 (:func:`privsynth.policies.holdout.holdout_mask`, keyed by the seed), samples, and scores SDNist's k-marginal
@@ -45,8 +45,13 @@ def _option(text: str) -> tuple[str, object]:
         return key, value
 
 
-def run(state: str, epsilon: float, seeds: list[int], holdout: float, options: dict, full_size: bool) -> list[dict]:
-    """Fit and score one configuration for every seed; a dict per run."""
+def run(state: str, epsilon: float, seeds: list[int], holdout: float, options: dict, full_size: bool,
+        rows_scale: float = 1.0) -> list[dict]:
+    """Fit and score one configuration for every seed; a dict per run.
+
+    ``rows_scale`` multiplies the number of rows drawn (an ablation of the sampling error: a larger sample
+    is closer to the fitted model's own marginals; the default path draws scale 1).
+    """
     import privsynth.tools.tabular  # noqa: F401  (registers aim)
 
     schema = load_schema(DATA / "data_dictionary.json")
@@ -60,13 +65,14 @@ def run(state: str, epsilon: float, seeds: list[int], holdout: float, options: d
         generator = get_generator("aim")(epsilon=epsilon, delta=1e-5, seed=seed, schema=schema, target=None,
                                          progress=False, **options)
         generator.fit(train[schema.names].reset_index(drop=True), schema)
-        n = int(round(generator.estimated_rows() / (1.0 - holdout))) if full_size else None
+        n = int(round(generator.estimated_rows() / (1.0 - holdout))) if full_size else generator.estimated_rows()
         buffer = io.StringIO()
-        generator.sample(n).to_csv(buffer, index=False)
+        generator.sample(int(round(n * rows_scale))).to_csv(buffer, index=False)
         buffer.seek(0)
         synth = pd.read_csv(buffer, na_values=["N", ""])
         rows.append({"data": state.upper(), "epsilon": epsilon, "seed": seed, "holdout": holdout,
-                     "options": options, "full_size": full_size, "train_rows": len(train),
+                     "options": options, "full_size": full_size, "rows_scale": rows_scale,
+                     "train_rows": len(train),
                      "kmarginal": round(kmarginal_score(truth, synth), 1),
                      "seconds": round(time.perf_counter() - start, 1)})
         print(json.dumps(rows[-1]), flush=True)
@@ -82,6 +88,8 @@ def main() -> int:
     parser.add_argument("--holdout", type=float, default=0.1, help="holdout share (0: train on every row)")
     parser.add_argument("--option", action="append", default=[], help="AIM option KEY=VALUE (JSON value)")
     parser.add_argument("--full-size", action="store_true", help="draw the default path's row count")
+    parser.add_argument("--rows-scale", type=float, default=1.0,
+                        help="draw this multiple of the row count (sampling-error ablation)")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "results" / "aim_ablation.json")
     args = parser.parse_args()
     if not DATA.exists():
@@ -89,7 +97,7 @@ def main() -> int:
         return 0
     options = dict(_option(o) for o in args.option)
     rows = run(args.data, args.epsilon, [int(s) for s in args.seeds.split(",")], args.holdout, options,
-               args.full_size)
+               args.full_size, args.rows_scale)
     scores = [r["kmarginal"] for r in rows]
     spread = statistics.stdev(scores) if len(scores) > 1 else 0.0
     print(f"\n| data | epsilon | holdout | options | runs | k-marginal mean (sd) |\n|---|---|---|---|---|---|\n"

@@ -70,6 +70,8 @@ from privsynth.tools.tabular.encoding.order_rules import draw_valid_pairs, pair_
 from privsynth.tools.tabular.encoding.rank_coupling import couple_ranks
 from privsynth.tools.tabular.encoding.structural_zeros import gate_cuts
 from privsynth.tools.tabular.model.graphical_model import JunctionTreeModel, Measurement, clique_tree
+from privsynth.tools.tabular.model.thinning import MAX_ROWS as THINNING_MAX_ROWS
+from privsynth.tools.tabular.model.thinning import herded_subset
 from privsynth.tools.tabular.workload import WorkloadChoice, choose_workload
 
 MAX_Z = 1e4
@@ -93,6 +95,8 @@ class TabularOptions(GeneratorOptions):
     keep_categories: int = Field(8, ge=0, description="a categorical column with at most this many codes is never "
                                                       "merged into a rare group (0: merge by noisy count only)")
     rounded_sampling: StrictBool = Field(True, description="low-variance sampling with rounded counts")
+    sample_pool: int = Field(4, ge=1, description="draw this many times the rows and keep the herded subset "
+                                                  "closest to them on the workload's tables (1: draw n rows)")
     smooth_bins: StrictBool = Field(True, description="smooth within-bin weights of numeric columns")
     progress: StrictBool | None = Field(None, description="progress bar (None: only on a terminal)")
 
@@ -445,11 +449,16 @@ class MSTSynthesizer(Generator):
             code = self.columns[j].base.code_of(value)
             evidence[j] = int(self.groups[j].of_fine[code])
             fixed[j] = code
-        codes = self.model.sample(n, rng, evidence, rounding=bool(self.opts["rounded_sampling"]),
+        pool = n * int(self.opts["sample_pool"]) if n <= THINNING_MAX_ROWS else n
+        codes = self.model.sample(pool, rng, evidence, rounding=bool(self.opts["rounded_sampling"]),
                                   herding=bool(self.opts.get("herding", False)))
-        fine = {j: np.full(n, fixed[j]) if j in fixed else self._decode_groups(j, codes, rng)
+        fine = {j: np.full(pool, fixed[j]) if j in fixed else self._decode_groups(j, codes, rng)
                 for j in range(len(self.columns))}
         fine = self._keep_order_rules(fine, codes, rng)  # conditions fix categorical columns, never these counts
+        if pool > n:  # herded thinning: the n rows of the pool closest to it on the workload's tables
+            keep = herded_subset(np.stack([fine[j] for j in range(len(self.columns))], axis=1), n,
+                                 self.key_index(), rng)
+            fine = {j: codes_j[keep] for j, codes_j in fine.items()}
         frame = {col.name: col.decode(fine[j], rng) for j, col in enumerate(self.columns)}
         return collapse_functions(couple_ranks(pd.DataFrame(frame, columns=names), self.schema, rng), self.schema)
 
