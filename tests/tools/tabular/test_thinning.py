@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from privsynth.tools.data.schema import ColumnSpec, TableSchema
 from privsynth.tools.tabular.mechanisms.aim import AIMSynthesizer
-from privsynth.tools.tabular.model.thinning import BINS, _coarse, herded_subset, workload_cells
+from privsynth.tools.tabular.model.thinning import BINS, MAX_ROWS, _coarse, herded_subset, workload_cells
 
 FAST = {"iters": 60, "round_iters": 10, "progress": False}
 
@@ -103,3 +103,11 @@ def test_aim_thinned_sample_keeps_rows_rules_conditions_and_the_event() -> None:
     assert not out.equals(direct.sample(2500))  # the option is used
     fixed = thinned.sample(400, conditions={"region": "s"})
     assert len(fixed) == 400 and (fixed["region"] == "s").all()
+
+
+def test_large_samples_are_drawn_directly() -> None:
+    data, schema = _table()
+    thinned = AIMSynthesizer(2.0, 1e-6, seed=4, key="region", **FAST).fit(data, schema)
+    direct = AIMSynthesizer(2.0, 1e-6, seed=4, key="region", sample_pool=1, **FAST).fit(data, schema)
+    big = MAX_ROWS + 1  # past the cap the pool is not drawn: the same rows as a direct draw
+    pd.testing.assert_frame_equal(thinned.sample(big), direct.sample(big))

@@ -23,7 +23,9 @@ Pipeline (all domains from the public schema; coding and DP compression as MST,
    the data's (``heaping``: one more noisy histogram per wide integer column, at ``sigma_1``). The schema's
    relations hold in every row: ``rank_of`` couples a rank column to the column it ranks, ``holds_when`` rules
    become structural zeros of the model (``structural_zeros``). With ``drop_empty_key``, a key group whose
-   noisy total is indistinguishable from empty gets probability 0. All post-processing.
+   noisy total is indistinguishable from empty gets probability 0. Up to 15,000 rows, ``sample_pool`` times
+   the rows are drawn and the ``n`` that follow the draw best on the workload's tables are kept
+   (:mod:`~privsynth.tools.tabular.model.thinning`). All post-processing.
 
 Defaults that follow epsilon (public rules): below epsilon 4, 10 numeric groups and a key share of 0.65; from 4,
 20 groups (the k-marginal's percentile bins) and 0.3. Which option gained what, on which data and seeds, is in

@@ -14,8 +14,9 @@ scaled to ``n`` and ``C_q(r)`` the count already chosen there; the best unchosen
 a random jitter). The chosen rows keep every property a sampled row has (the schema's rules hold row by
 row). Post-processing of the model's draws with the run's random stream: no data is read, no budget spent.
 
-Cost: ``O(n * pool * n)`` comparisons, so tables of more than :data:`MAX_ROWS` rows are drawn directly (their
-sampling error is smaller anyway).
+Cost: ``O(pool * n)`` comparisons and a ``pool x tables`` index, so tables of more than :data:`MAX_ROWS` rows
+are drawn directly (their sampling error is smaller anyway): at 30,000 rows and 25 columns thinning doubled the
+README command's time (67 s to 127 s) and added 800 MiB (``evals/scale_bench.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numba
 import numpy as np
 
 BINS = 40  # quantile bins of a column with more codes than this (20 bins: +1.6 on a TX seed, 40: +1.8)
-MAX_ROWS = 50_000  # above this many rows, no thinning: the pool's herding would cost more than it gains
+MAX_ROWS = 15_000  # above this many rows, no thinning (30,000 rows: +60 s and +800 MiB on 2 cores)
 
 
 def workload_cells(codes: np.ndarray, key: int | None) -> np.ndarray:
@@ -42,7 +43,7 @@ def workload_cells(codes: np.ndarray, key: int | None) -> np.ndarray:
     coarse = np.stack([_coarse(codes[:, j]) for j in range(codes.shape[1])], axis=1)
     others = [j for j in range(codes.shape[1]) if j != key]
     tables = list(itertools.combinations(others, 2)) if len(others) > 1 else [(j,) for j in others]
-    out = np.empty((len(codes), len(tables)), dtype=np.int64)
+    out = np.empty((len(codes), len(tables)), dtype=np.int64)  # global ids can pass 2**31 in wide tables
     offset = 0
     for q, pair in enumerate(tables):
         cols = ((key,) if key is not None else ()) + pair
