@@ -43,7 +43,7 @@ def workload_cells(codes: np.ndarray, key: int | None) -> np.ndarray:
     coarse = np.stack([_coarse(codes[:, j]) for j in range(codes.shape[1])], axis=1)
     others = [j for j in range(codes.shape[1]) if j != key]
     tables = list(itertools.combinations(others, 2)) if len(others) > 1 else [(j,) for j in others]
-    out = np.empty((len(codes), len(tables)), dtype=np.int64)  # global ids can pass 2**31 in wide tables
+    out = np.empty((len(codes), len(tables)), dtype=np.int64)
     offset = 0
     for q, pair in enumerate(tables):
         cols = ((key,) if key is not None else ()) + pair
@@ -58,11 +58,12 @@ def workload_cells(codes: np.ndarray, key: int | None) -> np.ndarray:
 def _coarse(column: np.ndarray) -> np.ndarray:
     """A column's codes, or their quantile bins (by code order) when it has more than :data:`BINS` codes."""
     values, dense = np.unique(column, return_inverse=True)
+    dense = dense.ravel()
     if len(values) <= BINS:
-        return dense.ravel()
-    counts = np.bincount(dense.ravel(), minlength=len(values))
+        return dense
+    counts = np.bincount(dense, minlength=len(values))
     mid = (np.cumsum(counts) - counts / 2.0) / len(column)  # each code's mid-rank share
-    return np.minimum((mid * BINS).astype(np.int64), BINS - 1)[dense.ravel()]
+    return np.minimum((mid * BINS).astype(np.int64), BINS - 1)[dense]
 
 
 def herded_subset(codes: np.ndarray, n: int, key: int | None, rng: np.random.Generator) -> np.ndarray:
@@ -81,13 +82,11 @@ def herded_subset(codes: np.ndarray, n: int, key: int | None, rng: np.random.Gen
     if n >= pool:
         return np.arange(pool, dtype=np.int64)
     cells = workload_cells(codes, key)
-    n_cells = int(cells.max()) + 1
-    target = np.bincount(cells.ravel(), minlength=n_cells) * (n / pool)
-    order = np.argsort(cells.ravel(), kind="stable")
-    members = order // cells.shape[1]
-    starts = np.zeros(n_cells + 1, dtype=np.int64)
-    starts[1:] = np.cumsum(np.bincount(cells.ravel(), minlength=n_cells))
-    base = target[cells].sum(axis=1) + rng.random(pool) * 1e-6
+    flat = cells.ravel()
+    counts = np.bincount(flat)  # the pool's count of every cell
+    members = np.argsort(flat, kind="stable") // cells.shape[1]  # the records of each cell, cell by cell
+    starts = np.concatenate(([0], np.cumsum(counts)))
+    base = (counts * (n / pool))[cells].sum(axis=1) + rng.random(pool) * 1e-6
     return np.sort(_herd(cells, base, n, starts, members))
 
 
